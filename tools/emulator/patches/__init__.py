@@ -1,0 +1,27 @@
+"""The emulator compatibility layer: every patch, listed in one place.
+
+A patch restores one behaviour that the AWS API reference documents and moto lacks or bends. Each is
+a small function named after that behaviour, with the API reference it follows in its docstring, and
+a test in tests/unit/tools/emulator/ that asserts the documented response. Roles and modules never know
+whether they talk to the emulator; when real AWS and moto differ, the fix belongs here.
+
+To add one: write ``def restore_<behaviour>()`` in the service's module here, add it to ``PATCHES``
+below, add its test, and list it in tools/emulator/README.md.
+"""
+
+from tools.emulator.patches import ecs
+
+PATCHES = (
+    ecs.describe_task_definition_family_returns_latest_active,
+)
+
+
+def apply_all():
+    """Apply every patch once; return the names of the patches applied."""
+    applied = []
+    for patch in PATCHES:
+        if not getattr(patch, "applied", False):
+            patch()
+            patch.applied = True
+        applied.append(patch.__name__)
+    return applied

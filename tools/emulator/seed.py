@@ -1,0 +1,107 @@
+"""The account state that the design takes as given: the "existing VPC".
+
+The local inventory plays a user whose VPC already exists (two public and two private subnets in two
+availability zones). The seed creates it in the emulator and writes its ids into
+inventories/local/group_vars/all/emulator_network.yml (git-ignored), so nobody edits ids by hand and
+site.yml reads the local inventory exactly as it reads a production one.
+
+moto's id generator is seeded first, so every emulator instance (the developer's, each test's) gives
+the same ids and the generated file is the same whichever instance wrote it last.
+"""
+
+import urllib.request
+
+import boto3
+
+RANDOM_SEED = 4242
+VPC_NAME = "dito-local"
+VPC_CIDR = "10.42.0.0/16"
+SUBNETS = (
+    # (tier, zone suffix, cidr)
+    ("public", "a", "10.42.0.0/24"),
+    ("public", "b", "10.42.1.0/24"),
+    ("private", "a", "10.42.10.0/24"),
+    ("private", "b", "10.42.11.0/24"),
+)
+
+
+def _spec(resource_type, name, **extra):
+    tags = {"Name": name, "seeded-by": "dito-emulator", **extra}
+    return [{"ResourceType": resource_type, "Tags": [{"Key": k, "Value": v} for k, v in tags.items()]}]
+
+
+def seed_random(endpoint):
+    req = urllib.request.Request(f"{endpoint}/moto-api/seed?a={RANDOM_SEED}", data=b"", method="POST")
+    urllib.request.urlopen(req, timeout=10).read()  # noqa: S310 - loopback emulator
+
+
+def find_vpc(ec2):
+    vpcs = ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": [VPC_NAME]}])["Vpcs"]
+    return vpcs[0]["VpcId"] if vpcs else None
+
+
+def create_network(ec2, region):
+    """Create the VPC, its subnets, an internet gateway and the route tables. Returns the ids."""
+    vpc_id = ec2.create_vpc(CidrBlock=VPC_CIDR, TagSpecifications=_spec("vpc", VPC_NAME))["Vpc"]["VpcId"]
+    ec2.modify_vpc_attribute(VpcId=vpc_id, EnableDnsSupport={"Value": True})
+    ec2.modify_vpc_attribute(VpcId=vpc_id, EnableDnsHostnames={"Value": True})
+    igw = ec2.create_internet_gateway(TagSpecifications=_spec("internet-gateway", VPC_NAME))["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=igw, VpcId=vpc_id)
+    public_rt = ec2.create_route_table(VpcId=vpc_id, TagSpecifications=_spec("route-table", f"{VPC_NAME}-public"))["RouteTable"]["RouteTableId"]
+    ec2.create_route(RouteTableId=public_rt, DestinationCidrBlock="0.0.0.0/0", GatewayId=igw)
+    private_rt = ec2.create_route_table(VpcId=vpc_id, TagSpecifications=_spec("route-table", f"{VPC_NAME}-private"))["RouteTable"]["RouteTableId"]
+    for tier, zone, cidr in SUBNETS:
+        subnet_id = ec2.create_subnet(
+            VpcId=vpc_id,
+            CidrBlock=cidr,
+            AvailabilityZone=f"{region}{zone}",
+            TagSpecifications=_spec("subnet", f"{VPC_NAME}-{tier}-{zone}", tier=tier),
+        )["Subnet"]["SubnetId"]
+        ec2.associate_route_table(RouteTableId=public_rt if tier == "public" else private_rt, SubnetId=subnet_id)
+    return vpc_id
+
+
+def describe_network(ec2, vpc_id):
+    subnets = ec2.describe_subnets(Filters=[{"Name": "vpc-id", "Values": [vpc_id]}])["Subnets"]
+    by_tier = {"public": [], "private": []}
+    for subnet in sorted(subnets, key=lambda s: s["AvailabilityZone"]):
+        tier = {t["Key"]: t["Value"] for t in subnet.get("Tags", [])}.get("tier")
+        if tier in by_tier:
+            by_tier[tier].append(subnet["SubnetId"])
+    return {"vpc_id": vpc_id, "public_subnet_ids": by_tier["public"], "private_subnet_ids": by_tier["private"]}
+
+
+def render_inventory_file(network):
+    lines = [
+        "# Written by `python -m tools.emulator` when it seeds the emulator: do not edit, not in git.",
+        "# The ids of the VPC that the local inventory treats as already existing (tools/emulator/seed.py).",
+        f"site_vpc_id: {network['vpc_id']}",
+        "site_public_subnet_ids:",
+        *[f"  - {s}" for s in network["public_subnet_ids"]],
+        "site_private_subnet_ids:",
+        *[f"  - {s}" for s in network["private_subnet_ids"]],
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def seed(endpoint, region, inventory_file=None):
+    """Make the existing VPC exist (once) and write the local inventory's network file."""
+    ec2 = boto3.client(
+        "ec2", region_name=region, endpoint_url=endpoint, aws_access_key_id="testing", aws_secret_access_key="testing"
+    )
+    vpc_id = find_vpc(ec2)
+    if vpc_id is None:
+        seed_random(endpoint)
+        vpc_id = create_network(ec2, region)
+    network = describe_network(ec2, vpc_id)
+    if inventory_file:
+        content = render_inventory_file(network)
+        try:
+            with open(inventory_file, encoding="utf-8") as handle:
+                unchanged = handle.read() == content
+        except FileNotFoundError:
+            unchanged = False
+        if not unchanged:
+            with open(inventory_file, "w", encoding="utf-8") as handle:
+                handle.write(content)
+    return network

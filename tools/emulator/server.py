@@ -1,0 +1,32 @@
+"""Run moto in server mode on loopback with the compatibility layer applied (foreground)."""
+
+import os
+import signal
+import threading
+
+
+def serve(port, host="127.0.0.1"):
+    """Serve until SIGTERM or SIGINT. Blocks."""
+    # AWS-managed IAM policies (AmazonECSTaskExecutionRolePolicy, AWSCodeDeployRoleForECS, ...)
+    # exist in every real account; moto loads them only when asked, before it is imported.
+    os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+
+    from moto.core.config import default_user_config
+    from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+
+    from tools.emulator import patches
+
+    # There is no Docker here: Lambda invocations use moto's echo backend.
+    default_user_config["lambda"]["use_docker"] = False
+    default_user_config["batch"]["use_docker"] = False
+    applied = patches.apply_all()
+
+    server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
+    server.start()
+    print(f"emulator: serving on http://{host}:{port} with {len(applied)} compatibility patches: {', '.join(applied)}", flush=True)
+
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    stop.wait()
+    server.stop()

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Set up the development and test environment from nothing, idempotently:
+#   - find a Python that the pinned ansible-core supports (3.12 or newer),
+#   - create .venv and install the lock file requirements/test.txt into it,
+#   - link this checkout as the collection dito.chat under .collections/ (ansible.cfg points there),
+#   - put the offline pip bootstrap stand-in where `ansible-test sanity --venv` looks for it.
+# Nothing is downloaded from outside the package registries.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+venv="$root/.venv"
+lock="$root/requirements/test.txt"
+
+python_ok() {  # prints the interpreter's path when it runs and is >= 3.12
+  "$1" -c 'import sys; assert sys.version_info >= (3, 12); print(sys.executable)' 2>/dev/null
+}
+
+find_python() {
+  local c
+  for c in "${DITO_PYTHON:-}" python3.12 python3.13 python3; do
+    [ -n "$c" ] && command -v "$c" >/dev/null 2>&1 && python_ok "$c" && return 0
+  done
+  # pyenv installs interpreters whose shims may refuse to run: use their real paths.
+  local pyroot
+  pyroot=$(pyenv root 2>/dev/null || echo "$HOME/.pyenv")
+  for c in "$pyroot"/versions/3.12*/bin/python3 "$pyroot"/versions/3.13*/bin/python3 /usr/bin/python3.1[2-9]; do
+    [ -x "$c" ] && python_ok "$c" && return 0
+  done
+  return 1
+}
+
+if [ ! -x "$venv/bin/python" ] || ! python_ok "$venv/bin/python" >/dev/null; then
+  py=$(find_python) || {
+    echo "setup: ansible-core 2.21 needs Python 3.12 or newer and none was found." >&2
+    echo "setup: install one (apt-get install python3.12, or pyenv install 3.12) or point DITO_PYTHON at it." >&2
+    exit 2
+  }
+  echo "setup: creating .venv with $py"
+  rm -rf "$venv"
+  "$py" -m venv "$venv"
+fi
+
+stamp="$venv/.lock.sha256"
+want=$(sha256sum "$lock" | cut -d' ' -f1)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  echo "setup: installing $(grep -c '==' "$lock") pinned packages into .venv"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$lock" 2>&1 \
+    | grep -v "is ignored: it is neither a file nor a directory" || true
+  "$venv/bin/python" -m pip check >/dev/null
+  echo "$want" > "$stamp"
+fi
+
+# The collection is this checkout: link it where ansible.cfg's collections_path looks.
+mkdir -p "$root/.collections/ansible_collections/dito"
+ln -sfn ../../.. "$root/.collections/ansible_collections/dito/chat"
+
+# ansible-test sanity --venv downloads get-pip from a host that is not reachable here; it uses a
+# cached copy first. The stand-in bootstraps pip from the interpreter's own ensurepip instead.
+pip_version=$("$venv/bin/python" - <<'PY'
+import re, ansible_test, pathlib
+src = (pathlib.Path(ansible_test.__file__).parent / "_internal" / "python_requirements.py").read_text()
+print(re.search(r"pip='([0-9.]+)'", src).group(1))
+PY
+)
+cache="$HOME/.ansible/test/cache"
+mkdir -p "$cache"
+cp "$root/tools/get_pip_standin.py" "$cache/get_pip_${pip_version//./_}.py"
+echo "setup: ready ($("$venv/bin/python" --version), $("$venv/bin/ansible" --version | head -1))"
