@@ -1,0 +1,24 @@
+"""Shared test set-up: the collection on sys.path, no network, fake credentials."""
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# tools/setup.sh links this checkout as ansible_collections/dito/chat under .collections/.
+sys.path.insert(0, str(ROOT / ".collections"))
+sys.path.insert(0, str(ROOT))
+
+# Nothing a test does may reach a real AWS endpoint: fake credentials, a dead proxy for all but loopback.
+for key, value in {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_DEFAULT_REGION": "eu-west-1",
+    "HTTPS_PROXY": "http://127.0.0.1:9",
+    "HTTP_PROXY": "http://127.0.0.1:9",
+    "NO_PROXY": "127.0.0.1,localhost",
+}.items():
+    os.environ[key] = value
+for key in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_ENDPOINT_URL"):
+    os.environ.pop(key, None)

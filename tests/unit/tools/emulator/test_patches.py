@@ -1,0 +1,42 @@
+"""Each emulator compatibility patch returns what the AWS API reference documents."""
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from tools.emulator import patches
+
+
+@pytest.fixture(scope="module", autouse=True)
+def applied():
+    return patches.apply_all()
+
+
+def test_every_patch_is_listed_and_applied(applied):
+    assert applied == [p.__name__ for p in patches.PATCHES]
+    assert all(getattr(p, "applied", False) for p in patches.PATCHES)
+
+
+def register(ecs, cpu):
+    return ecs.register_task_definition(
+        family="web", cpu=str(cpu), memory="512", requiresCompatibilities=["FARGATE"], networkMode="awsvpc",
+        containerDefinitions=[{"name": "web", "image": "nginx"}],
+    )["taskDefinition"]["revision"]
+
+
+@mock_aws
+def test_describe_task_definition_family_returns_latest_active():
+    ecs = boto3.client("ecs", region_name="eu-west-1")
+    revisions = [register(ecs, cpu) for cpu in (256, 512, 1024)]
+    assert revisions == [1, 2, 3]
+    ecs.deregister_task_definition(taskDefinition="web:3")
+
+    latest = ecs.describe_task_definition(taskDefinition="web")["taskDefinition"]
+    assert (latest["revision"], latest["status"], latest["cpu"]) == (2, "ACTIVE", "512")
+    # A revision asked for by number stays describable when INACTIVE, as on AWS.
+    assert ecs.describe_task_definition(taskDefinition="web:3")["taskDefinition"]["status"] == "INACTIVE"
+
+    ecs.deregister_task_definition(taskDefinition="web:1")
+    ecs.deregister_task_definition(taskDefinition="web:2")
+    with pytest.raises(ecs.exceptions.ClientException):
+        ecs.describe_task_definition(taskDefinition="web")
