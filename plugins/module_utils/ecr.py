@@ -132,6 +132,32 @@ def delete_repository(client, name, force):
     return True
 
 
+def read_repository(client, name):
+    """Everything the module compares, or (None, None) when the repository does not exist."""
+    repository = describe_repository(client, name)
+    if repository is None:
+        return None, None
+    state = normalise_repository(
+        repository,
+        get_lifecycle_policy(client, name),
+        get_repository_policy(client, name),
+        list_tags(client, repository["repositoryArn"]),
+    )
+    return repository, state
+
+
+def to_result(repository, state):
+    """The module result: identifiers from ``repository`` (the AWS data) and the compared ``state``."""
+    result = {"repository_name": repository["repositoryName"]}
+    for key, aws_key in (("repository_arn", "repositoryArn"), ("repository_uri", "repositoryUri"), ("registry_id", "registryId")):
+        if repository.get(aws_key):
+            result[key] = repository[aws_key]
+    result.update(state)
+    if result.get("kms_key") is None:
+        result.pop("kms_key", None)
+    return result
+
+
 # ---------------------------------------------------------------------------------------------
 # Pure helpers: plain dicts in, plain dicts out, no AWS.
 

@@ -63,7 +63,7 @@ options:
     type: json
   purge_lifecycle_policy:
     description:
-      - Remove the lifecycle policy when I(lifecycle_policy) is not set.
+      - Remove the lifecycle policy when I(lifecycle_policy) is not set. Ignored when it is set.
     default: false
     type: bool
   policy:
@@ -73,7 +73,7 @@ options:
     type: json
   purge_policy:
     description:
-      - Remove the repository policy when I(policy) is not set.
+      - Remove the repository policy when I(policy) is not set. Ignored when it is set.
     default: false
     type: bool
   force_delete:
@@ -204,34 +204,9 @@ def _as_dict(module, value, option):
     return parsed
 
 
-def read_repository(client, name):
-    """Everything the module compares, or (None, None) when the repository does not exist."""
-    repository = ecr.describe_repository(client, name)
-    if repository is None:
-        return None, None
-    state = ecr.normalise_repository(
-        repository,
-        ecr.get_lifecycle_policy(client, name),
-        ecr.get_repository_policy(client, name),
-        ecr.list_tags(client, repository["repositoryArn"]),
-    )
-    return repository, state
-
-
-def to_result(repository, state):
-    result = {"repository_name": repository["repositoryName"]}
-    for key, aws_key in (("repository_arn", "repositoryArn"), ("repository_uri", "repositoryUri"), ("registry_id", "registryId")):
-        if repository.get(aws_key):
-            result[key] = repository[aws_key]
-    result.update(state)
-    if result.get("kms_key") is None:
-        result.pop("kms_key", None)
-    return result
-
-
 def ensure_present(module, client, desired):
     name = module.params["name"]
-    repository, current = read_repository(client, name)
+    repository, current = ecr.read_repository(client, name)
 
     if repository is None:
         after = dict(desired, tags=desired["tags"] or {})
@@ -243,10 +218,10 @@ def ensure_present(module, client, desired):
                 ecr.put_lifecycle_policy(client, name, desired["lifecycle_policy"])
             if desired["policy"] is not None:
                 ecr.set_repository_policy(client, name, desired["policy"])
-            repository, after = read_repository(client, name)
+            repository, after = ecr.read_repository(client, name)
         else:
             repository = {"repositoryName": name}
-        return True, {"before": {}, "after": after}, to_result(repository, after)
+        return True, {"before": {}, "after": after}, ecr.to_result(repository, after)
 
     changes = ecr.compare_repository(
         current,
@@ -258,7 +233,7 @@ def ensure_present(module, client, desired):
     if changes.get("conflicts"):
         module.fail_json(msg=f"Repository {name}: " + "; ".join(changes["conflicts"]) + ". Nothing was changed.")
     if not changes:
-        return False, {"before": current, "after": current}, to_result(repository, current)
+        return False, {"before": current, "after": current}, ecr.to_result(repository, current)
 
     after = ecr.apply_changes(current, changes)
     if not module.check_mode:
@@ -281,7 +256,7 @@ def ensure_present(module, client, desired):
             ecr.untag_repository(client, arn, changes["tags_to_unset"])
         if changes.get("tags_to_set"):
             ecr.tag_repository(client, arn, changes["tags_to_set"])
-    return True, {"before": current, "after": after}, to_result(repository, after)
+    return True, {"before": current, "after": after}, ecr.to_result(repository, after)
 
 
 def ensure_absent(module, client):
@@ -310,11 +285,7 @@ def main():
         purge_tags=dict(type="bool", default=True),
         force_delete=dict(type="bool", default=False),
     )
-    module = AnsibleAWSModule(
-        argument_spec=argument_spec,
-        supports_check_mode=True,
-        mutually_exclusive=[["lifecycle_policy", "purge_lifecycle_policy"], ["policy", "purge_policy"]],
-    )
+    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
     params = module.params
     if params["kms_key"] and params["encryption_type"] != "KMS":
         module.fail_json(msg="kms_key is only valid with encryption_type=KMS")

@@ -1,0 +1,98 @@
+"""site.yml on the local inventory against the emulator: outcomes, idempotence, check mode, bad input."""
+
+import json
+
+import pytest
+import yaml
+
+SERVICES = ("frontend", "backend")
+
+
+def repositories(client):
+    ecr = client("ecr")
+    return {r["repositoryName"]: r for r in ecr.describe_repositories()["repositories"]}
+
+
+def test_site_converges_then_changes_nothing_and_check_agrees(playbook, client):
+    first = playbook("site.yml")
+    assert first.rc == 0 and first.total("failed") == 0, first
+    assert set(first.recap) == set(SERVICES), first
+    assert all(first.recap[s]["changed"] >= 1 for s in SERVICES), first
+
+    ecr = client("ecr")
+    repos = repositories(client)
+    assert set(repos) == {f"dito/{s}" for s in SERVICES}
+    for service in SERVICES:
+        repo = repos[f"dito/{service}"]
+        assert repo["imageTagMutability"] == "IMMUTABLE"
+        assert repo["imageScanningConfiguration"]["scanOnPush"] is True
+        assert repo["encryptionConfiguration"]["encryptionType"] == "AES256"
+        rules = json.loads(ecr.get_lifecycle_policy(repositoryName=repo["repositoryName"])["lifecyclePolicyText"])["rules"]
+        assert [(r["selection"]["tagStatus"], r["selection"]["countNumber"]) for r in rules] == [("untagged", 7), ("tagged", 30)]
+        tags = {t["Key"]: t["Value"] for t in ecr.list_tags_for_resource(resourceArn=repo["repositoryArn"])["tags"]}
+        assert tags == {"project": "dito", "environment": "local", "service": service, "owner": "devops", "cost-center": "chat"}
+        with pytest.raises(ecr.exceptions.RepositoryPolicyNotFoundException):
+            ecr.get_repository_policy(repositoryName=repo["repositoryName"])
+        assert f"ecr_uri: {repo['repositoryUri']}" in first.out
+
+    second = playbook("site.yml")
+    assert second.rc == 0 and second.total("changed") == 0, second
+
+    check = playbook("site.yml", "--check", "--diff")
+    assert check.rc == 0 and check.total("changed") == 0, check
+
+
+def test_check_on_an_empty_account_completes_and_creates_nothing(playbook, client):
+    plan = playbook("site.yml", "--check")
+    assert plan.rc == 0 and plan.total("failed") == 0, plan
+    assert plan.total("changed") == len(SERVICES), plan
+    assert repositories(client) == {}
+
+
+@pytest.mark.parametrize(
+    "extra, names",
+    [
+        ({"ecr_keep_tagged_images": 0}, "ecr_keep_tagged_images"),
+        ({"ecr_untagged_expiry_days": -1}, "ecr_untagged_expiry_days"),
+        ({"ecr_image_tag_mutability": "SOMETIMES"}, "ecr_image_tag_mutability"),
+        ({"ecr_pull_account_ids": ["42"]}, "ecr_pull_account_ids"),
+        ({"site_project": "Dito Chat"}, "site_project"),
+        ({"site_private_subnet_ids": ["subnet-0123456789abcdef0"]}, "site_private_subnet_ids"),
+    ],
+)
+def test_invalid_input_stops_before_any_aws_call(playbook, client, extra, names):
+    run = playbook("site.yml", "-e", json.dumps(extra))
+    assert run.rc != 0, run
+    assert names in run.out, run
+    assert "Make each repository present" not in run.out, run
+    assert repositories(client) == {}
+
+
+def test_a_service_without_a_name_is_refused(playbook, client, local_inventory):
+    hosts = yaml.safe_load((local_inventory / "hosts.yml").read_text())
+    hosts["all"]["children"]["dito_services"]["hosts"]["worker"] = {"site_service": {"port": 8080}}
+    (local_inventory / "hosts.yml").write_text(yaml.safe_dump(hosts))
+    run = playbook("site.yml", inventory=local_inventory)
+    assert run.rc != 0, run
+    assert "missing required arguments: name found in site_service" in run.out, run
+    assert repositories(client) == {}
+
+
+def test_a_third_service_is_an_inventory_change(playbook, client, local_inventory):
+    assert playbook("site.yml", inventory=local_inventory).rc == 0
+    hosts = yaml.safe_load((local_inventory / "hosts.yml").read_text())
+    hosts["all"]["children"]["dito_services"]["hosts"]["worker"] = {"site_service": {"name": "worker"}}
+    (local_inventory / "hosts.yml").write_text(yaml.safe_dump(hosts))
+
+    run = playbook("site.yml", inventory=local_inventory)
+    assert run.rc == 0, run
+    assert run.recap["worker"]["changed"] >= 1 and run.recap["frontend"]["changed"] == 0, run
+    assert "dito/worker" in repositories(client)
+
+
+def test_teardown_removes_every_repository(playbook, client):
+    assert playbook("site.yml").rc == 0
+    down = playbook("teardown.yml")
+    assert down.rc == 0 and down.total("changed") == len(SERVICES), down
+    assert repositories(client) == {}
+    assert playbook("teardown.yml").total("changed") == 0
