@@ -16,7 +16,7 @@ def main():
     # ensurepip sets PIP_CONFIG_FILE=/dev/null, which hides the machine's pip.conf (index, CA).
     os.environ.pop("PIP_CONFIG_FILE", None)
     args = [a for a in sys.argv[1:] if a not in ("--no-setuptools", "--no-wheel")]
-    sys.exit(subprocess.call([sys.executable, "-m", "pip", "install"] + args))
+    sys.exit(subprocess.call([sys.executable, "-m", "pip", "install", *args]))
 
 
 if __name__ == "__main__":

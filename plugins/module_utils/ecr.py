@@ -26,9 +26,7 @@ class ECRErrorHandler(AWSErrorHandler):
 
     @classmethod
     def _is_missing(cls):
-        return is_boto3_error_code(
-            ["RepositoryNotFoundException", "LifecyclePolicyNotFoundException", "RepositoryPolicyNotFoundException"]
-        )
+        return is_boto3_error_code(["RepositoryNotFoundException", "LifecyclePolicyNotFoundException", "RepositoryPolicyNotFoundException"])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -195,6 +193,7 @@ def kms_key_matches(current, desired):
 
 def lifecycle_policies_differ(current, desired):
     """Lifecycle policies compare as data: key order and the JSON spelling do not matter."""
+
     def canonical(policy):
         rules = sorted((policy or {}).get("rules", []), key=lambda rule: rule.get("rulePriority", 0))
         return json.dumps(dict(policy or {}, rules=rules), sort_keys=True)
@@ -221,8 +220,7 @@ def compare_repository(current, desired, purge_tags=True, purge_lifecycle_policy
         )
     elif desired.get("encryption_type") == "KMS" and not kms_key_matches(current["kms_key"], desired.get("kms_key")):
         conflicts.append(
-            f"the repository is encrypted with {current['kms_key']} and cannot change to {desired['kms_key']} "
-            "(ECR sets encryption at creation only)"
+            f"the repository is encrypted with {current['kms_key']} and cannot change to {desired['kms_key']} (ECR sets encryption at creation only)"
         )
     if desired.get("lifecycle_policy") is not None:
         if current["lifecycle_policy"] is None or lifecycle_policies_differ(current["lifecycle_policy"], desired["lifecycle_policy"]):

@@ -18,15 +18,20 @@ RECAP = re.compile(r"^(\S+)\s+: ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+f
 
 
 def emulator(command):
-    subprocess.run([sys.executable, "-m", "tools.emulator", command, "--port", str(PORT)], cwd=ROOT, check=True,
-                   env=dict(os.environ, PYTHONPATH=str(ROOT)), stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "tools.emulator", command, "--port", str(PORT)],
+        cwd=ROOT,
+        check=True,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        stdout=subprocess.DEVNULL,
+    )
 
 
 @pytest.fixture(scope="session")
 def emulator_endpoint():
     """Start the tests' emulator (unless it already answers) and stop it at the end if we started it."""
     try:
-        urllib.request.urlopen(f"{ENDPOINT}/moto-api/", timeout=1)  # noqa: S310
+        urllib.request.urlopen(f"{ENDPOINT}/moto-api/", timeout=1)
         started = False
     except OSError:
         emulator("start")
@@ -55,8 +60,7 @@ class Run:
     def __init__(self, proc):
         self.rc = proc.returncode
         self.out = proc.stdout + proc.stderr
-        self.recap = {m[0]: dict(zip(("ok", "changed", "unreachable", "failed", "skipped"), map(int, m[1:])))
-                      for m in RECAP.findall(proc.stdout)}
+        self.recap = {m[0]: dict(zip(("ok", "changed", "unreachable", "failed", "skipped"), map(int, m[1:]), strict=False)) for m in RECAP.findall(proc.stdout)}
 
     def total(self, key):
         return sum(host[key] for host in self.recap.values())
@@ -68,11 +72,9 @@ class Run:
 @pytest.fixture
 def playbook(emulator_endpoint):
     def run(name, *args, inventory=None):
-        env = dict(os.environ, DITO_EMULATOR_PORT=str(PORT), ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"),
-                   ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0")
-        cmd = [str(ROOT / ".venv" / "bin" / "ansible-playbook"), str(ROOT / "playbooks" / name),
-               "-i", str(inventory or ROOT / "inventories" / "local"), *args]
-        return Run(subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900))
+        env = dict(os.environ, DITO_EMULATOR_PORT=str(PORT), ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0")
+        cmd = [str(ROOT / ".venv" / "bin" / "ansible-playbook"), str(ROOT / "playbooks" / name), "-i", str(inventory or ROOT / "inventories" / "local"), *args]
+        return Run(subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900, check=False))
 
     return run
 

@@ -34,7 +34,7 @@ def endpoint(port):
 
 def answers(port, timeout=1.0):
     try:
-        with urllib.request.urlopen(f"{endpoint(port)}/moto-api/", timeout=timeout) as resp:  # noqa: S310
+        with urllib.request.urlopen(f"{endpoint(port)}/moto-api/", timeout=timeout) as resp:
             return resp.status == 200
     except (urllib.error.URLError, OSError):
         return False
@@ -62,9 +62,14 @@ def start(port, region, seed_inventory, wait=60.0):
             sys.exit(f"emulator: something else answers on port {port}; choose another with --port or DITO_EMULATOR_PORT")
         log = open(STATE / f"{port}.log", "ab")  # noqa: SIM115 - handed to the child
         env = dict(os.environ, PYTHONPATH=str(ROOT))
-        child = subprocess.Popen(  # noqa: S603
+        child = subprocess.Popen(
             [sys.executable, "-m", "tools.emulator", "serve", "--port", str(port)],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
         )
         pid_file(port).write_text(str(child.pid))
         deadline = time.monotonic() + wait
@@ -80,8 +85,10 @@ def do_seed(port, region, seed_inventory):
     from tools.emulator import seed
 
     network = seed.seed(endpoint(port), region, INVENTORY_FILE if seed_inventory else None)
-    print(f"emulator: existing VPC {network['vpc_id']} with subnets "
-          f"public={','.join(network['public_subnet_ids'])} private={','.join(network['private_subnet_ids'])}")
+    print(
+        f"emulator: existing VPC {network['vpc_id']} with subnets "
+        f"public={','.join(network['public_subnet_ids'])} private={','.join(network['private_subnet_ids'])}"
+    )
 
 
 def stop(port):
@@ -104,7 +111,7 @@ def reset(port, region, seed_inventory):
     if not answers(port):
         sys.exit(f"emulator: nothing answers on {endpoint(port)}; start it first")
     req = urllib.request.Request(f"{endpoint(port)}/moto-api/reset", data=b"", method="POST")
-    urllib.request.urlopen(req, timeout=30).read()  # noqa: S310
+    urllib.request.urlopen(req, timeout=30).read()
     print("emulator: reset")
     do_seed(port, region, seed_inventory)
 
@@ -113,10 +120,10 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m tools.emulator", description=__doc__.split("\n\n")[0])
     parser.add_argument("command", choices=["start", "stop", "reset", "status", "serve"])
     parser.add_argument("--port", type=int, default=int(os.environ.get("DITO_EMULATOR_PORT", DEFAULT_PORT)))
-    parser.add_argument("--region", default=os.environ.get("DITO_EMULATOR_REGION", DEFAULT_REGION),
-                        help="region of the seeded VPC (the local inventory's region)")
-    parser.add_argument("--no-inventory", action="store_true",
-                        help="seed the VPC but do not write inventories/local/group_vars/all/emulator_network.yml")
+    parser.add_argument(
+        "--region", default=os.environ.get("DITO_EMULATOR_REGION", DEFAULT_REGION), help="region of the seeded VPC (the local inventory's region)"
+    )
+    parser.add_argument("--no-inventory", action="store_true", help="seed the VPC but do not write inventories/local/group_vars/all/emulator_network.yml")
     args = parser.parse_args(argv)
     seed_inventory = not args.no_inventory
     if args.command == "serve":

@@ -11,9 +11,7 @@ below, add its test, and list it in tools/emulator/README.md.
 
 from tools.emulator.patches import ecs
 
-PATCHES = (
-    ecs.describe_task_definition_family_returns_latest_active,
-)
+PATCHES = (ecs.describe_task_definition_family_returns_latest_active,)
 
 
 def apply_all():

@@ -43,14 +43,12 @@ def test_same_state_needs_no_change_whatever_the_key_order():
 
 
 def test_none_means_leave_alone():
-    desired = {"image_tag_mutability": None, "scan_on_push": None, "encryption_type": None,
-               "lifecycle_policy": None, "policy": None, "tags": None}
+    desired = {"image_tag_mutability": None, "scan_on_push": None, "encryption_type": None, "lifecycle_policy": None, "policy": None, "tags": None}
     assert ecr.compare_repository(current(), desired) == {}
 
 
 def test_each_difference_is_reported():
-    desired = current(image_tag_mutability="MUTABLE", scan_on_push=False, tags={"project": "dito", "service": "x"},
-                      policy={"Statement": []})
+    desired = current(image_tag_mutability="MUTABLE", scan_on_push=False, tags={"project": "dito", "service": "x"}, policy={"Statement": []})
     desired["lifecycle_policy"] = {"rules": []}
     changes = ecr.compare_repository(current(tags={"project": "dito", "old": "1"}), desired)
     assert changes == {
@@ -65,8 +63,7 @@ def test_each_difference_is_reported():
 
 def test_purge_flags_remove_policies_and_keep_tags_without_purge_tags():
     desired = current(lifecycle_policy=None, tags={"service": "x"})
-    changes = ecr.compare_repository(current(policy={"Statement": []}), desired, purge_tags=False,
-                                     purge_lifecycle_policy=True, purge_policy=True)
+    changes = ecr.compare_repository(current(policy={"Statement": []}), desired, purge_tags=False, purge_lifecycle_policy=True, purge_policy=True)
     assert changes == {"lifecycle_policy": None, "policy": None, "tags_to_set": {"service": "x"}}
 
 

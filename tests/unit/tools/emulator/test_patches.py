@@ -19,7 +19,11 @@ def test_every_patch_is_listed_and_applied(applied):
 
 def register(ecs, cpu):
     return ecs.register_task_definition(
-        family="web", cpu=str(cpu), memory="512", requiresCompatibilities=["FARGATE"], networkMode="awsvpc",
+        family="web",
+        cpu=str(cpu),
+        memory="512",
+        requiresCompatibilities=["FARGATE"],
+        networkMode="awsvpc",
         containerDefinitions=[{"name": "web", "image": "nginx"}],
     )["taskDefinition"]["revision"]
 
