@@ -19,7 +19,7 @@ description:
   - Unlike M(community.aws.ecs_ecr), it manages tags, defaults to the secure settings (immutable tags,
     scan on push) and supports check mode and diff mode throughout.
 author:
-  - dito.chat engineering
+  - dito.chat engineering (@dito-chat)
 options:
   name:
     description:
@@ -276,7 +276,7 @@ def main():
         image_tag_mutability=dict(type="str", default="IMMUTABLE", choices=["MUTABLE", "IMMUTABLE"]),
         scan_on_push=dict(type="bool", default=True),
         encryption_type=dict(type="str", default="AES256", choices=["AES256", "KMS"]),
-        kms_key=dict(type="str"),
+        kms_key=dict(type="str", no_log=False),  # a key ARN, id or alias: not a secret
         lifecycle_policy=dict(type="json"),
         purge_lifecycle_policy=dict(type="bool", default=False),
         policy=dict(type="json"),

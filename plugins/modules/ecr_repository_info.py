@@ -13,7 +13,7 @@ description:
   - Returns each named repository as M(dito.chat.ecr_repository) returns it - settings, lifecycle policy,
     repository policy and tags. Read-only.
 author:
-  - dito.chat engineering
+  - dito.chat engineering (@dito-chat)
 options:
   names:
     description:

@@ -97,7 +97,7 @@ def stop(port):
         print(f"emulator: not running on port {port}")
         return
     os.kill(pid, signal.SIGTERM)
-    for _ in range(50):
+    for _attempt in range(50):
         if read_pid(port) is None:
             break
         time.sleep(0.1)
@@ -117,7 +117,7 @@ def reset(port, region, seed_inventory):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m tools.emulator", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m tools.emulator", description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("command", choices=["start", "stop", "reset", "status", "serve"])
     parser.add_argument("--port", type=int, default=int(os.environ.get("DITO_EMULATOR_PORT", DEFAULT_PORT)))
     parser.add_argument(

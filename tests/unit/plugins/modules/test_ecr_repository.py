@@ -74,7 +74,7 @@ def test_check_mode_on_an_empty_account_predicts_and_creates_nothing(ecr, run_mo
 
 def test_drift_is_corrected_only_where_it_differs(ecr, run_module):
     run_module(ecr_repository.main, present())
-    repo, _ = held(ecr)
+    repo = held(ecr)[0]
     ecr.put_image_tag_mutability(repositoryName="dito/frontend", imageTagMutability="MUTABLE")
     ecr.tag_resource(resourceArn=repo["repositoryArn"], tags=[{"Key": "stray", "Value": "x"}])
 

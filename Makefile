@@ -1,0 +1,54 @@
+# The two commands of the README:
+#   make local   set everything up and run playbooks/site.yml on the local AWS emulator
+#   make test    set everything up and run every test and check
+.PHONY: local test setup emulator-start emulator-stop emulator-reset teardown check lint unit sanity molecule build lock
+
+VENV := .venv
+ACT := . $(VENV)/bin/activate && export ANSIBLE_CONFIG=$(CURDIR)/ansible.cfg PYTHONPATH=$(CURDIR) \
+	HTTPS_PROXY=http://127.0.0.1:9 HTTP_PROXY=http://127.0.0.1:9 NO_PROXY=127.0.0.1,localhost &&
+
+local: emulator-start
+	$(ACT) ansible-playbook playbooks/site.yml -i inventories/local
+
+test:
+	bash tools/test.sh
+
+setup:
+	bash tools/setup.sh
+
+emulator-start: setup
+	$(ACT) python -m tools.emulator start
+
+emulator-stop:
+	$(ACT) python -m tools.emulator stop
+
+emulator-reset:
+	$(ACT) python -m tools.emulator reset
+
+# --check on the local stack: the plan, nothing changes.
+check: emulator-start
+	$(ACT) ansible-playbook playbooks/site.yml -i inventories/local --check --diff
+
+teardown: emulator-start
+	$(ACT) ansible-playbook playbooks/teardown.yml -i inventories/local
+
+lint: setup
+	$(ACT) ruff check . && ruff format --check . && ansible-lint && antsibull-changelog lint && python -m tools.lint_no_aws_cli
+
+unit: setup
+	$(ACT) python -m pytest tests/unit -q
+
+sanity: setup
+	bash tools/sanity.sh
+
+molecule: emulator-start
+	$(ACT) molecule test --all
+
+build: setup
+	$(ACT) ansible-galaxy collection build --force
+
+# Regenerate the lock from requirements/test.in (needs a fresh venv; review the diff).
+lock:
+	rm -rf .lock-venv && $(VENV)/bin/python -m venv .lock-venv && .lock-venv/bin/pip install -q -r requirements/test.in && \
+	{ echo "# Lock of requirements/test.in (pip freeze in a fresh venv on Python 3.12). Regenerate with: make lock"; \
+	  .lock-venv/bin/pip freeze | sort -f; } > requirements/test.txt && rm -rf .lock-venv

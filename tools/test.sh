@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Every test and check, from nothing: set-up, lint, the no-aws-CLI check, the collection build, sanity,
+# molecule scenarios and pytest (unit + integration against an emulator of the tests' own).
+# Runs every stage even when one fails, then exits non-zero if any did.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+bash tools/setup.sh || exit 2
+# shellcheck disable=SC1091
+. .venv/bin/activate
+export ANSIBLE_CONFIG="$root/ansible.cfg" PYTHONPATH="$root" ANSIBLE_NOCOLOR=1 PY_COLORS=0 NO_COLOR=1
+# Nothing may reach a real endpoint: fake credentials, a dead proxy for everything but loopback.
+export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=eu-west-1
+export HTTPS_PROXY=http://127.0.0.1:9 HTTP_PROXY=http://127.0.0.1:9 NO_PROXY=127.0.0.1,localhost
+unset AWS_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL
+# The tests' own emulator, apart from the one `make local` leaves running.
+export DITO_EMULATOR_PORT=${DITO_TEST_EMULATOR_PORT:-5199} DITO_TEST_EMULATOR_PORT=${DITO_TEST_EMULATOR_PORT:-5199}
+
+passed=(); failed=()
+stage() {  # stage NAME COMMAND...
+  local name=$1; shift
+  printf '\n=== %s: %s\n' "$name" "$*"
+  local t0=$SECONDS
+  if "$@"; then passed+=("$name"); printf '=== %s passed (%ss)\n' "$name" $((SECONDS - t0))
+  else failed+=("$name"); printf '=== %s FAILED (%ss)\n' "$name" $((SECONDS - t0)); fi
+}
+
+build_and_doc() {
+  local out
+  out=$(mktemp -d)
+  ansible-galaxy collection build --force --output-path "$out" . >/dev/null &&
+    ansible-galaxy collection install --offline --no-deps -p "$out/collections" "$out"/dito-chat-*.tar.gz >/dev/null &&
+    test -f "$out/collections/ansible_collections/dito/chat/roles/ecr/meta/argument_specs.yml" &&
+    ! test -e "$out/collections/ansible_collections/dito/chat/tools" &&
+    ANSIBLE_COLLECTIONS_PATH="$out/collections:$(python -c 'import ansible,pathlib;print(pathlib.Path(ansible.__file__).parents[1])')" \
+      ansible-doc -t role dito.chat.ecr | grep -q "ecr_keep_tagged_images" &&
+    ANSIBLE_COLLECTIONS_PATH="$out/collections:$(python -c 'import ansible,pathlib;print(pathlib.Path(ansible.__file__).parents[1])')" \
+      ansible-doc dito.chat.ecr_repository | grep -q "image_tag_mutability"
+  local rc=$?
+  rm -rf "$out"
+  return $rc
+}
+
+stage ruff bash -c 'ruff check . && ruff format --check .'
+stage ansible-lint ansible-lint --profile production
+stage changelog antsibull-changelog lint
+stage no-aws-cli python -m tools.lint_no_aws_cli
+stage build build_and_doc
+stage sanity bash tools/sanity.sh
+
+python -m tools.emulator start --port "$DITO_EMULATOR_PORT" || failed+=("emulator")
+trap 'python -m tools.emulator stop --port "$DITO_EMULATOR_PORT" >/dev/null' EXIT
+stage molecule bash -c 'python -m tools.emulator reset >/dev/null && molecule test --all'
+# pytest last, so that its closing line is the run's last test summary.
+stage pytest python -m pytest tests -q -p no:cacheprovider
+
+printf '\n=== passed: %s\n' "${passed[*]}"
+[ ${#failed[@]} -eq 0 ] || printf '=== FAILED: %s\n' "${failed[*]}"
+printf 'stages: %d passed, %d failed\n' "${#passed[@]}" "${#failed[@]}"
+[ ${#failed[@]} -eq 0 ]
