@@ -26,27 +26,11 @@ stage() {  # stage NAME COMMAND...
   else failed+=("$name"); printf '=== %s FAILED (%ss)\n' "$name" $((SECONDS - t0)); fi
 }
 
-build_and_doc() {
-  local out
-  out=$(mktemp -d)
-  ansible-galaxy collection build --force --output-path "$out" . >/dev/null &&
-    ansible-galaxy collection install --offline --no-deps -p "$out/collections" "$out"/dito-chat-*.tar.gz >/dev/null &&
-    test -f "$out/collections/ansible_collections/dito/chat/roles/ecr/meta/argument_specs.yml" &&
-    ! test -e "$out/collections/ansible_collections/dito/chat/tools" &&
-    ANSIBLE_COLLECTIONS_PATH="$out/collections:$(python -c 'import ansible,pathlib;print(pathlib.Path(ansible.__file__).parents[1])')" \
-      ansible-doc -t role dito.chat.ecr | grep -q "ecr_keep_tagged_images" &&
-    ANSIBLE_COLLECTIONS_PATH="$out/collections:$(python -c 'import ansible,pathlib;print(pathlib.Path(ansible.__file__).parents[1])')" \
-      ansible-doc dito.chat.ecr_repository | grep -q "image_tag_mutability"
-  local rc=$?
-  rm -rf "$out"
-  return $rc
-}
-
 stage ruff bash -c 'ruff check . && ruff format --check .'
 stage ansible-lint ansible-lint --profile production
 stage changelog antsibull-changelog lint
 stage no-aws-cli python -m tools.lint_no_aws_cli
-stage build build_and_doc
+stage build bash tools/check_build.sh
 stage sanity bash tools/sanity.sh
 
 python -m tools.emulator start --port "$DITO_EMULATOR_PORT" || failed+=("emulator")

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The built collection installs into an empty collections path, carries only collection content, and
+# ansible-doc renders its roles' argument specs and its modules' documentation from there.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+cd "$root"
+ansible-galaxy collection build --force --output-path "$out" . >/dev/null
+ansible-galaxy collection install --force --offline --no-deps -p "$out/collections" "$out"/dito-chat-*.tar.gz >/dev/null 2>&1
+installed="$out/collections/ansible_collections/dito/chat"
+test -f "$installed/roles/ecr/meta/argument_specs.yml"
+for junk in tools tests inventories extensions requirements .ci .venv .ansible .collections .emulator .ansible-lint ruff.toml; do
+  if [ -e "$installed/$junk" ]; then echo "check_build: $junk is in the tarball" >&2; exit 1; fi
+done
+bundled=$(python -c 'import ansible, pathlib; print(pathlib.Path(ansible.__file__).parents[1])')
+export ANSIBLE_COLLECTIONS_PATH="$out/collections:$bundled"
+ansible-doc -t role dito.chat.ecr | grep -q "ecr_keep_tagged_images"
+ansible-doc -t role dito.chat.site | grep -q "site_vpc_id"
+ansible-doc dito.chat.ecr_repository | grep -q "image_tag_mutability"
+ansible-doc dito.chat.ecr_repository_info | grep -q "names"
+echo "check_build: $(basename "$out"/dito-chat-*.tar.gz) installs and documents its roles and modules"
