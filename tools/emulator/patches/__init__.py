@@ -5,13 +5,16 @@ a small function named after that behaviour, with the API reference it follows i
 a test in tests/unit/tools/emulator/ that asserts the documented response. Roles and modules never know
 whether they talk to the emulator; when real AWS and moto differ, the fix belongs here.
 
-To add one: write ``def restore_<behaviour>()`` in the service's module here, add it to ``PATCHES``
+To add one: write a function named after the behaviour in the service's module here, add it to ``PATCHES``
 below, add its test, and list it in tools/emulator/README.md.
 """
 
 from tools.emulator.patches import ecs
 
-PATCHES = (ecs.describe_task_definition_family_returns_latest_active,)
+PATCHES = (
+    ecs.describe_task_definition_family_returns_latest_active,
+    ecs.task_definitions_record_registered_at,
+)
 
 
 def apply_all():

@@ -1,5 +1,8 @@
 """Amazon ECS behaviours that moto 5.2 bends."""
 
+from datetime import UTC
+from datetime import datetime
+
 from moto.ecs import exceptions as ecs_exceptions
 from moto.ecs import models as ecs_models
 
@@ -27,3 +30,20 @@ def describe_task_definition_family_returns_latest_active():
         return self.task_definitions[name][max(active)]
 
     backend_cls.describe_task_definition = describe_task_definition
+
+
+def task_definitions_record_registered_at():
+    """A task definition carries ``registeredAt``, the time it was registered.
+
+    AWS API reference, TaskDefinition data type: "registeredAt - The Unix timestamp for the time when
+    the task definition was registered." moto leaves it out of RegisterTaskDefinition and
+    DescribeTaskDefinition responses.
+    """
+    task_definition_cls = ecs_models.TaskDefinition
+    original_init = task_definition_cls.__init__
+
+    def __init__(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        self.registered_at = datetime.now(UTC)
+
+    task_definition_cls.__init__ = __init__

@@ -1,5 +1,9 @@
 """Each emulator compatibility patch returns what the AWS API reference documents."""
 
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
+
 import boto3
 import pytest
 from moto import mock_aws
@@ -44,3 +48,12 @@ def test_describe_task_definition_family_returns_latest_active():
     ecs.deregister_task_definition(taskDefinition="web:2")
     with pytest.raises(ecs.exceptions.ClientException):
         ecs.describe_task_definition(taskDefinition="web")
+
+
+@mock_aws
+def test_task_definitions_record_registered_at():
+    ecs = boto3.client("ecs", region_name="eu-west-1")
+    before = datetime.now(UTC) - timedelta(seconds=5)
+    register(ecs, 256)
+    registered = ecs.describe_task_definition(taskDefinition="web")["taskDefinition"]["registeredAt"]
+    assert before <= registered <= datetime.now(UTC) + timedelta(seconds=5)
