@@ -25,7 +25,6 @@ def run_module(capsys):
 
     def run(main, args, check_mode=False, diff=False):
         args = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)
-        args.setdefault("region", "eu-west-1")
         with patch_module_args(args), pytest.raises(SystemExit):
             main()
         out = capsys.readouterr().out
