@@ -1,6 +1,7 @@
 """dito.chat.ecs_appspec: render, patch, validate; files change only when the content does."""
 
 import json
+from pathlib import Path
 
 import pytest
 import yaml
@@ -121,7 +122,7 @@ def test_content_in_memory_for_create_deployment(run_module):
 def test_backup_and_diff(tmp_path, run_module):
     path = write(tmp_path / "AppSpec.json", json.dumps(USER_JSON))
     result = run_module(ecs_appspec.main, {"path": str(path), "task_definition": ARN, "backup": True}, diff=True)
-    assert json.loads(open(result["backup_file"]).read()) == USER_JSON
+    assert json.loads(Path(result["backup_file"]).read_text()) == USER_JSON
     assert ARN in result["diff"]["after"] and ARN not in result["diff"]["before"]
 
 
