@@ -96,7 +96,7 @@ options:
         default: 1
   hooks:
     description:
-      - Lifecycle hooks, C({HookName: Lambda function name or ARN}), set over the existing ones. Hook names are
+      - Lifecycle hooks, a mapping of hook name to Lambda function name or ARN, set over the existing ones. Hook names are
         C(BeforeInstall), C(AfterInstall), C(AfterAllowTestTraffic), C(BeforeAllowTraffic), C(AfterAllowTraffic).
     type: dict
   backup:

@@ -90,7 +90,7 @@ options:
     type: dict
   container_images:
     description:
-      - Replace container images, C({container name: image}). Every name must be a container of the definition.
+      - Replace container images, a mapping of container name to image. Every name must be a container of the definition.
     type: dict
   keep_revisions:
     description:
