@@ -1,0 +1,199 @@
+"""The pipeline-alerts Lambda function: events from the AWS documentation, posts to a loopback server."""
+
+import copy
+import datetime
+import json
+import logging
+
+import botocore.auth
+import botocore.awsrequest
+import botocore.credentials
+import pytest
+
+ACCOUNT, REGION, PIPELINE, EXECUTION = "123456789012", "eu-west-1", "dito-local-backend", "12345678-1234-5678-abcd-12345678abcd"
+
+
+def event(detail_type, **detail):
+    return {
+        "version": "0",
+        "id": "01234567-0123-0123-0123-012345678901",
+        "detail-type": detail_type,
+        "source": "aws.codepipeline",
+        "account": ACCOUNT,
+        "time": "2026-11-28T03:00:00Z",
+        "region": REGION,
+        "resources": [f"arn:aws:codepipeline:{REGION}:{ACCOUNT}:{PIPELINE}"],
+        "detail": dict({"pipeline": PIPELINE, "execution-id": EXECUTION, "version": 1.0}, **detail),
+    }
+
+
+PIPELINE_FAILED = event(
+    "CodePipeline Pipeline Execution State Change",
+    state="FAILED",
+    **{"execution-trigger": {"trigger-type": "Webhook", "trigger-detail": "arn:aws:codeconnections:eu-west-1:123456789012:connection/x"}},
+)
+STAGE_STARTED = event("CodePipeline Stage Execution State Change", stage="Build", state="STARTED")
+ACTION_FAILED = event(
+    "CodePipeline Action Execution State Change",
+    stage="Test",
+    action="UnitTests",
+    state="FAILED",
+    region=REGION,
+    type={"owner": "AWS", "provider": "CodeBuild", "category": "Test", "version": "1"},
+    **{"execution-result": {"external-execution-url": "https://example.invalid/build", "error-code": "JobFailed"}},
+)
+SOURCE_SUCCEEDED = event(
+    "CodePipeline Action Execution State Change",
+    stage="Source",
+    action="Source",
+    state="SUCCEEDED",
+    type={"owner": "AWS", "provider": "CodeStarSourceConnection", "category": "Source", "version": "1"},
+    **{
+        "execution-result": {
+            "external-execution-id": "6f1d2c3b4a5e6f708192a3b4c5d6e7f8091a2b3c",
+            "external-execution-summary": json.dumps({"ProviderType": "GitHub", "CommitMessage": "Fix the reconnect loop"}),
+        }
+    },
+)
+PIPELINE_STATE = {
+    "pipelineName": PIPELINE,
+    "stageStates": [
+        {"stageName": "Source", "latestExecution": {"pipelineExecutionId": EXECUTION, "status": "Succeeded"}},
+        {"stageName": "Build", "latestExecution": {"pipelineExecutionId": EXECUTION, "status": "Failed"}},
+        {"stageName": "Deploy"},
+    ],
+}
+
+
+def test_summaries_of_each_detail_type(notifier):
+    assert notifier.summarize(STAGE_STARTED)["kind"] == "stage"
+    action = notifier.summarize(ACTION_FAILED)
+    assert (action["kind"], action["stage"], action["action"], action["provider"], action["error"]) == ("action", "Test", "UnitTests", "CodeBuild", "JobFailed")
+    source = notifier.summarize(SOURCE_SUCCEEDED)
+    assert source["commit_id"] == "6f1d2c3b4a5e6f708192a3b4c5d6e7f8091a2b3c"
+    assert source["commit_message"] == "Fix the reconnect loop"
+    pipeline = notifier.summarize(PIPELINE_FAILED)
+    assert pipeline["trigger"] == "Webhook"
+    assert pipeline["console_url"] == (
+        f"https://{REGION}.console.aws.amazon.com/codesuite/codepipeline/pipelines/{PIPELINE}/executions/{EXECUTION}/timeline?region={REGION}"
+    )
+
+
+def test_a_failed_pipeline_gives_one_slack_post_with_pipeline_failed_stage_and_link(notifier, server, lambda_env):
+    server.script["CodePipeline_20150709.GetPipelineState"] = [(200, {}, PIPELINE_STATE)]
+    result = notifier.handler(copy.deepcopy(PIPELINE_FAILED))
+    assert result == {"ignored": False, "delivered": 1, "failed": 0}
+    posts = server.posts(lambda_env["paths"]["slack"])
+    assert len(posts) == 1
+    text = json.dumps(posts[0])
+    assert PIPELINE in posts[0]["text"] and "FAILED" in posts[0]["text"]
+    assert "Build" in posts[0]["text"]
+    assert posts[0]["attachments"][0]["color"] == "#D00000"
+    button = posts[0]["attachments"][0]["blocks"][-1]["elements"][0]
+    assert button["url"] == notifier.summarize(PIPELINE_FAILED)["console_url"]
+    assert "Stage*\\nBuild" in text
+    ssm = [r for r in server.requests if r["target"] == "AmazonSSM.GetParameter"]
+    assert len(ssm) == 1 and json.loads(ssm[0]["body"]) == {"Name": "/dito/test/alerts/slack", "WithDecryption": True}
+    assert ssm[0]["headers"]["Authorization"].startswith("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/")
+
+
+def test_webhook_urls_are_read_once_per_cold_start(notifier, server, lambda_env):
+    notifier.handler(copy.deepcopy(ACTION_FAILED))
+    notifier.handler(copy.deepcopy(ACTION_FAILED))
+    assert len([r for r in server.requests if r["target"] == "AmazonSSM.GetParameter"]) == 1
+    assert len(server.posts(lambda_env["paths"]["slack"])) == 2
+
+
+def test_google_chat_and_generic_payloads(notifier, server, lambda_env, monkeypatch):
+    monkeypatch.setenv("WEBHOOKS", json.dumps([
+        {"kind": "google_chat", "parameter": "/dito/test/alerts/google_chat"},
+        {"kind": "generic", "parameter": "/dito/test/alerts/generic"},
+    ]))
+    server.script["AmazonSSM.GetParameter"] = [
+        (200, {}, {"Parameter": {"Value": server.url + lambda_env["paths"]["google_chat"]}}),
+        (200, {}, {"Parameter": {"Value": server.url + lambda_env["paths"]["generic"]}}),
+    ]
+    assert notifier.handler(copy.deepcopy(ACTION_FAILED))["delivered"] == 2
+    chat = server.posts(lambda_env["paths"]["google_chat"])[0]
+    card = chat["cardsV2"][0]["card"]
+    assert card["header"]["title"] == f"Action {PIPELINE} / Test / UnitTests: FAILED"
+    widgets = card["sections"][0]["widgets"]
+    assert {"decoratedText": {"topLabel": "Error", "text": "JobFailed"}} in widgets
+    assert widgets[-1]["buttonList"]["buttons"][0]["onClick"]["openLink"]["url"].startswith(f"https://{REGION}.console.aws.amazon.com/")
+    generic = server.posts(lambda_env["paths"]["generic"])[0]
+    assert (generic["source"], generic["pipeline"], generic["state"], generic["stage"], generic["action"]) == ("dito.chat", PIPELINE, "FAILED", "Test", "UnitTests")
+
+
+def test_500_then_200_is_exactly_two_attempts(notifier, server, lambda_env):
+    server.script[lambda_env["paths"]["slack"]] = [(500, {}, b"oops"), (200, {}, b"ok")]
+    result = notifier.handler(copy.deepcopy(ACTION_FAILED))
+    assert result["delivered"] == 1
+    assert len(server.posts(lambda_env["paths"]["slack"])) == 2
+
+
+def test_retry_after_is_honoured_and_4xx_is_not_retried(notifier, server):
+    waits = []
+    server.script["/limited"] = [(429, {"Retry-After": "3"}, b""), (503, {}, b""), (200, {}, b"ok")]
+    ok, attempts, status = notifier.post(server.url + "/limited", {"x": 1}, attempts=4, max_backoff=10, sleep=waits.append)
+    assert (ok, attempts, status) == (True, 3, 200)
+    assert waits == [3.0, 1.0]  # Retry-After, then the exponential backoff of the second attempt
+    server.script["/gone"] = [(404, {}, b"")]
+    assert notifier.post(server.url + "/gone", {}, sleep=waits.append) == (False, 1, 404)
+    when = datetime.datetime(2026, 11, 28, 3, 0, 5, tzinfo=datetime.UTC)
+    assert notifier.retry_after({"Retry-After": "Sat, 28 Nov 2026 03:00:07 GMT"}, now=when) == 2.0
+
+
+def test_an_undeliverable_notification_is_logged_and_does_not_raise(notifier, server, lambda_env, monkeypatch, caplog):
+    monkeypatch.setenv("MAX_ATTEMPTS", "3")
+    server.script[lambda_env["paths"]["slack"]] = [(502, {}, b"")]
+    with caplog.at_level(logging.INFO, logger="dito.alerts"):
+        result = notifier.handler(copy.deepcopy(ACTION_FAILED))
+    assert result == {"ignored": False, "delivered": 0, "failed": 1}
+    assert len(server.posts(lambda_env["paths"]["slack"])) == 3
+    assert "could not deliver slack notification" in caplog.text
+
+
+@pytest.mark.parametrize("bad", [{}, {"detail-type": "EC2 Instance State-change Notification", "detail": {"state": "running"}},
+                                 {"detail-type": "CodePipeline Stage Execution State Change"}, "not a dict", None])
+def test_malformed_events_are_logged_and_ignored(notifier, server, lambda_env, caplog, bad):
+    with caplog.at_level(logging.INFO, logger="dito.alerts"):
+        assert notifier.handler(bad) == {"ignored": True, "delivered": 0, "failed": 0}
+    assert server.requests == []
+    assert "ignored" in caplog.text
+
+
+def test_states_are_configurable(notifier, server, lambda_env, monkeypatch):
+    assert notifier.handler(copy.deepcopy(STAGE_STARTED))["skipped"] is True
+    monkeypatch.setenv("STAGE_STATES", "STARTED")
+    assert notifier.handler(copy.deepcopy(STAGE_STARTED))["delivered"] == 1
+
+
+def test_the_webhook_url_never_appears_in_logs(notifier, server, lambda_env, monkeypatch, caplog):
+    monkeypatch.setenv("MAX_ATTEMPTS", "2")
+    server.script["CodePipeline_20150709.GetPipelineState"] = [(500, {}, b"")]
+    server.script[lambda_env["paths"]["slack"]] = [(500, {}, b""), (200, {}, b"ok")]
+    with caplog.at_level(logging.DEBUG):
+        notifier.handler(copy.deepcopy(PIPELINE_FAILED))
+        notifier.handler(copy.deepcopy(ACTION_FAILED))
+        server.httpd.shutdown()
+        server.httpd.server_close()
+        notifier.handler(copy.deepcopy(ACTION_FAILED))  # connection refused
+    assert "could not deliver" in caplog.text
+    for secret in (*lambda_env["paths"].values(), "s3cr3t"):
+        assert secret not in caplog.text
+
+
+def test_sigv4_signature_matches_botocore(notifier):
+    now = datetime.datetime(2026, 11, 28, 3, 4, 5, tzinfo=datetime.UTC)
+    url, body = "https://ssm.eu-west-1.amazonaws.com/", b'{"Name": "/x", "WithDecryption": true}'
+    extra = {"Content-Type": "application/x-amz-json-1.1", "X-Amz-Target": "AmazonSSM.GetParameter"}
+    ours = notifier.sigv4_headers("POST", url, body, "eu-west-1", "ssm", "AKIDEXAMPLE", "secret", "token", headers=extra, now=now)
+
+    request = botocore.awsrequest.AWSRequest(method="POST", url=url, data=body, headers=dict(extra))
+    signer = botocore.auth.SigV4Auth(botocore.credentials.Credentials("AKIDEXAMPLE", "secret", "token"), "ssm", "eu-west-1")
+    from unittest import mock
+
+    with mock.patch.object(botocore.auth, "get_current_datetime", return_value=now.replace(tzinfo=None)):
+        signer.add_auth(request)
+    assert ours["Authorization"] == request.headers["Authorization"]
+    assert ours["x-amz-date"] == request.headers["X-Amz-Date"] == "20261128T030405Z"
