@@ -29,7 +29,7 @@ class Server:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802 - http.server's naming
+            def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 key = self.headers.get("X-Amz-Target") or self.path
                 server.requests.append({"path": self.path, "target": self.headers.get("X-Amz-Target"), "headers": dict(self.headers), "body": body})

@@ -105,10 +105,15 @@ def test_webhook_urls_are_read_once_per_cold_start(notifier, server, lambda_env)
 
 
 def test_google_chat_and_generic_payloads(notifier, server, lambda_env, monkeypatch):
-    monkeypatch.setenv("WEBHOOKS", json.dumps([
-        {"kind": "google_chat", "parameter": "/dito/test/alerts/google_chat"},
-        {"kind": "generic", "parameter": "/dito/test/alerts/generic"},
-    ]))
+    monkeypatch.setenv(
+        "WEBHOOKS",
+        json.dumps(
+            [
+                {"kind": "google_chat", "parameter": "/dito/test/alerts/google_chat"},
+                {"kind": "generic", "parameter": "/dito/test/alerts/generic"},
+            ]
+        ),
+    )
     server.script["AmazonSSM.GetParameter"] = [
         (200, {}, {"Parameter": {"Value": server.url + lambda_env["paths"]["google_chat"]}}),
         (200, {}, {"Parameter": {"Value": server.url + lambda_env["paths"]["generic"]}}),
@@ -121,7 +126,8 @@ def test_google_chat_and_generic_payloads(notifier, server, lambda_env, monkeypa
     assert {"decoratedText": {"topLabel": "Error", "text": "JobFailed"}} in widgets
     assert widgets[-1]["buttonList"]["buttons"][0]["onClick"]["openLink"]["url"].startswith(f"https://{REGION}.console.aws.amazon.com/")
     generic = server.posts(lambda_env["paths"]["generic"])[0]
-    assert (generic["source"], generic["pipeline"], generic["state"], generic["stage"], generic["action"]) == ("dito.chat", PIPELINE, "FAILED", "Test", "UnitTests")
+    fields = (generic["source"], generic["pipeline"], generic["state"], generic["stage"], generic["action"])
+    assert fields == ("dito.chat", PIPELINE, "FAILED", "Test", "UnitTests")
 
 
 def test_500_then_200_is_exactly_two_attempts(notifier, server, lambda_env):
@@ -153,8 +159,16 @@ def test_an_undeliverable_notification_is_logged_and_does_not_raise(notifier, se
     assert "could not deliver slack notification" in caplog.text
 
 
-@pytest.mark.parametrize("bad", [{}, {"detail-type": "EC2 Instance State-change Notification", "detail": {"state": "running"}},
-                                 {"detail-type": "CodePipeline Stage Execution State Change"}, "not a dict", None])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {},
+        {"detail-type": "EC2 Instance State-change Notification", "detail": {"state": "running"}},
+        {"detail-type": "CodePipeline Stage Execution State Change"},
+        "not a dict",
+        None,
+    ],
+)
 def test_malformed_events_are_logged_and_ignored(notifier, server, lambda_env, caplog, bad):
     with caplog.at_level(logging.INFO, logger="dito.alerts"):
         assert notifier.handler(bad) == {"ignored": True, "delivered": 0, "failed": 0}
