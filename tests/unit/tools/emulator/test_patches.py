@@ -1,5 +1,6 @@
 """Each emulator compatibility patch returns what the AWS API reference documents."""
 
+import json
 from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
@@ -57,3 +58,24 @@ def test_task_definitions_record_registered_at():
     register(ecs, 256)
     registered = ecs.describe_task_definition(taskDefinition="web")["taskDefinition"]["registeredAt"]
     assert before <= registered <= datetime.now(UTC) + timedelta(seconds=5)
+
+
+@mock_aws
+def test_test_event_pattern_answers():
+    events = boto3.client("events", region_name="eu-west-1")
+    pattern = json.dumps({"source": ["aws.codepipeline"], "detail": {"pipeline": [{"prefix": "dito-"}], "state": ["FAILED"]}})
+    event = {
+        "id": "1",
+        "account": "123456789012",
+        "source": "aws.codepipeline",
+        "time": "2026-11-28T03:00:00Z",
+        "region": "eu-west-1",
+        "resources": [],
+        "detail-type": "CodePipeline Pipeline Execution State Change",
+        "detail": {"pipeline": "dito-backend", "state": "FAILED"},
+    }
+    assert events.test_event_pattern(EventPattern=pattern, Event=json.dumps(event))["Result"] is True
+    event["detail"]["state"] = "SUCCEEDED"
+    assert events.test_event_pattern(EventPattern=pattern, Event=json.dumps(event))["Result"] is False
+    event["detail"] = {"pipeline": "other", "state": "FAILED"}
+    assert events.test_event_pattern(EventPattern=pattern, Event=json.dumps(event))["Result"] is False
