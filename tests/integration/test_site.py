@@ -16,8 +16,8 @@ def repositories(client):
 def test_site_converges_then_changes_nothing_and_check_agrees(playbook, client):
     first = playbook("site.yml")
     assert first.rc == 0 and first.total("failed") == 0, first
-    assert set(first.recap) == set(SERVICES), first
-    assert all(first.recap[s]["changed"] >= 1 for s in SERVICES), first
+    assert set(first.recap) == {*SERVICES, "platform"}, first
+    assert all(first.recap[s]["changed"] >= 1 for s in (*SERVICES, "platform")), first
 
     ecr = client("ecr")
     repos = repositories(client)
@@ -45,8 +45,11 @@ def test_site_converges_then_changes_nothing_and_check_agrees(playbook, client):
 def test_check_on_an_empty_account_completes_and_creates_nothing(playbook, client):
     plan = playbook("site.yml", "--check")
     assert plan.rc == 0 and plan.total("failed") == 0, plan
-    assert plan.total("changed") == len(SERVICES), plan
+    assert all(plan.recap[s]["changed"] == 1 for s in SERVICES), plan
+    assert plan.recap["platform"]["changed"] >= 5, plan
     assert repositories(client) == {}
+    assert client("lambda").list_functions()["Functions"] == []
+    assert client("events").list_rules()["Rules"] == []
 
 
 @pytest.mark.parametrize(
@@ -58,6 +61,8 @@ def test_check_on_an_empty_account_completes_and_creates_nothing(playbook, clien
         ({"ecr_pull_account_ids": ["42"]}, "ecr_pull_account_ids"),
         ({"site_project": "Dito Chat"}, "site_project"),
         ({"site_private_subnet_ids": ["subnet-0123456789abcdef0"]}, "site_private_subnet_ids"),
+        ({"lambda_alerts_timeout": 0}, "lambda_alerts_timeout"),
+        ({"lambda_alerts_webhooks": [{"kind": "teams", "parameter": "/x"}]}, "lambda_alerts_webhooks"),
     ],
 )
 def test_invalid_input_stops_before_any_aws_call(playbook, client, extra, names):
@@ -66,6 +71,7 @@ def test_invalid_input_stops_before_any_aws_call(playbook, client, extra, names)
     assert names in run.out, run
     assert "Make each repository present" not in run.out, run
     assert repositories(client) == {}
+    assert client("lambda").list_functions()["Functions"] == []
 
 
 def test_a_service_without_a_name_is_refused(playbook, client, local_inventory):
@@ -93,6 +99,13 @@ def test_a_third_service_is_an_inventory_change(playbook, client, local_inventor
 def test_teardown_removes_every_repository(playbook, client):
     assert playbook("site.yml").rc == 0
     down = playbook("teardown.yml")
-    assert down.rc == 0 and down.total("changed") == len(SERVICES), down
+    assert down.rc == 0 and all(down.recap[s]["changed"] == 1 for s in SERVICES), down
     assert repositories(client) == {}
+    assert client("lambda").list_functions()["Functions"] == []
+    assert client("events").list_rules()["Rules"] == []
+    assert client("iam").list_roles(PathPrefix="/")["Roles"] == [] or all(
+        r["RoleName"] != "dito-local-pipeline-alerts" for r in client("iam").list_roles()["Roles"]
+    )
+    # The webhook parameter stays (it may be the user's) unless lambda_alerts_delete_parameters.
+    assert client("ssm").get_parameter(Name="/dito/local/alerts/slack")["Parameter"]["Type"] == "SecureString"
     assert playbook("teardown.yml").total("changed") == 0

@@ -11,11 +11,13 @@ below, add its test, and list it in tools/emulator/README.md.
 
 from tools.emulator.patches import ecs
 from tools.emulator.patches import events
+from tools.emulator.patches import kms
 
 PATCHES = (
     ecs.describe_task_definition_family_returns_latest_active,
     ecs.task_definitions_record_registered_at,
     events.test_event_pattern_answers,
+    kms.schedule_key_deletion_accepts_key_arn,
 )
 
 

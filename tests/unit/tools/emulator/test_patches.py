@@ -79,3 +79,11 @@ def test_test_event_pattern_answers():
     assert events.test_event_pattern(EventPattern=pattern, Event=json.dumps(event))["Result"] is False
     event["detail"] = {"pipeline": "other", "state": "FAILED"}
     assert events.test_event_pattern(EventPattern=pattern, Event=json.dumps(event))["Result"] is False
+
+
+@mock_aws
+def test_schedule_key_deletion_accepts_key_arn():
+    kms = boto3.client("kms", region_name="eu-west-1")
+    key = kms.create_key()["KeyMetadata"]
+    kms.schedule_key_deletion(KeyId=key["Arn"], PendingWindowInDays=7)
+    assert kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["KeyState"] == "PendingDeletion"

@@ -1,0 +1,70 @@
+"""The pipeline-alerts path that site.yml builds on the local inventory, read back from the emulator."""
+
+import json
+
+from tests.unit.roles.lambda_alerts.test_notifier import ACTION_FAILED
+from tests.unit.roles.lambda_alerts.test_notifier import PIPELINE_FAILED
+from tests.unit.roles.lambda_alerts.test_notifier import SOURCE_SUCCEEDED
+from tests.unit.roles.lambda_alerts.test_notifier import STAGE_STARTED
+
+NAME = "dito-local-pipeline-alerts"
+STAND_IN_URL = "https://hooks.slack.com/services/T00000000/B00000000/local-emulator-stand-in"
+
+
+def with_pipeline(event, pipeline):
+    event = json.loads(json.dumps(event))
+    event["detail"]["pipeline"] = pipeline
+    return event
+
+
+def test_site_builds_the_alerting_path(playbook, client):
+    run = playbook("site.yml", "-v")
+    assert run.rc == 0, run
+    assert STAND_IN_URL not in run.out and "local-emulator-stand-in" not in run.out
+
+    ssm = client("ssm").get_parameter(Name="/dito/local/alerts/slack", WithDecryption=True)["Parameter"]
+    assert ssm["Type"] == "SecureString" and ssm["Value"] == STAND_IN_URL
+    key_id = client("ssm").describe_parameters(ParameterFilters=[{"Key": "Name", "Values": ["/dito/local/alerts/slack"]}])["Parameters"][0]["KeyId"]
+    key = client("kms").describe_key(KeyId="alias/" + NAME)["KeyMetadata"]
+    assert key_id in (key["KeyId"], key["Arn"], "alias/" + NAME)
+
+    function = client("lambda").get_function(FunctionName=NAME)["Configuration"]
+    assert function["Runtime"] == "python3.12" and function["Handler"] == "notifier.handler"
+    env = function["Environment"]["Variables"]
+    assert json.loads(env["WEBHOOKS"]) == [{"kind": "slack", "parameter": "/dito/local/alerts/slack"}]
+    assert STAND_IN_URL not in json.dumps(env)
+    assert (env["PIPELINE_STATES"], env["ACTION_STATES"]) == ("STARTED,SUCCEEDED,FAILED,STOPPED", "FAILED")
+
+    logs = client("logs").describe_log_groups(logGroupNamePrefix=f"/aws/lambda/{NAME}")["logGroups"]
+    assert [g["retentionInDays"] for g in logs] == [30]
+
+    policy = client("iam").get_role_policy(RoleName=NAME, PolicyName=NAME)["PolicyDocument"]
+    statements = {s["Sid"]: s for s in policy["Statement"]}
+    assert statements["WebhookParameters"]["Resource"] == ["arn:aws:ssm:eu-west-1:123456789012:parameter/dito/local/alerts/slack"]
+    assert statements["DecryptThroughSsm"]["Resource"] == [key["Arn"]]
+    assert statements["OwnLogs"]["Resource"] == [logs[0]["arn"]]
+    assert sorted(statements["FailedStage"]["Resource"]) == [
+        "arn:aws:codepipeline:eu-west-1:123456789012:dito-local-backend",
+        "arn:aws:codepipeline:eu-west-1:123456789012:dito-local-frontend",
+    ]
+    assert all("*" not in json.dumps(s["Resource"]) for sid, s in statements.items() if sid != "OwnLogs")
+
+    events = client("events")
+    rule = events.describe_rule(Name=NAME)
+    targets = events.list_targets_by_rule(Rule=NAME)["Targets"]
+    assert [t["Arn"] for t in targets] == [f"arn:aws:lambda:eu-west-1:123456789012:function:{NAME}"]
+    permission = json.loads(client("lambda").get_policy(FunctionName=NAME)["Policy"])["Statement"][0]
+    assert permission["Principal"]["Service"] == "events.amazonaws.com"
+    assert permission["Condition"]["ArnLike"]["AWS:SourceArn"] == rule["Arn"]
+
+    alarms = client("cloudwatch").describe_alarms(AlarmNames=[f"{NAME}-errors"])["MetricAlarms"]
+    assert [(a["MetricName"], a["Namespace"], a["Threshold"]) for a in alarms] == [("Errors", "AWS/Lambda", 1.0)]
+
+    # The rule's own pattern, against the documented sample events (TestEventPattern).
+    pattern = rule["EventPattern"]
+    for sample in (PIPELINE_FAILED, STAGE_STARTED, ACTION_FAILED, SOURCE_SUCCEEDED):
+        for pipeline, expected in (("dito-local-backend", True), ("dito-local-frontend", True), ("other-pipeline", False)):
+            result = events.test_event_pattern(EventPattern=pattern, Event=json.dumps(with_pipeline(sample, pipeline)))["Result"]
+            assert result is expected, (sample["detail-type"], pipeline)
+    not_codepipeline = dict(with_pipeline(PIPELINE_FAILED, "dito-local-backend"), source="aws.codebuild")
+    assert events.test_event_pattern(EventPattern=pattern, Event=json.dumps(not_codepipeline))["Result"] is False
