@@ -5,6 +5,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
+trap 'echo "check_build: failed at line $LINENO: $BASH_COMMAND" >&2' ERR
 cd "$root"
 ansible-galaxy collection build --force --output-path "$out" . >/dev/null
 ansible-galaxy collection install --force --offline --no-deps -p "$out/collections" "$out"/dito-chat-*.tar.gz >/dev/null 2>&1
