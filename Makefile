@@ -1,7 +1,7 @@
 # The two commands of the README:
 #   make local   set everything up and run playbooks/site.yml on the local AWS emulator
 #   make test    set everything up and run every test and check
-.PHONY: local test setup emulator-start emulator-stop emulator-reset teardown check lint unit sanity molecule build lock
+.PHONY: bench local test setup emulator-start emulator-stop emulator-reset teardown check lint unit sanity molecule build lock
 
 VENV := .venv
 ACT := . $(VENV)/bin/activate && export ANSIBLE_CONFIG=$(CURDIR)/ansible.cfg PYTHONPATH=$(CURDIR) \
@@ -52,3 +52,7 @@ lock:
 	rm -rf .lock-venv && $(VENV)/bin/python -m venv .lock-venv && .lock-venv/bin/pip install -q -r requirements/test.in && \
 	{ echo "# Lock of requirements/test.in (pip freeze in a fresh venv on Python 3.12). Regenerate with: make lock"; \
 	  .lock-venv/bin/pip freeze | sort -f; } > requirements/test.txt && rm -rf .lock-venv
+
+# Wall time of site.yml on a fresh emulator: first converge, no-op re-run, --check.
+bench:
+	bash tools/bench.sh
