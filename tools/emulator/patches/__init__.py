@@ -10,12 +10,17 @@ below, add its test, and list it in tools/emulator/README.md.
 """
 
 from tools.emulator.patches import ecs
+from tools.emulator.patches import elbv2
 from tools.emulator.patches import events
 from tools.emulator.patches import kms
 
 PATCHES = (
     ecs.describe_task_definition_family_returns_latest_active,
     ecs.task_definitions_record_registered_at,
+    ecs.update_cluster_settings_answers,
+    ecs.services_keep_health_check_grace_period,
+    ecs.code_deploy_services_refuse_a_new_task_definition,
+    elbv2.application_load_balancers_have_default_attributes,
     events.test_event_pattern_answers,
     kms.schedule_key_deletion_accepts_key_arn,
 )

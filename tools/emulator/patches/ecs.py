@@ -5,6 +5,7 @@ from datetime import datetime
 
 from moto.ecs import exceptions as ecs_exceptions
 from moto.ecs import models as ecs_models
+from moto.ecs import responses as ecs_responses
 
 
 def describe_task_definition_family_returns_latest_active():
@@ -47,3 +48,80 @@ def task_definitions_record_registered_at():
         self.registered_at = datetime.now(UTC)
 
     task_definition_cls.__init__ = __init__
+
+
+def update_cluster_settings_answers():
+    """UpdateClusterSettings changes a cluster's settings (containerInsights).
+
+    AWS API reference, UpdateClusterSettings: request ``cluster`` and ``settings`` (list of ``name``/``value``,
+    the name ``containerInsights`` with ``enhanced``, ``enabled`` or ``disabled``); response ``cluster``, the
+    full description of the cluster. moto has no such action. Settings not named keep their value.
+    """
+    backend_cls = ecs_models.EC2ContainerServiceBackend
+
+    def update_cluster_settings(self, cluster_name, settings):
+        cluster = self._get_cluster(cluster_name)
+        current = {s["name"]: s for s in cluster.settings or []}
+        for setting in settings or []:
+            current[setting["name"]] = {"name": setting["name"], "value": setting["value"]}
+        cluster.settings = list(current.values())
+        return cluster
+
+    def response_update_cluster_settings(self):
+        cluster = self.ecs_backend.update_cluster_settings(self._get_param("cluster"), self._get_param("settings"))
+        return ecs_responses.ActionResult({"cluster": cluster})
+
+    backend_cls.update_cluster_settings = update_cluster_settings
+    ecs_responses.EC2ContainerServiceResponse.update_cluster_settings = response_update_cluster_settings
+
+
+def services_keep_health_check_grace_period():
+    """CreateService and UpdateService keep ``healthCheckGracePeriodSeconds``.
+
+    AWS API reference, CreateService/UpdateService request parameter ``healthCheckGracePeriodSeconds``: "The
+    period of time, in seconds, that the Amazon ECS service scheduler ignores unhealthy Elastic Load Balancing
+    target health checks ... after a task has first started"; the Service data type returns it. moto drops it.
+    """
+    response_cls = ecs_responses.EC2ContainerServiceResponse
+    original_create, original_update = response_cls.create_service, response_cls.update_service
+
+    def with_grace_period(original):
+        def action(self):
+            result = original(self)
+            grace = self._get_param("healthCheckGracePeriodSeconds")
+            if grace is not None:
+                name = self._get_param("serviceName") or self._get_param("service")
+                cluster = self._get_param("cluster", "default")
+                for service in self.ecs_backend.describe_services(cluster, [name])[0]:
+                    service.health_check_grace_period_seconds = int(grace)
+            return result
+
+        return action
+
+    response_cls.create_service = with_grace_period(original_create)
+    response_cls.update_service = with_grace_period(original_update)
+
+
+def code_deploy_services_refuse_a_new_task_definition():
+    """UpdateService refuses a new task definition on a service that CodeDeploy deploys.
+
+    AWS API reference, UpdateService: with the CODE_DEPLOY deployment controller "only the desired count,
+    deployment configuration, health check grace period, task placement constraints and strategies,
+    enable ECS managed tags option, and propagate tags can be updated"; a new task definition goes through
+    a CodeDeploy deployment. AWS answers InvalidParameterException; moto applied it.
+    """
+    backend_cls = ecs_models.EC2ContainerServiceBackend
+    original = backend_cls.update_service
+
+    def update_service(self, service_properties):
+        task_definition = service_properties.get("task_definition")
+        if task_definition and service_properties.get("service"):
+            service = self._get_service(service_properties.get("cluster") or "default", service_properties["service"].split("/")[-1])
+            wanted = self.describe_task_definition(task_definition).arn
+            if (service.deployment_controller or {}).get("type") == "CODE_DEPLOY" and wanted != service.task_definition:
+                raise ecs_exceptions.InvalidParameterException(
+                    "Unable to update task definition on services with a CODE_DEPLOY deployment controller. Use AWS CodeDeploy to trigger a new deployment."
+                )
+        return original(self, service_properties)
+
+    backend_cls.update_service = update_service

@@ -87,3 +87,69 @@ def test_schedule_key_deletion_accepts_key_arn():
     key = kms.create_key()["KeyMetadata"]
     kms.schedule_key_deletion(KeyId=key["Arn"], PendingWindowInDays=7)
     assert kms.describe_key(KeyId=key["KeyId"])["KeyMetadata"]["KeyState"] == "PendingDeletion"
+
+
+def fargate_service(ecs, ec2, controller):
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
+    sg = ec2.create_security_group(GroupName="web", Description="web", VpcId=vpc)["GroupId"]
+    ecs.create_cluster(clusterName="c")
+    register(ecs, 256)
+    register(ecs, 512)
+    return ecs.create_service(
+        cluster="c",
+        serviceName="web",
+        taskDefinition="web:1",
+        desiredCount=1,
+        launchType="FARGATE",
+        deploymentController={"type": controller},
+        healthCheckGracePeriodSeconds=60,
+        networkConfiguration={"awsvpcConfiguration": {"subnets": [subnet], "securityGroups": [sg]}},
+    )["service"]
+
+
+@mock_aws
+def test_update_cluster_settings_answers():
+    ecs = boto3.client("ecs", region_name="eu-west-1")
+    ecs.create_cluster(clusterName="c", settings=[{"name": "containerInsights", "value": "disabled"}])
+    cluster = ecs.update_cluster_settings(cluster="c", settings=[{"name": "containerInsights", "value": "enhanced"}])["cluster"]
+    assert cluster["settings"] == [{"name": "containerInsights", "value": "enhanced"}]
+    assert ecs.describe_clusters(clusters=["c"])["clusters"][0]["settings"] == [{"name": "containerInsights", "value": "enhanced"}]
+
+
+@mock_aws
+def test_services_keep_health_check_grace_period():
+    ecs, ec2 = boto3.client("ecs", region_name="eu-west-1"), boto3.client("ec2", region_name="eu-west-1")
+    assert fargate_service(ecs, ec2, "ECS")["healthCheckGracePeriodSeconds"] == 60
+    ecs.update_service(cluster="c", service="web", healthCheckGracePeriodSeconds=90)
+    assert ecs.describe_services(cluster="c", services=["web"])["services"][0]["healthCheckGracePeriodSeconds"] == 90
+
+
+@mock_aws
+def test_code_deploy_services_refuse_a_new_task_definition():
+    ecs, ec2 = boto3.client("ecs", region_name="eu-west-1"), boto3.client("ec2", region_name="eu-west-1")
+    fargate_service(ecs, ec2, "CODE_DEPLOY")
+    with pytest.raises(ecs.exceptions.InvalidParameterException, match="CODE_DEPLOY"):
+        ecs.update_service(cluster="c", service="web", taskDefinition="web:2")
+    ecs.update_service(cluster="c", service="web", desiredCount=3)  # what CodeDeploy services may change
+    service = ecs.describe_services(cluster="c", services=["web"])["services"][0]
+    assert service["desiredCount"] == 3 and service["taskDefinition"].endswith(":1")
+
+
+@mock_aws
+def test_application_load_balancers_have_default_attributes():
+    ec2, elb = boto3.client("ec2", region_name="eu-west-1"), boto3.client("elbv2", region_name="eu-west-1")
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnets = [
+        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"eu-west-1{z}")["Subnet"]["SubnetId"] for i, z in ((1, "a"), (2, "b"))
+    ]
+    arn = elb.create_load_balancer(Name="web", Subnets=subnets)["LoadBalancers"][0]["LoadBalancerArn"]
+    attrs = {a["Key"]: a["Value"] for a in elb.describe_load_balancer_attributes(LoadBalancerArn=arn)["Attributes"]}
+    assert attrs["access_logs.s3.enabled"] == "false"
+    assert attrs["idle_timeout.timeout_seconds"] == "60"
+    assert attrs["routing.http2.enabled"] == "true"
+    assert attrs["routing.http.drop_invalid_header_fields.enabled"] == "false"
+    assert attrs["load_balancing.cross_zone.enabled"] == "true"
+    elb.modify_load_balancer_attributes(LoadBalancerArn=arn, Attributes=[{"Key": "idle_timeout.timeout_seconds", "Value": "120"}])
+    attrs = {a["Key"]: a["Value"] for a in elb.describe_load_balancer_attributes(LoadBalancerArn=arn)["Attributes"]}
+    assert attrs["idle_timeout.timeout_seconds"] == "120"
