@@ -59,6 +59,8 @@ def test_site_builds_the_alerting_path(playbook, client):
 
     alarms = client("cloudwatch").describe_alarms(AlarmNames=[f"{NAME}-errors"])["MetricAlarms"]
     assert [(a["MetricName"], a["Namespace"], a["Threshold"]) for a in alarms] == [("Errors", "AWS/Lambda", 1.0)]
+    alarm_tags = {t["Key"]: t["Value"] for t in client("cloudwatch").list_tags_for_resource(ResourceARN=alarms[0]["AlarmArn"])["Tags"]}
+    assert alarm_tags == {"project": "dito", "environment": "local", "service": "platform", "owner": "devops", "cost-center": "chat"}
 
     # The rule's own pattern, against the documented sample events (TestEventPattern).
     pattern = rule["EventPattern"]
