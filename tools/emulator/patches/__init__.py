@@ -10,6 +10,7 @@ below, add its test, and list it in tools/emulator/README.md.
 """
 
 from tools.emulator.patches import ecs
+from tools.emulator.patches import elasticache
 from tools.emulator.patches import elbv2
 from tools.emulator.patches import events
 from tools.emulator.patches import kms
@@ -20,6 +21,15 @@ PATCHES = (
     ecs.update_cluster_settings_answers,
     ecs.services_keep_health_check_grace_period,
     ecs.code_deploy_services_refuse_a_new_task_definition,
+    # ElastiCache: the wrappers of CreateReplicationGroup stack in this order (members are built last).
+    elasticache.replication_groups_honour_num_cache_clusters,
+    elasticache.replication_groups_keep_log_delivery_configurations,
+    elasticache.replication_group_members_are_cache_clusters,
+    elasticache.modify_replication_group_applies_every_documented_field,
+    elasticache.replica_count_changes,
+    elasticache.deletes_finish,
+    elasticache.cache_subnet_groups_can_be_modified_and_deleted,
+    elasticache.cache_parameter_groups,
     elbv2.application_load_balancers_have_default_attributes,
     events.test_event_pattern_answers,
     kms.schedule_key_deletion_accepts_key_arn,

@@ -153,3 +153,175 @@ def test_application_load_balancers_have_default_attributes():
     elb.modify_load_balancer_attributes(LoadBalancerArn=arn, Attributes=[{"Key": "idle_timeout.timeout_seconds", "Value": "120"}])
     attrs = {a["Key"]: a["Value"] for a in elb.describe_load_balancer_attributes(LoadBalancerArn=arn)["Attributes"]}
     assert attrs["idle_timeout.timeout_seconds"] == "120"
+
+
+# ElastiCache (Redis OSS / Valkey, cluster mode disabled)
+
+
+def elasticache_network():
+    ec2 = boto3.client("ec2", region_name="eu-west-1")
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnets = [
+        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"eu-west-1{z}")["Subnet"]["SubnetId"] for i, z in ((1, "a"), (2, "b"))
+    ]
+    sg = ec2.create_security_group(GroupName="redis", Description="redis", VpcId=vpc)["GroupId"]
+    ec = boto3.client("elasticache", region_name="eu-west-1")
+    ec.create_cache_subnet_group(CacheSubnetGroupName="sn", CacheSubnetGroupDescription="d", SubnetIds=subnets)
+    ec.create_cache_parameter_group(CacheParameterGroupName="pg", CacheParameterGroupFamily="redis7", Description="d")
+    return ec, sg
+
+
+def create_group(ec, sg, **extra):
+    args = dict(
+        ReplicationGroupId="r",
+        ReplicationGroupDescription="d",
+        Engine="redis",
+        EngineVersion="7.1",
+        CacheNodeType="cache.t4g.small",
+        NumCacheClusters=2,
+        AutomaticFailoverEnabled=True,
+        CacheParameterGroupName="pg",
+        CacheSubnetGroupName="sn",
+        SecurityGroupIds=[sg],
+        TransitEncryptionEnabled=True,
+        AuthToken="x" * 32,
+    )
+    return ec.create_replication_group(**{**args, **extra})["ReplicationGroup"]
+
+
+@mock_aws
+def test_replication_groups_honour_num_cache_clusters():
+    ec, sg = elasticache_network()
+    assert create_group(ec, sg, NumCacheClusters=3)["MemberClusters"] == ["r-001", "r-002", "r-003"]
+    with pytest.raises(ec.exceptions.ClientError, match="InvalidParameterCombination"):
+        create_group(ec, sg, ReplicationGroupId="solo", NumCacheClusters=1)
+
+
+@mock_aws
+def test_replication_groups_keep_log_delivery_configurations():
+    ec, sg = elasticache_network()
+    request = {
+        "LogType": "slow-log",
+        "DestinationType": "cloudwatch-logs",
+        "DestinationDetails": {"CloudWatchLogsDetails": {"LogGroup": "lg"}},
+        "LogFormat": "json",
+        "Enabled": True,
+    }
+    logs = create_group(ec, sg, LogDeliveryConfigurations=[request])["LogDeliveryConfigurations"]
+    assert logs == [{**{k: v for k, v in request.items() if k != "Enabled"}, "Status": "active", "Message": "Log delivery configuration is active."}]
+
+
+@mock_aws
+def test_replication_group_members_are_cache_clusters():
+    ec, sg = elasticache_network()
+    create_group(ec, sg)
+    member = ec.describe_cache_clusters(CacheClusterId="r-002")["CacheClusters"][0]
+    assert member["ReplicationGroupId"] == "r"
+    assert member["EngineVersion"] == "7.1"
+    assert member["CacheParameterGroup"]["CacheParameterGroupName"] == "pg"
+    assert member["CacheSubnetGroupName"] == "sn"
+    assert member["SecurityGroups"] == [{"SecurityGroupId": sg, "Status": "active"}]
+    ec.delete_replication_group(ReplicationGroupId="r")
+    with pytest.raises(ec.exceptions.CacheClusterNotFoundFault):
+        ec.describe_cache_clusters(CacheClusterId="r-001")
+
+
+@mock_aws
+def test_modify_replication_group_applies_every_documented_field():
+    ec, sg = elasticache_network()
+    created = create_group(
+        ec,
+        sg,
+        LogDeliveryConfigurations=[
+            {
+                "LogType": "slow-log",
+                "DestinationType": "cloudwatch-logs",
+                "DestinationDetails": {"CloudWatchLogsDetails": {"LogGroup": "lg"}},
+                "LogFormat": "json",
+            }
+        ],
+    )
+    ec.create_cache_parameter_group(CacheParameterGroupName="pg2", CacheParameterGroupFamily="redis7", Description="d")
+    group = ec.modify_replication_group(
+        ReplicationGroupId="r",
+        ApplyImmediately=True,
+        CacheNodeType="cache.t4g.medium",
+        CacheParameterGroupName="pg2",
+        PreferredMaintenanceWindow="sun:03:00-sun:04:00",
+        SnapshotWindow="01:00-02:00",
+        AutoMinorVersionUpgrade=False,
+        AuthToken="y" * 32,
+        AuthTokenUpdateStrategy="ROTATE",
+        LogDeliveryConfigurations=[{"LogType": "slow-log", "Enabled": False}],
+    )["ReplicationGroup"]
+    assert (group["CacheNodeType"], group["SnapshotWindow"], group["AutoMinorVersionUpgrade"]) == ("cache.t4g.medium", "01:00-02:00", False)
+    assert group["LogDeliveryConfigurations"] == []
+    assert group["AuthTokenLastModifiedDate"] > created["AuthTokenLastModifiedDate"]
+    member = ec.describe_cache_clusters(CacheClusterId="r-001")["CacheClusters"][0]
+    assert (member["CacheParameterGroup"]["CacheParameterGroupName"], member["PreferredMaintenanceWindow"]) == ("pg2", "sun:03:00-sun:04:00")
+
+
+@mock_aws
+def test_replica_count_changes():
+    ec, sg = elasticache_network()
+    create_group(ec, sg)
+    grown = ec.increase_replica_count(ReplicationGroupId="r", NewReplicaCount=3, ApplyImmediately=True)["ReplicationGroup"]
+    assert grown["MemberClusters"] == ["r-001", "r-002", "r-003", "r-004"]
+    shrunk = ec.decrease_replica_count(ReplicationGroupId="r", NewReplicaCount=1, ApplyImmediately=True)["ReplicationGroup"]
+    assert shrunk["MemberClusters"] == ["r-001", "r-002"]
+    assert len(ec.describe_cache_clusters()["CacheClusters"]) == 2
+    with pytest.raises(ec.exceptions.ClientError, match="InvalidReplicationGroupState"):
+        ec.decrease_replica_count(ReplicationGroupId="r", NewReplicaCount=0, ApplyImmediately=True)
+    with pytest.raises(ec.exceptions.ClientError, match="InvalidParameterValue"):
+        ec.increase_replica_count(ReplicationGroupId="r", NewReplicaCount=6, ApplyImmediately=True)
+
+
+@mock_aws
+def test_deletes_finish():
+    ec, sg = elasticache_network()
+    create_group(ec, sg)
+    assert ec.delete_replication_group(ReplicationGroupId="r")["ReplicationGroup"]["Status"] == "deleting"
+    ec.get_waiter("replication_group_deleted").wait(ReplicationGroupId="r", WaiterConfig={"Delay": 1, "MaxAttempts": 2})
+    assert ec.describe_replication_groups()["ReplicationGroups"] == []
+
+
+@mock_aws
+def test_cache_subnet_groups_can_be_modified_and_deleted():
+    ec, sg = elasticache_network()
+    subnets = [s["SubnetIdentifier"] for s in ec.describe_cache_subnet_groups(CacheSubnetGroupName="sn")["CacheSubnetGroups"][0]["Subnets"]]
+    modified = ec.modify_cache_subnet_group(CacheSubnetGroupName="sn", CacheSubnetGroupDescription="new", SubnetIds=subnets[:1])["CacheSubnetGroup"]
+    assert (modified["CacheSubnetGroupDescription"], [s["SubnetIdentifier"] for s in modified["Subnets"]]) == ("new", subnets[:1])
+    create_group(ec, sg)
+    with pytest.raises(ec.exceptions.ClientError, match="CacheSubnetGroupInUse"):
+        ec.delete_cache_subnet_group(CacheSubnetGroupName="sn")
+    ec.delete_replication_group(ReplicationGroupId="r")
+    ec.delete_cache_subnet_group(CacheSubnetGroupName="sn")
+    with pytest.raises(ec.exceptions.CacheSubnetGroupNotFoundFault):
+        ec.describe_cache_subnet_groups(CacheSubnetGroupName="sn")
+
+
+@mock_aws
+def test_cache_parameter_groups():
+    ec, sg = elasticache_network()
+    arn = ec.describe_cache_parameter_groups(CacheParameterGroupName="pg")["CacheParameterGroups"][0]["ARN"]
+    assert arn.endswith(":parametergroup:pg")
+    ec.add_tags_to_resource(ResourceName=arn, Tags=[{"Key": "project", "Value": "dito"}])
+    assert ec.list_tags_for_resource(ResourceName=arn)["TagList"] == [{"Key": "project", "Value": "dito"}]
+    with pytest.raises(ec.exceptions.CacheParameterGroupAlreadyExistsFault):
+        ec.create_cache_parameter_group(CacheParameterGroupName="pg", CacheParameterGroupFamily="redis7", Description="d")
+    with pytest.raises(ec.exceptions.ClientError, match="InvalidParameterValue"):
+        ec.create_cache_parameter_group(CacheParameterGroupName="bad", CacheParameterGroupFamily="redis9", Description="d")
+    ec.modify_cache_parameter_group(
+        CacheParameterGroupName="pg",
+        ParameterNameValues=[{"ParameterName": "maxmemory-policy", "ParameterValue": "allkeys-lru"}, {"ParameterName": "timeout", "ParameterValue": "300"}],
+    )
+    ec.reset_cache_parameter_group(CacheParameterGroupName="pg", ParameterNameValues=[{"ParameterName": "timeout"}])
+    assert ec.describe_cache_parameters(CacheParameterGroupName="pg", Source="user")["Parameters"][0]["ParameterName"] == "maxmemory-policy"
+    assert len(ec.describe_cache_parameters(CacheParameterGroupName="pg", Source="user")["Parameters"]) == 1
+    create_group(ec, sg)
+    with pytest.raises(ec.exceptions.InvalidCacheParameterGroupStateFault):
+        ec.delete_cache_parameter_group(CacheParameterGroupName="pg")
+    ec.delete_replication_group(ReplicationGroupId="r")
+    ec.delete_cache_parameter_group(CacheParameterGroupName="pg")
+    with pytest.raises(ec.exceptions.CacheParameterGroupNotFoundFault):
+        ec.describe_cache_parameter_groups(CacheParameterGroupName="pg")
