@@ -24,6 +24,7 @@ PATCHES = (
     # ElastiCache: the wrappers of CreateReplicationGroup stack in this order (members are built last).
     elasticache.replication_groups_honour_num_cache_clusters,
     elasticache.replication_groups_keep_log_delivery_configurations,
+    elasticache.replication_groups_report_the_kms_key_arn,
     elasticache.replication_group_members_are_cache_clusters,
     elasticache.modify_replication_group_applies_every_documented_field,
     elasticache.replica_count_changes,

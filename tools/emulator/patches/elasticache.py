@@ -26,7 +26,7 @@ def _fault(code, message, status=400):
 
 def parameter_group_family(engine, version):
     """The parameter-group family of an engine version (AWS: CacheParameterGroupFamily)."""
-    major, _, rest = (version or DEFAULT_ENGINE_VERSION.get(engine or "redis", "7.1")).partition(".")
+    major, _dot, rest = (version or DEFAULT_ENGINE_VERSION.get(engine or "redis", "7.1")).partition(".")
     if (engine or "redis") == "valkey":
         return f"valkey{major}"
     if int(major) >= 7:
@@ -258,6 +258,31 @@ def replication_groups_keep_log_delivery_configurations():
         group = original(self, **kwargs)
         group.log_delivery_configurations = [_log_delivery(r) for r in kwargs.get("log_delivery_configurations") or [] if r.get("Enabled", True)]
         return group
+
+    Backend.create_replication_group = create_replication_group
+
+
+def replication_groups_report_the_kms_key_arn():
+    """A replication group reports the ARN of the KMS key that encrypts it at rest, whatever named it.
+
+    AWS API reference, CreateReplicationGroup ``KmsKeyId``: "The ID of the KMS key used to encrypt the disk
+    in the cluster" (a key id, key ARN, alias name or alias ARN); DescribeReplicationGroups answers the key's
+    ARN. moto echoed the request. An unknown key is refused (InvalidParameterValue), as AWS does.
+    """
+    from moto.kms.models import kms_backends
+
+    original = Backend.create_replication_group
+
+    def create_replication_group(self, **kwargs):
+        if kwargs.get("kms_key_id"):
+            kms = kms_backends[self.account_id][self.region_name]
+            try:
+                kwargs["kms_key_id"] = kms.describe_key(
+                    kms.get_key_id(kwargs["kms_key_id"]) if not kwargs["kms_key_id"].startswith("alias/") else kms.get_key_id_from_alias(kwargs["kms_key_id"])
+                ).arn
+            except Exception as error:  # any lookup failure is an unknown key
+                raise ec_exceptions.InvalidParameterValueException(f"Invalid KmsKeyId: {kwargs['kms_key_id']}") from error
+        return original(self, **kwargs)
 
     Backend.create_replication_group = create_replication_group
 

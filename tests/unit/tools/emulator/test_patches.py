@@ -325,3 +325,15 @@ def test_cache_parameter_groups():
     ec.delete_cache_parameter_group(CacheParameterGroupName="pg")
     with pytest.raises(ec.exceptions.CacheParameterGroupNotFoundFault):
         ec.describe_cache_parameter_groups(CacheParameterGroupName="pg")
+
+
+@mock_aws
+def test_replication_groups_report_the_kms_key_arn():
+    ec, sg = elasticache_network()
+    kms = boto3.client("kms", region_name="eu-west-1")
+    key = kms.create_key()["KeyMetadata"]
+    kms.create_alias(AliasName="alias/redis", TargetKeyId=key["KeyId"])
+    assert create_group(ec, sg, AtRestEncryptionEnabled=True, KmsKeyId="alias/redis")["KmsKeyId"] == key["Arn"]
+    assert create_group(ec, sg, ReplicationGroupId="by-id", AtRestEncryptionEnabled=True, KmsKeyId=key["KeyId"])["KmsKeyId"] == key["Arn"]
+    with pytest.raises(ec.exceptions.ClientError, match="InvalidParameterValue"):
+        create_group(ec, sg, ReplicationGroupId="unknown", AtRestEncryptionEnabled=True, KmsKeyId="alias/none")
