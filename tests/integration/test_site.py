@@ -16,8 +16,8 @@ def repositories(client):
 def test_site_converges_then_changes_nothing_and_check_agrees(playbook, client):
     first = playbook("site.yml")
     assert first.rc == 0 and first.total("failed") == 0, first
-    assert set(first.recap) == {*SERVICES, "platform"}, first
-    assert all(first.recap[s]["changed"] >= 1 for s in (*SERVICES, "platform")), first
+    assert set(first.recap) == {*SERVICES, "platform", "redis"}, first
+    assert all(first.recap[s]["changed"] >= 1 for s in (*SERVICES, "platform", "redis")), first
 
     ecr = client("ecr")
     repos = repositories(client)
@@ -45,9 +45,12 @@ def test_site_converges_then_changes_nothing_and_check_agrees(playbook, client):
 def test_check_on_an_empty_account_completes_and_creates_nothing(playbook, client):
     plan = playbook("site.yml", "--check")
     assert plan.rc == 0 and plan.total("failed") == 0, plan
-    assert all(plan.recap[s]["changed"] == 1 for s in SERVICES), plan
-    assert plan.recap["platform"]["changed"] >= 5, plan
+    # Each service: its security group and its repository.
+    assert all(plan.recap[s]["changed"] == 2 for s in SERVICES), plan
+    assert plan.recap["platform"]["changed"] >= 5 and plan.recap["redis"]["changed"] >= 5, plan
     assert repositories(client) == {}
+    assert client("elasticache").describe_replication_groups()["ReplicationGroups"] == []
+    assert {g["GroupName"] for g in client("ec2").describe_security_groups()["SecurityGroups"]} == {"default"}
     assert client("lambda").list_functions()["Functions"] == []
     assert client("events").list_rules()["Rules"] == []
 
@@ -63,6 +66,10 @@ def test_check_on_an_empty_account_completes_and_creates_nothing(playbook, clien
         ({"site_private_subnet_ids": ["subnet-0123456789abcdef0"]}, "site_private_subnet_ids"),
         ({"lambda_alerts_timeout": 0}, "lambda_alerts_timeout"),
         ({"lambda_alerts_webhooks": [{"kind": "teams", "parameter": "/x"}]}, "lambda_alerts_webhooks"),
+        ({"elasticache_replicas": 6}, "elasticache_replicas"),
+        ({"elasticache_engine_version": "8.0"}, "elasticache_engine_version"),
+        ({"elasticache_replicas": 0, "elasticache_automatic_failover": True}, "elasticache_automatic_failover"),
+        ({"elasticache_snapshot_retention_days": 0}, "elasticache_snapshot_retention_days"),
     ],
 )
 def test_invalid_input_stops_before_any_aws_call(playbook, client, extra, names):
@@ -72,6 +79,7 @@ def test_invalid_input_stops_before_any_aws_call(playbook, client, extra, names)
     assert "Make each repository present" not in run.out, run
     assert repositories(client) == {}
     assert client("lambda").list_functions()["Functions"] == []
+    assert client("elasticache").describe_replication_groups()["ReplicationGroups"] == []
 
 
 def test_a_service_without_a_name_is_refused(playbook, client, local_inventory):
@@ -99,7 +107,17 @@ def test_a_third_service_is_an_inventory_change(playbook, client, local_inventor
 def test_teardown_removes_every_repository(playbook, client):
     assert playbook("site.yml").rc == 0
     down = playbook("teardown.yml")
-    assert down.rc == 0 and all(down.recap[s]["changed"] == 1 for s in SERVICES), down
+    # Each service: its repository, then its security group.
+    assert down.rc == 0 and all(down.recap[s]["changed"] == 2 for s in SERVICES), down
+    assert client("elasticache").describe_replication_groups()["ReplicationGroups"] == []
+    assert client("elasticache").describe_cache_subnet_groups()["CacheSubnetGroups"] == []
+    assert client("elasticache").describe_cache_parameter_groups()["CacheParameterGroups"] == []
+    assert {g["GroupName"] for g in client("ec2").describe_security_groups()["SecurityGroups"]} == {"default"}
+    r53 = client("route53")
+    zone = next(z for z in r53.list_hosted_zones()["HostedZones"] if z["Name"] == "local.dito.internal.")
+    assert [r["Type"] for r in r53.list_resource_record_sets(HostedZoneId=zone["Id"])["ResourceRecordSets"]] == ["NS", "SOA"]
+    # The AUTH token stays (the back end may still run with it) unless elasticache_delete_auth_token.
+    assert client("ssm").get_parameter(Name="/dito/local/redis/auth-token")["Parameter"]["Type"] == "SecureString"
     assert repositories(client) == {}
     assert client("lambda").list_functions()["Functions"] == []
     assert client("events").list_rules()["Rules"] == []
