@@ -45,12 +45,14 @@ def test_site_converges_then_changes_nothing_and_check_agrees(playbook, client):
 def test_check_on_an_empty_account_completes_and_creates_nothing(playbook, client):
     plan = playbook("site.yml", "--check")
     assert plan.rc == 0 and plan.total("failed") == 0, plan
-    # Each service: its security group and its repository.
-    assert all(plan.recap[s]["changed"] == 2 for s in SERVICES), plan
+    # Each service plans its security groups, repository, log bucket, load balancer and target groups.
+    assert all(plan.recap[s]["changed"] >= 5 for s in SERVICES), plan
     assert plan.recap["platform"]["changed"] >= 5 and plan.recap["redis"]["changed"] >= 5, plan
     assert repositories(client) == {}
     assert client("elasticache").describe_replication_groups()["ReplicationGroups"] == []
     assert {g["GroupName"] for g in client("ec2").describe_security_groups()["SecurityGroups"]} == {"default"}
+    assert client("elbv2").describe_load_balancers()["LoadBalancers"] == [] and client("elbv2").describe_target_groups()["TargetGroups"] == []
+    assert client("s3").list_buckets()["Buckets"] == []
     assert client("lambda").list_functions()["Functions"] == []
     assert client("events").list_rules()["Rules"] == []
 
@@ -70,6 +72,9 @@ def test_check_on_an_empty_account_completes_and_creates_nothing(playbook, clien
         ({"elasticache_engine_version": "8.0"}, "elasticache_engine_version"),
         ({"elasticache_replicas": 0, "elasticache_automatic_failover": True}, "elasticache_automatic_failover"),
         ({"elasticache_snapshot_retention_days": 0}, "elasticache_snapshot_retention_days"),
+        ({"site_public_subnet_ids": ["subnet-0123456789abcdef0"]}, "site_public_subnet_ids"),
+        ({"alb_test_listener_port": 443}, "alb_test_listener_port"),
+        ({"alb_health_check": {"path": "healthz"}}, "alb_health_check.path"),
     ],
 )
 def test_invalid_input_stops_before_any_aws_call(playbook, client, extra, names):
@@ -92,6 +97,15 @@ def test_a_service_without_a_name_is_refused(playbook, client, local_inventory):
     assert repositories(client) == {}
 
 
+def test_a_port_out_of_range_is_refused(playbook, client, local_inventory):
+    hosts = yaml.safe_load((local_inventory / "hosts.yml").read_text())
+    hosts["all"]["children"]["dito_services"]["hosts"]["backend"]["site_service"]["port"] = 70000
+    (local_inventory / "hosts.yml").write_text(yaml.safe_dump(hosts))
+    run = playbook("site.yml", inventory=local_inventory)
+    assert run.rc != 0 and "site_service.port" in run.out, run
+    assert repositories(client) == {} and client("elbv2").describe_load_balancers()["LoadBalancers"] == []
+
+
 def test_a_third_service_is_an_inventory_change(playbook, client, local_inventory):
     assert playbook("site.yml", inventory=local_inventory).rc == 0
     hosts = yaml.safe_load((local_inventory / "hosts.yml").read_text())
@@ -107,8 +121,10 @@ def test_a_third_service_is_an_inventory_change(playbook, client, local_inventor
 def test_teardown_removes_every_repository(playbook, client):
     assert playbook("site.yml").rc == 0
     down = playbook("teardown.yml")
-    # Each service: its repository, then its security group.
-    assert down.rc == 0 and all(down.recap[s]["changed"] == 2 for s in SERVICES), down
+    # Each service: its load balancer, target groups, log bucket, repository, then its security groups.
+    assert down.rc == 0 and all(down.recap[s]["changed"] >= 5 for s in SERVICES), down
+    assert client("elbv2").describe_load_balancers()["LoadBalancers"] == [] and client("elbv2").describe_target_groups()["TargetGroups"] == []
+    assert client("s3").list_buckets()["Buckets"] == []
     assert client("elasticache").describe_replication_groups()["ReplicationGroups"] == []
     assert client("elasticache").describe_cache_subnet_groups()["CacheSubnetGroups"] == []
     assert client("elasticache").describe_cache_parameter_groups()["CacheParameterGroups"] == []

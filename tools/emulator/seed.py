@@ -16,6 +16,7 @@ import boto3
 RANDOM_SEED = 4242
 VPC_NAME = "dito-local"
 VPC_CIDR = "10.42.0.0/16"
+CERTIFICATE_DOMAIN = "*.dito.local"
 SUBNETS = (
     # (tier, zone suffix, cidr)
     ("public", "a", "10.42.0.0/24"),
@@ -71,6 +72,14 @@ def describe_network(ec2, vpc_id):
     return {"vpc_id": vpc_id, "public_subnet_ids": by_tier["public"], "private_subnet_ids": by_tier["private"]}
 
 
+def certificate(acm):
+    """The ACM certificate of the local names (the production inventory names its own), made once."""
+    for summary in acm.list_certificates()["CertificateSummaryList"]:
+        if summary["DomainName"] == CERTIFICATE_DOMAIN:
+            return summary["CertificateArn"]
+    return acm.request_certificate(DomainName=CERTIFICATE_DOMAIN, ValidationMethod="DNS")["CertificateArn"]
+
+
 def render_inventory_file(network):
     lines = [
         "# Written by `python -m tools.emulator` when it seeds the emulator: do not edit, not in git.",
@@ -80,8 +89,20 @@ def render_inventory_file(network):
         *[f"  - {s}" for s in network["public_subnet_ids"]],
         "site_private_subnet_ids:",
         *[f"  - {s}" for s in network["private_subnet_ids"]],
+        f"site_certificate_arn: {network['certificate_arn']}",
     ]
     return "\n".join(lines) + "\n"
+
+
+def ec2_like(client, service):
+    """Another client of the same endpoint, region and keys."""
+    return boto3.client(
+        service,
+        region_name=client.meta.region_name,
+        endpoint_url=client.meta.endpoint_url,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",  # noqa: S106 - the emulator takes any key
+    )
 
 
 def seed(endpoint, region, inventory_file=None):
@@ -98,6 +119,7 @@ def seed(endpoint, region, inventory_file=None):
         seed_random(endpoint)
         vpc_id = create_network(ec2, region)
     network = describe_network(ec2, vpc_id)
+    network["certificate_arn"] = certificate(ec2_like(ec2, "acm"))
     if inventory_file:
         content = render_inventory_file(network)
         try:

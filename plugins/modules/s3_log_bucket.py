@@ -1,0 +1,289 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+
+# Copyright: Contributors to the dito.chat project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+DOCUMENTATION = r"""
+---
+module: s3_log_bucket
+short_description: Manage a hardened S3 bucket for load balancer access logs
+version_added: 0.1.0
+description:
+  - Creates, updates or deletes one S3 bucket meant for logs, hardened in one invocation - default encryption
+    SSE-S3 (the only one Elastic Load Balancing access logs support), every public access block on, object
+    ownership C(BucketOwnerEnforced) (no ACLs), a bucket policy that denies any request not made over TLS and
+    lets Elastic Load Balancing deliver access logs under C(AWSLogs/<account>/), an expiry of old logs, and tags.
+  - Compares each setting with what the bucket holds and writes only what differs. Check mode and diff mode are
+    supported (M(amazon.aws.s3_bucket) has no check mode).
+author:
+  - dito.chat engineering (@dito-chat)
+options:
+  name:
+    description: The bucket name (globally unique).
+    type: str
+    required: true
+  state:
+    description: Whether the bucket should exist.
+    type: str
+    default: present
+    choices: [present, absent]
+  elb_log_delivery:
+    description:
+      - Let Elastic Load Balancing write access logs (the regional ELB account of the regions opened before August
+        2022, the C(logdelivery.elasticloadbalancing.amazonaws.com) service principal elsewhere and in addition).
+    type: bool
+    default: true
+  expiration_days:
+    description: Days after which objects expire (0 keeps them).
+    type: int
+    default: 90
+  force:
+    description: With O(state=absent), delete the objects first (a bucket must be empty to be deleted).
+    type: bool
+    default: false
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.tags
+  - amazon.aws.boto3
+"""
+
+EXAMPLES = r"""
+- name: The access-log bucket of the environment's load balancers
+  dito.chat.s3_log_bucket:
+    name: dito-prod-alb-logs-111122223333
+    expiration_days: 365
+    tags:
+      project: dito
+"""
+
+RETURN = r"""
+bucket:
+  description: The bucket's settings after the run.
+  returned: state=present
+  type: dict
+  sample: {"name": "dito-prod-alb-logs", "arn": "arn:aws:s3:::dito-prod-alb-logs", "region": "eu-west-1", "expiration_days": 90, "tags": {"project": "dito"}}
+differences:
+  description: The settings that differed (encryption, public_access_block, ownership, policy, lifecycle, tags).
+  returned: state=present
+  type: list
+  elements: str
+  sample: ["policy"]
+"""
+
+import json
+
+try:  # noqa: SIM105 - the amazon.aws pattern, which ansible-test expects
+    import botocore
+except ImportError:
+    pass  # Handled by AnsibleAWSModule
+
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+
+# Elastic Load Balancing's account per region (regions opened before August 2022), from the ELB user guide
+# "Enable access logs for your Application Load Balancer", step "Attach a policy to your S3 bucket".
+ELB_ACCOUNTS = {
+    "us-east-1": "127311923021",
+    "us-east-2": "033677994240",
+    "us-west-1": "027434742980",
+    "us-west-2": "797873946194",
+    "af-south-1": "098369216593",
+    "ap-east-1": "754344448648",
+    "ap-south-1": "718504428378",
+    "ap-northeast-1": "582318560864",
+    "ap-northeast-2": "600734575887",
+    "ap-northeast-3": "383597477331",
+    "ap-southeast-1": "114774131450",
+    "ap-southeast-2": "783225319266",
+    "ca-central-1": "985666609251",
+    "eu-central-1": "054676820928",
+    "eu-west-1": "156460612806",
+    "eu-west-2": "652711504416",
+    "eu-west-3": "009996457667",
+    "eu-south-1": "635631232127",
+    "eu-north-1": "897822967062",
+    "me-south-1": "076674570225",
+    "sa-east-1": "507241528517",
+}
+PUBLIC_ACCESS_BLOCK = {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True}
+ENCRYPTION = {"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}, "BucketKeyEnabled": False}]}
+MISSING = ["NoSuchBucketPolicy", "ServerSideEncryptionConfigurationNotFoundError", "NoSuchPublicAccessBlockConfiguration"]
+MISSING += ["OwnershipControlsNotFoundError", "NoSuchLifecycleConfiguration", "NoSuchTagSet", "NoSuchTagSetError"]
+
+
+def policy_document(bucket, account, region, elb_log_delivery):
+    arn = f"arn:aws:s3:::{bucket}"
+    statements = [
+        {
+            "Sid": "DenyInsecureTransport",
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "s3:*",
+            "Resource": [arn, f"{arn}/*"],
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+        }
+    ]
+    if elb_log_delivery:
+        principal = {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"}
+        if region in ELB_ACCOUNTS:
+            principal["AWS"] = f"arn:aws:iam::{ELB_ACCOUNTS[region]}:root"
+        statements.append(
+            {"Sid": "ElbAccessLogDelivery", "Effect": "Allow", "Principal": principal, "Action": "s3:PutObject", "Resource": f"{arn}/AWSLogs/{account}/*"}
+        )
+    return {"Version": "2012-10-17", "Statement": statements}
+
+
+def lifecycle_rules(days):
+    if not days:
+        return []
+    return [
+        {
+            "ID": "expire-logs",
+            "Status": "Enabled",
+            "Filter": {"Prefix": ""},
+            "Expiration": {"Days": days},
+            "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7},
+        }
+    ]
+
+
+def read(client, name):
+    """What the bucket holds, or None when it does not exist. A bucket of another account fails."""
+    try:
+        client.head_bucket(aws_retry=True, Bucket=name)
+    except is_boto3_error_code(["404", "NoSuchBucket", "NotFound"]):
+        return None
+
+    def get(call, key, **extra):
+        try:
+            return getattr(client, call)(aws_retry=True, Bucket=name, **extra).get(key)
+        except is_boto3_error_code(MISSING):
+            return None
+
+    policy = get("get_bucket_policy", "Policy")
+    return {
+        "encryption": get("get_bucket_encryption", "ServerSideEncryptionConfiguration"),
+        "public_access_block": get("get_public_access_block", "PublicAccessBlockConfiguration"),
+        "ownership": get("get_bucket_ownership_controls", "OwnershipControls"),
+        "policy": json.loads(policy) if policy else None,
+        "lifecycle": get("get_bucket_lifecycle_configuration", "Rules") or [],
+        "tags": {t["Key"]: t["Value"] for t in get("get_bucket_tagging", "TagSet") or []},
+    }
+
+
+def differences(current, desired, tags, purge_tags):
+    diffs = []
+    rules = (current["encryption"] or {}).get("Rules") or [{}]
+    if (rules[0].get("ApplyServerSideEncryptionByDefault") or {}).get("SSEAlgorithm") != "AES256":
+        diffs.append("encryption")
+    if current["public_access_block"] != PUBLIC_ACCESS_BLOCK:
+        diffs.append("public_access_block")
+    if [r.get("ObjectOwnership") for r in (current["ownership"] or {}).get("Rules", [])] != ["BucketOwnerEnforced"]:
+        diffs.append("ownership")
+    if current["policy"] is None or compare_policies(current["policy"], desired["policy"]):
+        diffs.append("policy")
+    if [(r.get("Status"), (r.get("Expiration") or {}).get("Days")) for r in current["lifecycle"]] != [
+        ("Enabled", r["Expiration"]["Days"]) for r in desired["lifecycle"]
+    ]:
+        diffs.append("lifecycle")
+    if tags is not None:
+        wanted = tags if purge_tags else dict(current["tags"], **tags)
+        if wanted != current["tags"]:
+            diffs.append("tags")
+    return diffs
+
+
+def apply(client, name, diffs, desired, tags):
+    if "ownership" in diffs:
+        client.put_bucket_ownership_controls(aws_retry=True, Bucket=name, OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]})
+    if "public_access_block" in diffs:
+        client.put_public_access_block(aws_retry=True, Bucket=name, PublicAccessBlockConfiguration=PUBLIC_ACCESS_BLOCK)
+    if "encryption" in diffs:
+        client.put_bucket_encryption(aws_retry=True, Bucket=name, ServerSideEncryptionConfiguration=ENCRYPTION)
+    if "policy" in diffs:
+        client.put_bucket_policy(aws_retry=True, Bucket=name, Policy=json.dumps(desired["policy"]))
+    if "lifecycle" in diffs:
+        if desired["lifecycle"]:
+            client.put_bucket_lifecycle_configuration(aws_retry=True, Bucket=name, LifecycleConfiguration={"Rules": desired["lifecycle"]})
+        else:
+            client.delete_bucket_lifecycle(aws_retry=True, Bucket=name)
+    if "tags" in diffs:
+        if tags:
+            client.put_bucket_tagging(aws_retry=True, Bucket=name, Tagging={"TagSet": [{"Key": k, "Value": v} for k, v in sorted(tags.items())]})
+        else:
+            client.delete_bucket_tagging(aws_retry=True, Bucket=name)
+
+
+def ensure_present(module, client, region):
+    p = module.params
+    name = p["name"]
+    account = module.client("sts", retry_decorator=AWSRetry.jittered_backoff()).get_caller_identity()["Account"]
+    desired = {"policy": policy_document(name, account, region, p["elb_log_delivery"]), "lifecycle": lifecycle_rules(p["expiration_days"])}
+    current = read(client, name)
+    if current is None:
+        diffs = ["bucket", "encryption", "public_access_block", "ownership", "policy", "lifecycle"] + (["tags"] if p["tags"] else [])
+        tags = p["tags"] or {}
+        if not module.check_mode:
+            config = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+            client.create_bucket(aws_retry=True, Bucket=name, ObjectOwnership="BucketOwnerEnforced", **config)
+            client.get_waiter("bucket_exists").wait(Bucket=name)
+            apply(client, name, diffs, desired, tags)
+        before = {}
+    else:
+        diffs = differences(current, desired, p["tags"], p["purge_tags"])
+        tags = current["tags"] if p["tags"] is None else (p["tags"] if p["purge_tags"] else dict(current["tags"], **p["tags"]))
+        if diffs and not module.check_mode:
+            apply(client, name, diffs, desired, tags)
+        before = {"policy": current["policy"], "lifecycle": current["lifecycle"], "tags": current["tags"]}
+    after = {"policy": desired["policy"], "lifecycle": desired["lifecycle"], "tags": tags}
+    bucket = {"name": name, "arn": f"arn:aws:s3:::{name}", "region": region, "expiration_days": p["expiration_days"], "tags": tags}
+    return bool(diffs), {"before": before, "after": after}, bucket, diffs
+
+
+def ensure_absent(module, client):
+    name = module.params["name"]
+    try:
+        client.head_bucket(aws_retry=True, Bucket=name)
+    except is_boto3_error_code(["404", "NoSuchBucket", "NotFound"]):
+        return False
+    if not module.check_mode:
+        if module.params["force"]:
+            paginator = client.get_paginator("list_object_versions")
+            for page in paginator.paginate(Bucket=name):
+                objects = [{"Key": o["Key"], "VersionId": o["VersionId"]} for o in page.get("Versions", []) + page.get("DeleteMarkers", [])]
+                if objects:
+                    client.delete_objects(aws_retry=True, Bucket=name, Delete={"Objects": objects, "Quiet": True})
+        client.delete_bucket(aws_retry=True, Bucket=name)
+    return True
+
+
+def main():
+    module = AnsibleAWSModule(
+        argument_spec=dict(
+            name=dict(type="str", required=True),
+            state=dict(type="str", default="present", choices=["present", "absent"]),
+            elb_log_delivery=dict(type="bool", default=True),
+            expiration_days=dict(type="int", default=90),
+            force=dict(type="bool", default=False),
+            tags=dict(type="dict", aliases=["resource_tags"]),
+            purge_tags=dict(type="bool", default=True),
+        ),
+        supports_check_mode=True,
+    )
+    client = module.client("s3", retry_decorator=AWSRetry.jittered_backoff())
+    region = module.region or "us-east-1"
+    try:
+        if module.params["state"] == "absent":
+            module.exit_json(changed=ensure_absent(module, client))
+        changed, diff, bucket, diffs = ensure_present(module, client, region)
+    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
+        module.fail_json_aws(e, msg=f"Could not manage bucket {module.params['name']}")
+    module.exit_json(changed=changed, diff=diff, bucket=bucket, differences=diffs)
+
+
+if __name__ == "__main__":
+    main()

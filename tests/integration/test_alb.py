@@ -1,0 +1,101 @@
+"""The services' load balancers on the local stack (role alb through site.yml): what AWS holds, and the
+blue/green-aware re-run after CodeDeploy moved production traffic to green."""
+
+import json
+
+import pytest
+import yaml
+
+from tests.conftest import ROOT
+
+
+@pytest.fixture
+def converged(playbook, client):
+    run = playbook("site.yml")
+    assert run.rc == 0, run
+    return run
+
+
+def network():
+    return yaml.safe_load((ROOT / "inventories" / "local" / "group_vars" / "all" / "emulator_network.yml").read_text())
+
+
+def load_balancer(elb, service):
+    lb = elb.describe_load_balancers(Names=[f"dito-local-{service}"])["LoadBalancers"][0]
+    listeners = {listener["Port"]: listener for listener in elb.describe_listeners(LoadBalancerArn=lb["LoadBalancerArn"])["Listeners"]}
+    attributes = {a["Key"]: a["Value"] for a in elb.describe_load_balancer_attributes(LoadBalancerArn=lb["LoadBalancerArn"])["Attributes"]}
+    groups = {color: elb.describe_target_groups(Names=[f"dito-local-{service}-{color}"])["TargetGroups"][0] for color in ("blue", "green")}
+    return lb, listeners, attributes, groups
+
+
+def test_load_balancers_are_as_designed(converged, client):
+    elb, ec2, s3 = client("elbv2"), client("ec2"), client("s3")
+    net = network()
+    for service, scheme, subnets, port in (
+        ("frontend", "internet-facing", net["site_public_subnet_ids"], 80),
+        ("backend", "internal", net["site_private_subnet_ids"], 8080),
+    ):
+        lb, listeners, attributes, groups = load_balancer(elb, service)
+        assert lb["Scheme"] == scheme
+        assert sorted(z["SubnetId"] for z in lb["AvailabilityZones"]) == sorted(subnets)
+        assert sorted(listeners) == [80, 443, 8443]
+        for https in (443, 8443):
+            assert (listeners[https]["Protocol"], listeners[https]["SslPolicy"]) == ("HTTPS", "ELBSecurityPolicy-TLS13-1-2-2021-06")
+            assert listeners[https]["Certificates"][0]["CertificateArn"] == net["site_certificate_arn"]
+            assert listeners[https]["DefaultActions"] == [{"Type": "forward", "TargetGroupArn": groups["blue"]["TargetGroupArn"]}]
+        assert listeners[80]["DefaultActions"][0]["RedirectConfig"] == {"Protocol": "HTTPS", "Port": "443", "StatusCode": "HTTP_301"}
+        for group in groups.values():
+            assert (group["TargetType"], group["Port"], group["HealthCheckPath"], group["Matcher"]) == ("ip", port, "/", {"HttpCode": "200-399"})
+        assert attributes["routing.http.drop_invalid_header_fields.enabled"] == "true"
+        assert attributes["deletion_protection.enabled"] == "false"  # the local inventory turns it off
+        bucket = attributes["access_logs.s3.bucket"]
+        assert (attributes["access_logs.s3.enabled"], bucket) == ("true", f"dito-local-{service}-alb-logs")
+        assert all(s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"].values())
+        policy = json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])
+        assert {s["Sid"] for s in policy["Statement"]} == {"DenyInsecureTransport", "ElbAccessLogDelivery"}
+        tags = {t["Key"]: t["Value"] for t in elb.describe_tags(ResourceArns=[lb["LoadBalancerArn"]])["TagDescriptions"][0]["Tags"]}
+        assert tags["service"] == service and tags["project"] == "dito"
+
+    # Every rule's source is a security group, except the public load balancer's 80 and 443.
+    names = {g["GroupId"]: g["GroupName"] for g in ec2.describe_security_groups()["SecurityGroups"]}
+    rules = {}
+    for group in ec2.describe_security_groups()["SecurityGroups"]:
+        for permission in group["IpPermissions"]:
+            sources = [names[p["GroupId"]] for p in permission["UserIdGroupPairs"]]
+            cidrs = [r["CidrIp"] for r in permission["IpRanges"]] + [r["CidrIpv6"] for r in permission.get("Ipv6Ranges", [])]
+            rules.setdefault(group["GroupName"], set()).add((permission["FromPort"], tuple(sources), tuple(cidrs)))
+    assert rules == {
+        "dito-local-frontend-alb": {(80, (), ("0.0.0.0/0", "::/0")), (443, (), ("0.0.0.0/0", "::/0"))},
+        "dito-local-frontend-tasks": {(80, ("dito-local-frontend-alb",), ())},
+        "dito-local-backend-alb": {(80, ("dito-local-frontend-tasks",), ()), (443, ("dito-local-frontend-tasks",), ())},
+        "dito-local-backend-tasks": {(8080, ("dito-local-backend-alb",), ())},
+        "dito-local-redis": {(6379, ("dito-local-backend-tasks",), ())},
+    }
+
+
+def test_a_rerun_after_codedeploy_moved_traffic_to_green_changes_nothing(converged, playbook, client):
+    elb = client("elbv2")
+    for service, form in (("frontend", "plain"), ("backend", "weighted")):
+        found = load_balancer(elb, service)
+        listeners, groups = found[1], found[3]
+        blue, green = groups["blue"]["TargetGroupArn"], groups["green"]["TargetGroupArn"]
+        action = (
+            {"Type": "forward", "TargetGroupArn": green}
+            if form == "plain"
+            else {"Type": "forward", "ForwardConfig": {"TargetGroups": [{"TargetGroupArn": green, "Weight": 100}, {"TargetGroupArn": blue, "Weight": 0}]}}
+        )
+        for port in (443, 8443):
+            elb.modify_listener(ListenerArn=listeners[port]["ListenerArn"], DefaultActions=[action])
+
+    rerun = playbook("site.yml")
+    assert rerun.rc == 0 and rerun.total("changed") == 0, rerun
+    check = playbook("site.yml", "--check")
+    assert check.rc == 0 and check.total("changed") == 0, check
+    for service in ("frontend", "backend"):
+        found = load_balancer(elb, service)
+        listeners, groups = found[1], found[3]
+        for port in (443, 8443):
+            action = listeners[port]["DefaultActions"][0]
+            on = action.get("TargetGroupArn") or next(g["TargetGroupArn"] for g in action["ForwardConfig"]["TargetGroups"] if g["Weight"])
+            assert on == groups["green"]["TargetGroupArn"], (service, port, action)
+    assert "dito-local-frontend-green" in rerun.out
