@@ -56,6 +56,15 @@ def test_load_balancers_are_as_designed(converged, client):
         tags = {t["Key"]: t["Value"] for t in elb.describe_tags(ResourceArns=[lb["LoadBalancerArn"]])["TagDescriptions"][0]["Tags"]}
         assert tags["service"] == service and tags["project"] == "dito"
 
+    # The names: chat.<public zone> and backend.<private zone>, aliases to the load balancers (target read from them).
+    r53 = client("route53")
+    for zone_name, record, service in (("dito.local.", "chat.dito.local.", "frontend"), ("local.dito.internal.", "backend.local.dito.internal.", "backend")):
+        zone = next(z for z in r53.list_hosted_zones()["HostedZones"] if z["Name"] == zone_name)
+        [alias] = [r for r in r53.list_resource_record_sets(HostedZoneId=zone["Id"])["ResourceRecordSets"] if r["Name"] == record]
+        lb = elb.describe_load_balancers(Names=[f"dito-local-{service}"])["LoadBalancers"][0]
+        assert alias["Type"] == "A" and alias["AliasTarget"]["HostedZoneId"] == lb["CanonicalHostedZoneId"]
+        assert alias["AliasTarget"]["DNSName"].rstrip(".").lower() == lb["DNSName"].lower()
+
     # Every rule's source is a security group, except the public load balancer's 80 and 443.
     names = {g["GroupId"]: g["GroupName"] for g in ec2.describe_security_groups()["SecurityGroups"]}
     rules = {}

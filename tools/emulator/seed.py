@@ -17,6 +17,7 @@ RANDOM_SEED = 4242
 VPC_NAME = "dito-local"
 VPC_CIDR = "10.42.0.0/16"
 CERTIFICATE_DOMAIN = "*.dito.local"
+PUBLIC_ZONE = "dito.local"
 SUBNETS = (
     # (tier, zone suffix, cidr)
     ("public", "a", "10.42.0.0/24"),
@@ -80,6 +81,13 @@ def certificate(acm):
     return acm.request_certificate(DomainName=CERTIFICATE_DOMAIN, ValidationMethod="DNS")["CertificateArn"]
 
 
+def public_zone(route53):
+    """The public hosted zone that the local inventory takes as the user's (site_public_zone), made once."""
+    zones = route53.list_hosted_zones_by_name(DNSName=PUBLIC_ZONE)["HostedZones"]
+    if not any(z["Name"] == f"{PUBLIC_ZONE}." and not z["Config"]["PrivateZone"] for z in zones):
+        route53.create_hosted_zone(Name=PUBLIC_ZONE, CallerReference="dito-emulator-seed", HostedZoneConfig={"Comment": "seeded by dito-emulator"})
+
+
 def render_inventory_file(network):
     lines = [
         "# Written by `python -m tools.emulator` when it seeds the emulator: do not edit, not in git.",
@@ -120,6 +128,7 @@ def seed(endpoint, region, inventory_file=None):
         vpc_id = create_network(ec2, region)
     network = describe_network(ec2, vpc_id)
     network["certificate_arn"] = certificate(ec2_like(ec2, "acm"))
+    public_zone(ec2_like(ec2, "route53"))
     if inventory_file:
         content = render_inventory_file(network)
         try:
