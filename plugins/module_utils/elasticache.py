@@ -349,22 +349,23 @@ def create_parameter_group(client, name, family, description, tags):
     ]
 
 
+def batches(items, size=20):
+    """Modify/ResetCacheParameterGroup take at most 20 parameters per call."""
+    return [items[start : start + size] for start in range(0, len(items), size)]
+
+
 @ElastiCacheErrorHandler.common_error_handler("set parameters of {name}")
 @AWSRetry.jittered_backoff()
 def set_parameters(client, name, values):
-    items = sorted(values.items())
-    # ModifyCacheParameterGroup takes at most 20 parameters per call.
-    for start in range(0, len(items), 20):
-        chunk = [{"ParameterName": k, "ParameterValue": str(v)} for k, v in items[start : start + 20]]
+    for chunk in batches([{"ParameterName": k, "ParameterValue": str(v)} for k, v in sorted(values.items())]):
         client.modify_cache_parameter_group(CacheParameterGroupName=name, ParameterNameValues=chunk)
 
 
 @ElastiCacheErrorHandler.common_error_handler("reset parameters of {name}")
 @AWSRetry.jittered_backoff()
 def reset_parameters(client, name, keys):
-    keys = sorted(keys)
-    for start in range(0, len(keys), 20):
-        client.reset_cache_parameter_group(CacheParameterGroupName=name, ParameterNameValues=[{"ParameterName": k} for k in keys[start : start + 20]])
+    for chunk in batches([{"ParameterName": k} for k in sorted(keys)]):
+        client.reset_cache_parameter_group(CacheParameterGroupName=name, ParameterNameValues=chunk)
 
 
 @ElastiCacheErrorHandler.deletion_error_handler("delete cache parameter group {name}")

@@ -136,13 +136,15 @@ def health_check_differences(current, spec):
     return sorted(k for k, v in wanted.items() if current.get(k) != v)
 
 
+def attribute_value(value):
+    """An attribute value as AWS holds it: a string, booleans in lowercase."""
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
 def attribute_differences(current, wanted):
     """The attributes (name -> string value) whose value differs from what AWS holds."""
-    return {
-        k: str(v).lower() if isinstance(v, bool) else str(v)
-        for k, v in (wanted or {}).items()
-        if current.get(k) != (str(v).lower() if isinstance(v, bool) else str(v))
-    }
+    normalised = {k: attribute_value(v) for k, v in (wanted or {}).items()}
+    return {k: v for k, v in normalised.items() if current.get(k) != v}
 
 
 # ---------------------------------------------------------------------------------------------------

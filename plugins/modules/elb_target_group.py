@@ -126,7 +126,7 @@ IMMUTABLE = {"vpc_id": "VpcId", "protocol": "Protocol", "port": "Port", "target_
 def ensure_present(module, client):
     p = module.params
     health = elbv2.health_check_request(p["health_check"])
-    attributes = {k: elbv2.attribute_differences({}, {k: v})[k] for k, v in p["attributes"].items()}
+    attributes = {k: elbv2.attribute_value(v) for k, v in p["attributes"].items()}
     current = elbv2.describe_target_group(client, p["name"])
     if current is None:
         if not p["vpc_id"] or not p["port"]:
