@@ -9,6 +9,7 @@ To add one: write a function named after the behaviour in the service's module h
 below, add its test, and list it in tools/emulator/README.md.
 """
 
+from tools.emulator.patches import applicationautoscaling
 from tools.emulator.patches import ecs
 from tools.emulator.patches import elasticache
 from tools.emulator.patches import elbv2
@@ -16,11 +17,13 @@ from tools.emulator.patches import events
 from tools.emulator.patches import kms
 
 PATCHES = (
+    applicationautoscaling.deregistering_a_scalable_target_deletes_its_policies,
     ecs.describe_task_definition_family_returns_latest_active,
     ecs.task_definitions_record_registered_at,
     ecs.update_cluster_settings_answers,
     ecs.services_keep_health_check_grace_period,
     ecs.code_deploy_services_refuse_a_new_task_definition,
+    ecs.create_service_keeps_strategy_deployment_configuration_and_flags,
     # ElastiCache: the wrappers of CreateReplicationGroup stack in this order (members are built last).
     elasticache.replication_groups_honour_num_cache_clusters,
     elasticache.replication_groups_keep_log_delivery_configurations,

@@ -3,6 +3,7 @@
 from datetime import UTC
 from datetime import datetime
 
+from moto.core.utils import camelcase_to_underscores
 from moto.ecs import exceptions as ecs_exceptions
 from moto.ecs import models as ecs_models
 from moto.ecs import responses as ecs_responses
@@ -125,3 +126,31 @@ def code_deploy_services_refuse_a_new_task_definition():
         return original(self, service_properties)
 
     backend_cls.update_service = update_service
+
+
+def create_service_keeps_strategy_deployment_configuration_and_flags():
+    """CreateService keeps ``capacityProviderStrategy``, ``deploymentConfiguration``, ``enableECSManagedTags``
+    and ``enableExecuteCommand``; a service placed by a capacity provider strategy has no launch type.
+
+    AWS API reference, CreateService: each is a request parameter that the returned Service data type echoes
+    ("capacityProviderStrategy - The capacity provider strategy the service uses"; "If a capacityProviderStrategy
+    is specified, the launchType parameter must be omitted"). moto drops all four on create (UpdateService keeps
+    them) and reports launchType EC2 for a service placed by a strategy.
+    """
+    response_cls = ecs_responses.EC2ContainerServiceResponse
+    original = response_cls.create_service
+    fields = ("capacityProviderStrategy", "deploymentConfiguration", "enableECSManagedTags", "enableExecuteCommand")
+
+    def create_service(self):
+        result = original(self)
+        given = {field: self._get_param(field) for field in fields if self._get_param(field) is not None}
+        if given:
+            cluster = self._get_param("cluster", "default")
+            for service in self.ecs_backend.describe_services(cluster, [self._get_param("serviceName")])[0]:
+                for field, value in given.items():
+                    setattr(service, camelcase_to_underscores(field), value)
+                if "capacityProviderStrategy" in given:
+                    service.launch_type = None
+        return result
+
+    response_cls.create_service = create_service

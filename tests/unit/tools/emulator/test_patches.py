@@ -137,6 +137,47 @@ def test_code_deploy_services_refuse_a_new_task_definition():
 
 
 @mock_aws
+def test_create_service_keeps_strategy_deployment_configuration_and_flags():
+    ecs = boto3.client("ecs", region_name="eu-west-1")
+    ecs.create_cluster(clusterName="c")
+    register(ecs, 256)
+    config = {"maximumPercent": 200, "minimumHealthyPercent": 100, "deploymentCircuitBreaker": {"enable": True, "rollback": True}}
+    ecs.create_service(
+        cluster="c",
+        serviceName="web",
+        taskDefinition="web:1",
+        desiredCount=1,
+        capacityProviderStrategy=[{"capacityProvider": "FARGATE_SPOT", "weight": 2, "base": 1}],
+        deploymentConfiguration=config,
+        enableECSManagedTags=True,
+        enableExecuteCommand=False,
+    )
+    service = ecs.describe_services(cluster="c", services=["web"])["services"][0]
+    assert service["capacityProviderStrategy"] == [{"capacityProvider": "FARGATE_SPOT", "weight": 2, "base": 1}]
+    assert service["deploymentConfiguration"] == config
+    assert (service["enableECSManagedTags"], service["enableExecuteCommand"]) == (True, False)
+    assert "launchType" not in service  # placed by the strategy
+
+
+@mock_aws
+def test_deregistering_a_scalable_target_deletes_its_policies():
+    aas, cw = boto3.client("application-autoscaling", region_name="eu-west-1"), boto3.client("cloudwatch", region_name="eu-west-1")
+    fargate_service(boto3.client("ecs", region_name="eu-west-1"), boto3.client("ec2", region_name="eu-west-1"), "ECS")
+    target = {"ServiceNamespace": "ecs", "ResourceId": "service/c/web", "ScalableDimension": "ecs:service:DesiredCount"}
+    aas.register_scalable_target(**target, MinCapacity=1, MaxCapacity=4)
+    aas.put_scaling_policy(
+        **target,
+        PolicyName="cpu",
+        PolicyType="TargetTrackingScaling",
+        TargetTrackingScalingPolicyConfiguration={"TargetValue": 60.0, "PredefinedMetricSpecification": {"PredefinedMetricType": "ECSServiceAverageCPUUtilization"}},
+    )
+    assert len(cw.describe_alarms()["MetricAlarms"]) == 2  # target tracking made its high and low alarms
+    aas.deregister_scalable_target(**target)
+    assert aas.describe_scaling_policies(ServiceNamespace="ecs")["ScalingPolicies"] == []
+    assert cw.describe_alarms()["MetricAlarms"] == []
+
+
+@mock_aws
 def test_application_load_balancers_have_default_attributes():
     ec2, elb = boto3.client("ec2", region_name="eu-west-1"), boto3.client("elbv2", region_name="eu-west-1")
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
