@@ -92,6 +92,14 @@ options:
     description:
       - Replace container images, a mapping of container name to image. Every name must be a container of the definition.
     type: dict
+  keep_deployed_images:
+    description:
+      - Containers not named in O(container_images) keep the image of the latest ACTIVE revision, when it has a
+        container of that name. The definition's image is then only the image of the family's first revision.
+      - For the infrastructure run (site.yml), beside a pipeline that registers revisions with the images it built -
+        the run still changes cpu, memory, roles, environment and the like, without rolling the image back.
+    type: bool
+    default: false
   keep_revisions:
     description:
       - Keep at most this many ACTIVE revisions, newest first, and deregister the older ones. Needs a
@@ -328,6 +336,11 @@ def ensure_present(module, client):
     family, tags = params["family"], params["tags"]
     current = ecs.describe_latest(client, family)  # the lookup: one API call
     request = desired_request(module)
+    if request is not None and current and params["keep_deployed_images"]:
+        deployed = {c.get("name"): c.get("image") for c in current.get("containerDefinitions") or []}
+        for container in request["containerDefinitions"]:
+            if container.get("name") in deployed and container.get("name") not in (params["container_images"] or {}):
+                container["image"] = deployed[container["name"]]
     result = {"registered": False, "deregistered": []}
     changed = False
 
@@ -380,6 +393,7 @@ def main():
         volumes=dict(type="list", elements="dict"),
         ephemeral_storage=dict(type="dict"),
         container_images=dict(type="dict"),
+        keep_deployed_images=dict(type="bool", default=False),
         keep_revisions=dict(type="int", no_log=False),
         tags=dict(type="dict", aliases=["resource_tags"]),
         purge_tags=dict(type="bool", default=True),

@@ -162,6 +162,19 @@ def test_container_images_replaces_the_image(ecs, run_module):
     assert bad["failed"] is True and "container_images names web" in bad["msg"]
 
 
+def test_keep_deployed_images_keeps_the_pipelines_image_and_still_applies_the_rest(ecs, run_module):
+    first = run_module(ecs_task_revision.main, dict(MINIMAL, keep_deployed_images=True))
+    assert first["task_definition"]["containers"] == [{"name": "backend", "image": IMAGE}]  # the first revision's image
+    run_module(ecs_task_revision.main, dict(MINIMAL, container_images={"backend": IMAGE + "-deployed"}))  # the pipeline
+
+    again = run_module(ecs_task_revision.main, dict(MINIMAL, keep_deployed_images=True))
+    assert again["changed"] is False and again["task_definition"]["revision"] == 2
+    resized = run_module(ecs_task_revision.main, dict(MINIMAL, keep_deployed_images=True, memory="1024"))
+    assert resized["differences"] == ["memory"]
+    assert resized["task_definition"]["containers"] == [{"name": "backend", "image": IMAGE + "-deployed"}]
+    assert len(revisions(ecs)) == 3
+
+
 def test_definition_file_in_the_application_repository(ecs, run_module, tmp_path):
     described = {
         "taskDefinitionArn": "arn:aws:ecs:eu-west-1:123456789012:task-definition/other:9",

@@ -1,0 +1,184 @@
+"""dito.chat.ecs_cluster and dito.chat.ecs_service (blue/green- and autoscaling-aware) against moto in-process."""
+
+import boto3
+import pytest
+
+from ansible_collections.dito.chat.plugins.modules import ecs_cluster
+from ansible_collections.dito.chat.plugins.modules import ecs_service
+
+REGION = "eu-west-1"
+
+
+def test_cluster_lifecycle(aws, run_module):
+    ecs = boto3.client("ecs", region_name=REGION)
+    args = {"name": "dito-prod", "tags": {"project": "dito"}}
+    planned = run_module(ecs_cluster.main, args, check_mode=True)
+    assert planned["changed"] is True and ecs.list_clusters()["clusterArns"] == []
+
+    made = run_module(ecs_cluster.main, args)
+    assert made["changed"] is True and made["cluster"]["tags"] == {"project": "dito"}
+    [held] = ecs.describe_clusters(clusters=["dito-prod"], include=["SETTINGS", "TAGS"])["clusters"]
+    assert held["settings"] == [{"name": "containerInsights", "value": "enabled"}]
+    assert sorted(held["capacityProviders"]) == ["FARGATE", "FARGATE_SPOT"]
+    assert run_module(ecs_cluster.main, args)["changed"] is False
+    assert run_module(ecs_cluster.main, args, check_mode=True)["changed"] is False
+
+    changed = dict(
+        args,
+        container_insights="enhanced",
+        default_capacity_provider_strategy=[{"capacity_provider": "FARGATE", "base": 1}, {"capacity_provider": "FARGATE_SPOT", "weight": 3}],
+        tags={"project": "dito", "env": "prod"},
+    )
+    result = run_module(ecs_cluster.main, changed, diff=True)
+    assert result["changed"] is True and result["diff"]["before"]["container_insights"] == "enabled"
+    [held] = ecs.describe_clusters(clusters=["dito-prod"], include=["SETTINGS", "TAGS"])["clusters"]
+    assert held["settings"] == [{"name": "containerInsights", "value": "enhanced"}]
+    assert {(s["capacityProvider"], s["weight"], s.get("base", 0)) for s in held["defaultCapacityProviderStrategy"]} == {
+        ("FARGATE", 1, 1),
+        ("FARGATE_SPOT", 3, 0),
+    }
+    assert {t["key"]: t["value"] for t in held["tags"]} == {"project": "dito", "env": "prod"}
+    assert run_module(ecs_cluster.main, changed)["changed"] is False
+
+    assert run_module(ecs_cluster.main, {"name": "dito-prod", "state": "absent"})["changed"] is True
+    assert run_module(ecs_cluster.main, {"name": "dito-prod", "state": "absent"})["changed"] is False
+
+
+def test_a_strategy_outside_the_providers_is_refused(aws, run_module):
+    result = run_module(
+        ecs_cluster.main, {"name": "c", "capacity_providers": ["FARGATE"], "default_capacity_provider_strategy": [{"capacity_provider": "FARGATE_SPOT"}]}
+    )
+    assert result["failed"] and "FARGATE_SPOT, not in capacity_providers" in result["msg"]
+    assert boto3.client("ecs", region_name=REGION).list_clusters()["clusterArns"] == []
+
+
+@pytest.fixture
+def stack(aws):
+    ec2 = boto3.client("ec2", region_name=REGION)
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24")["Subnet"]["SubnetId"] for i in (1, 2)]
+    sg = ec2.create_security_group(GroupName="web-tasks", Description="tasks", VpcId=vpc)["GroupId"]
+    ecs = boto3.client("ecs", region_name=REGION)
+    ecs.create_cluster(clusterName="c")
+
+    def revision(image):
+        return ecs.register_task_definition(
+            family="web",
+            cpu="256",
+            memory="512",
+            networkMode="awsvpc",
+            requiresCompatibilities=["FARGATE"],
+            containerDefinitions=[{"name": "web", "image": image, "portMappings": [{"containerPort": 80}]}],
+        )["taskDefinition"]["taskDefinitionArn"]
+
+    elb = boto3.client("elbv2", region_name=REGION)
+    blue, green = (
+        elb.create_target_group(Name=f"web-{c}", Protocol="HTTP", Port=80, VpcId=vpc, TargetType="ip")["TargetGroups"][0]["TargetGroupArn"]
+        for c in ("blue", "green")
+    )
+    return {"ecs": ecs, "vpc": vpc, "subnets": subnets, "sg": sg, "revision": revision, "blue": blue, "green": green}
+
+
+def service_args(stack, **extra):
+    args = {
+        "name": "web",
+        "cluster": "c",
+        "task_definition": stack["revision"]("nginx:1"),
+        "desired_count": 2,
+        "capacity_provider_strategy": [{"capacity_provider": "FARGATE"}],
+        "subnets": stack["subnets"],
+        "security_groups": ["web-tasks"],
+        "vpc_id": stack["vpc"],
+        "load_balancer": {"target_group_arn": stack["blue"], "alternate_target_group_arns": [stack["green"]], "container_name": "web", "container_port": 80},
+        "deployment_controller": "CODE_DEPLOY",
+        "health_check_grace_period_seconds": 60,
+        "autoscaling": {"min_capacity": 2, "max_capacity": 6, "cpu_target": 60},
+        "tags": {"service": "web"},
+    }
+    return {**args, **extra}
+
+
+def test_code_deploy_service_lifecycle(stack, run_module):
+    ecs = stack["ecs"]
+    args = service_args(stack)
+    planned = run_module(ecs_service.main, args, check_mode=True)
+    assert planned["changed"] is True and ecs.list_services(cluster="c")["serviceArns"] == []
+
+    made = run_module(ecs_service.main, args)
+    assert made["changed"] is True and made["autoscaling"]["policies"] == ["web-cpu"]
+    [held] = ecs.describe_services(cluster="c", services=["web"], include=["TAGS"])["services"]
+    assert held["networkConfiguration"]["awsvpcConfiguration"]["securityGroups"] == [stack["sg"]]
+    assert held["networkConfiguration"]["awsvpcConfiguration"]["assignPublicIp"] == "DISABLED"
+    assert (held["deploymentController"]["type"], held["healthCheckGracePeriodSeconds"], held["enableExecuteCommand"]) == ("CODE_DEPLOY", 60, False)
+    scaling = boto3.client("application-autoscaling", region_name=REGION)
+    [target] = scaling.describe_scalable_targets(ServiceNamespace="ecs", ResourceIds=["service/c/web"])["ScalableTargets"]
+    assert (target["MinCapacity"], target["MaxCapacity"]) == (2, 6)
+    assert run_module(ecs_service.main, args)["changed"] is False
+    assert run_module(ecs_service.main, args, check_mode=True)["changed"] is False
+
+    # CodeDeploy deploys a new revision behind green; autoscaling scales out to 4.
+    deployed = stack["revision"]("nginx:2")
+    task_set = ecs.create_task_set(
+        cluster="c", service="web", taskDefinition=deployed, loadBalancers=[{"targetGroupArn": stack["green"], "containerName": "web", "containerPort": 80}]
+    )["taskSet"]
+    ecs.update_service_primary_task_set(cluster="c", service="web", primaryTaskSet=task_set["taskSetArn"])
+    ecs.update_service(cluster="c", service="web", desiredCount=4)
+    rerun = run_module(ecs_service.main, args)
+    assert rerun["changed"] is False, rerun
+    assert rerun["deferred"] == ["taskDefinition"] and rerun["warnings"]
+    [held] = ecs.describe_services(cluster="c", services=["web"])["services"]
+    assert (held["taskDefinition"], held["loadBalancers"][0]["targetGroupArn"], held["desiredCount"]) == (deployed, stack["green"], 4)
+    # Naming the deployed revision, nothing differs at all.
+    assert run_module(ecs_service.main, dict(args, task_definition=deployed))["deferred"] == []
+
+    # What AWS accepts on a CODE_DEPLOY service is updated in place: grace period, autoscaling bounds, tags.
+    result = run_module(
+        ecs_service.main,
+        dict(
+            args,
+            task_definition=deployed,
+            health_check_grace_period_seconds=120,
+            autoscaling={"min_capacity": 3, "max_capacity": 8, "cpu_target": 50},
+            tags={"service": "web", "tier": "1"},
+        ),
+        diff=True,
+    )
+    assert result["changed"] is True and result["differences"] == ["healthCheckGracePeriodSeconds"]
+    [held] = ecs.describe_services(cluster="c", services=["web"], include=["TAGS"])["services"]
+    assert held["healthCheckGracePeriodSeconds"] == 120 and {t["key"] for t in held["tags"]} == {"service", "tier"}
+    [target] = scaling.describe_scalable_targets(ServiceNamespace="ecs", ResourceIds=["service/c/web"])["ScalableTargets"]
+    assert (target["MinCapacity"], target["MaxCapacity"]) == (3, 8)
+    [policy] = scaling.describe_scaling_policies(ServiceNamespace="ecs", ResourceId="service/c/web")["ScalingPolicies"]
+    assert policy["TargetTrackingScalingPolicyConfiguration"]["TargetValue"] == 50.0
+
+    assert run_module(ecs_service.main, {"name": "web", "cluster": "c", "state": "absent"})["changed"] is True
+    assert scaling.describe_scalable_targets(ServiceNamespace="ecs")["ScalableTargets"] == []
+    assert run_module(ecs_service.main, {"name": "web", "cluster": "c", "state": "absent"})["changed"] is False
+
+
+def test_rolling_service_takes_a_new_revision_and_a_count(stack, run_module):
+    ecs = stack["ecs"]
+    args = service_args(stack, deployment_controller="ECS", deployment_configuration={"circuit_breaker": True}, autoscaling=None, load_balancer=None)
+    run_module(ecs_service.main, args)
+    newer = stack["revision"]("nginx:3")
+    result = run_module(ecs_service.main, dict(args, task_definition=newer, desired_count=3))
+    assert result["changed"] is True and result["differences"] == ["desiredCount", "taskDefinition"] and result["deferred"] == []
+    [held] = ecs.describe_services(cluster="c", services=["web"])["services"]
+    assert (held["taskDefinition"], held["desiredCount"]) == (newer, 3)
+    assert held["deploymentConfiguration"]["deploymentCircuitBreaker"] == {"enable": True, "rollback": True}
+    assert run_module(ecs_service.main, dict(args, task_definition=newer, desired_count=3))["changed"] is False
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        ({"load_balancer": None}, "load_balancer is required with deployment_controller CODE_DEPLOY"),
+        ({"deployment_configuration": {"circuit_breaker": True}}, "circuit_breaker works with deployment_controller ECS only"),
+        ({"autoscaling": {"min_capacity": 5, "max_capacity": 2, "cpu_target": 60}}, "min_capacity must be between 0 and max_capacity"),
+        ({"security_groups": ["no-such-group"]}, "security_groups"),
+    ],
+)
+def test_bad_input_is_refused_before_any_change(stack, run_module, extra, message):
+    result = run_module(ecs_service.main, service_args(stack, **extra))
+    assert result["failed"] and message in result["msg"], result
+    assert stack["ecs"].list_services(cluster="c")["serviceArns"] == []
