@@ -1,4 +1,13 @@
-"""Integration fixtures: an emulator instance of the tests' own, and a playbook runner."""
+"""Integration fixtures: an emulator instance of the tests' own, a playbook runner, and the local stack.
+
+Converging the stack is the slow part of the suite, so tests share one converged stack:
+- `converged`: a test that only reads the stack;
+- `converged_to_change`: a test that changes it. Changers run after every reader, in file order, each on the
+  stack that the changers before it left. So a changer asserts only what its own change decides (for example
+  "redis changed", not "nothing else changed"), or states in its docstring what it relies on;
+- `converged_to_destroy`: a test that removes the stack; the next user gets a stack converged anew;
+- `fresh_account`: a test that needs an empty account.
+The collection hook below orders them: readers, changers, destroyers, then the rest."""
 
 import os
 import re
@@ -41,17 +50,39 @@ def emulator_endpoint():
         emulator("stop")
 
 
+# How many times the account was reset, and after which reset the shared stack was converged.
+_STACK = {"resets": 0, "converged_after": None, "run": None}
+
+
+def pytest_collection_modifyitems(items):
+    def order(item):
+        if "integration" not in item.path.parts:
+            return 0
+        if "converged_to_destroy" in item.fixturenames:
+            return 3
+        if "converged_to_change" in item.fixturenames:
+            return 2
+        return 1 if "converged" in item.fixturenames else 4
+
+    items.sort(key=order)  # stable: the order within each group is kept
+
+
+def reset():
+    emulator("reset")
+    _STACK["resets"] += 1
+
+
 @pytest.fixture
 def fresh_account(emulator_endpoint):
     """An account holding only the seeded existing VPC."""
-    emulator("reset")
+    reset()
     return emulator_endpoint
 
 
 @pytest.fixture
-def client(fresh_account):
+def client(emulator_endpoint):
     def make(service):
-        return boto3.client(service, region_name="eu-west-1", endpoint_url=fresh_account)
+        return boto3.client(service, region_name="eu-west-1", endpoint_url=emulator_endpoint)
 
     return make
 
@@ -80,7 +111,32 @@ def playbook(emulator_endpoint):
 
 
 @pytest.fixture
-def local_inventory(tmp_path, fresh_account):
+def converged(playbook):
+    """The local stack converged by site.yml (verbose, with --diff, so that tests can search the output for
+    secrets), shared by every test that only reads it. Returns that first run."""
+    if _STACK["converged_after"] != _STACK["resets"]:
+        reset()
+        run = playbook("site.yml", "-vvv", "--diff")
+        assert run.rc == 0 and run.total("failed") == 0, run
+        _STACK.update(converged_after=_STACK["resets"], run=run)
+    return _STACK["run"]
+
+
+@pytest.fixture
+def converged_to_change(converged):
+    """The shared converged stack, for a test that changes it (see the module docstring)."""
+    return converged
+
+
+@pytest.fixture
+def converged_to_destroy(converged):
+    """The shared converged stack, for a test that removes it; the next test gets a stack converged anew."""
+    yield converged
+    _STACK["converged_after"] = None
+
+
+@pytest.fixture
+def local_inventory(tmp_path, emulator_endpoint):
     """A copy of inventories/local (with the seeded network file) that a test may edit."""
     target = tmp_path / "inventory"
     shutil.copytree(ROOT / "inventories" / "local", target)

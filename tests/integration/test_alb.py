@@ -3,17 +3,9 @@ blue/green-aware re-run after CodeDeploy moved production traffic to green."""
 
 import json
 
-import pytest
 import yaml
 
 from tests.conftest import ROOT
-
-
-@pytest.fixture
-def converged(playbook, client):
-    run = playbook("site.yml")
-    assert run.rc == 0, run
-    return run
 
 
 def network():
@@ -82,8 +74,49 @@ def test_load_balancers_are_as_designed(converged, client):
     }
 
 
-def test_a_rerun_after_codedeploy_moved_traffic_to_green_changes_nothing(converged, playbook, client):
-    elb = client("elbv2")
+def codedeploy_deploys(ecs, service, green):
+    """What a CodeDeploy blue/green deployment leaves behind on the service: a newer revision (a new image) running
+    as the primary task set behind the green target group. (AWS's CodeDeploy does this through task sets too.)"""
+    latest = ecs.describe_task_definition(taskDefinition=f"dito-local-{service}", include=["TAGS"])
+    td = latest["taskDefinition"]
+    request = {
+        k: td[k]
+        for k in (
+            "family",
+            "containerDefinitions",
+            "cpu",
+            "memory",
+            "networkMode",
+            "requiresCompatibilities",
+            "executionRoleArn",
+            "taskRoleArn",
+            "volumes",
+            "runtimePlatform",
+        )
+    }
+    request["containerDefinitions"][0]["image"] = td["containerDefinitions"][0]["image"].rsplit(":", 1)[0] + ":0f3c2a1"
+    new = ecs.register_task_definition(**request, tags=latest["tags"])["taskDefinition"]["taskDefinitionArn"]
+    current = ecs.describe_services(cluster="dito-local", services=[f"dito-local-{service}"])["services"][0]
+    task_set = ecs.create_task_set(
+        cluster="dito-local",
+        service=f"dito-local-{service}",
+        taskDefinition=new,
+        networkConfiguration=current["networkConfiguration"],
+        loadBalancers=[dict(current["loadBalancers"][0], targetGroupArn=green)],
+        launchType="FARGATE",
+    )["taskSet"]
+    ecs.update_service_primary_task_set(cluster="dito-local", service=f"dito-local-{service}", primaryTaskSet=task_set["taskSetArn"])
+    # Autoscaling has scaled the service out meanwhile.
+    ecs.update_service(cluster="dito-local", service=f"dito-local-{service}", desiredCount=3)
+    return new
+
+
+def test_a_rerun_after_codedeploy_deployed_to_green_changes_nothing(converged_to_change, playbook, client):
+    """CodeDeploy moved production and test traffic to green (plain on one load balancer, weighted on the other)
+    and the services to a newer task definition behind green; autoscaling scaled them to 3. A re-run and a --check
+    change nothing and leave all of it where it is."""
+    elb, ecs = client("elbv2"), client("ecs")
+    deployed = {}
     for service, form in (("frontend", "plain"), ("backend", "weighted")):
         found = load_balancer(elb, service)
         listeners, groups = found[1], found[3]
@@ -95,6 +128,7 @@ def test_a_rerun_after_codedeploy_moved_traffic_to_green_changes_nothing(converg
         )
         for port in (443, 8443):
             elb.modify_listener(ListenerArn=listeners[port]["ListenerArn"], DefaultActions=[action])
+        deployed[service] = codedeploy_deploys(ecs, service, green)
 
     rerun = playbook("site.yml")
     assert rerun.rc == 0 and rerun.total("changed") == 0, rerun
@@ -107,4 +141,10 @@ def test_a_rerun_after_codedeploy_moved_traffic_to_green_changes_nothing(converg
             action = listeners[port]["DefaultActions"][0]
             on = action.get("TargetGroupArn") or next(g["TargetGroupArn"] for g in action["ForwardConfig"]["TargetGroups"] if g["Weight"])
             assert on == groups["green"]["TargetGroupArn"], (service, port, action)
+        held = ecs.describe_services(cluster="dito-local", services=[f"dito-local-{service}"])["services"][0]
+        assert held["taskDefinition"] == deployed[service]
+        assert held["loadBalancers"][0]["targetGroupArn"] == groups["green"]["TargetGroupArn"]
+        assert held["desiredCount"] == 3
+        # No revision registered over the deployed one: the re-run kept the deployed image.
+        assert ecs.describe_task_definition(taskDefinition=f"dito-local-{service}")["taskDefinition"]["taskDefinitionArn"] == deployed[service]
     assert "dito-local-frontend-green" in rerun.out

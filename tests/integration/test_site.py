@@ -13,9 +13,8 @@ def repositories(client):
     return {r["repositoryName"]: r for r in ecr.describe_repositories()["repositories"]}
 
 
-def test_site_converges_then_changes_nothing_and_check_agrees(playbook, client):
-    first = playbook("site.yml")
-    assert first.rc == 0 and first.total("failed") == 0, first
+def test_site_converges_then_changes_nothing_and_check_agrees(converged, playbook, client):
+    first = converged
     assert set(first.recap) == {*SERVICES, "platform", "redis"}, first
     assert all(first.recap[s]["changed"] >= 1 for s in (*SERVICES, "platform", "redis")), first
 
@@ -42,7 +41,7 @@ def test_site_converges_then_changes_nothing_and_check_agrees(playbook, client):
     assert check.rc == 0 and check.total("changed") == 0, check
 
 
-def test_check_on_an_empty_account_completes_and_creates_nothing(playbook, client):
+def test_check_on_an_empty_account_completes_and_creates_nothing(fresh_account, playbook, client):
     plan = playbook("site.yml", "--check")
     assert plan.rc == 0 and plan.total("failed") == 0, plan
     # Each service plans its security groups, repository, log bucket, load balancer and target groups.
@@ -55,6 +54,9 @@ def test_check_on_an_empty_account_completes_and_creates_nothing(playbook, clien
     assert client("s3").list_buckets()["Buckets"] == []
     assert client("lambda").list_functions()["Functions"] == []
     assert client("events").list_rules()["Rules"] == []
+    assert client("ecs").list_clusters()["clusterArns"] == []
+    assert client("ecs").list_task_definition_families()["families"] == []
+    assert client("servicediscovery").list_namespaces()["Namespaces"] == []
 
 
 @pytest.mark.parametrize(
@@ -75,9 +77,12 @@ def test_check_on_an_empty_account_completes_and_creates_nothing(playbook, clien
         ({"site_public_subnet_ids": ["subnet-0123456789abcdef0"]}, "site_public_subnet_ids"),
         ({"alb_test_listener_port": 443}, "alb_test_listener_port"),
         ({"alb_health_check": {"path": "healthz"}}, "alb_health_check.path"),
+        ({"ecs_service_cpu": 256, "ecs_service_memory": 4096}, "ecs_service_memory=4096"),
+        ({"ecs_service_cpu": 300}, "ecs_service_cpu=300"),
+        ({"ecs_service_autoscaling": {"min_capacity": 5, "max_capacity": 2, "cpu_target": 60}}, "ecs_service_autoscaling"),
     ],
 )
-def test_invalid_input_stops_before_any_aws_call(playbook, client, extra, names):
+def test_invalid_input_stops_before_any_aws_call(fresh_account, playbook, client, extra, names):
     run = playbook("site.yml", "-e", json.dumps(extra))
     assert run.rc != 0, run
     assert names in run.out, run
@@ -87,7 +92,7 @@ def test_invalid_input_stops_before_any_aws_call(playbook, client, extra, names)
     assert client("elasticache").describe_replication_groups()["ReplicationGroups"] == []
 
 
-def test_a_service_without_a_name_is_refused(playbook, client, local_inventory):
+def test_a_service_without_a_name_is_refused(fresh_account, playbook, client, local_inventory):
     hosts = yaml.safe_load((local_inventory / "hosts.yml").read_text())
     hosts["all"]["children"]["dito_services"]["hosts"]["worker"] = {"site_service": {"port": 8080}}
     (local_inventory / "hosts.yml").write_text(yaml.safe_dump(hosts))
@@ -97,7 +102,7 @@ def test_a_service_without_a_name_is_refused(playbook, client, local_inventory):
     assert repositories(client) == {}
 
 
-def test_a_port_out_of_range_is_refused(playbook, client, local_inventory):
+def test_a_port_out_of_range_is_refused(fresh_account, playbook, client, local_inventory):
     hosts = yaml.safe_load((local_inventory / "hosts.yml").read_text())
     hosts["all"]["children"]["dito_services"]["hosts"]["backend"]["site_service"]["port"] = 70000
     (local_inventory / "hosts.yml").write_text(yaml.safe_dump(hosts))
@@ -106,8 +111,8 @@ def test_a_port_out_of_range_is_refused(playbook, client, local_inventory):
     assert repositories(client) == {} and client("elbv2").describe_load_balancers()["LoadBalancers"] == []
 
 
-def test_a_third_service_is_an_inventory_change(playbook, client, local_inventory):
-    assert playbook("site.yml", inventory=local_inventory).rc == 0
+def test_a_third_service_is_an_inventory_change(converged_to_change, playbook, client, local_inventory):
+    """Adding a service, and removing it again (teardown limited to its host), are inventory changes."""
     hosts = yaml.safe_load((local_inventory / "hosts.yml").read_text())
     hosts["all"]["children"]["dito_services"]["hosts"]["worker"] = {"site_service": {"name": "worker"}}
     (local_inventory / "hosts.yml").write_text(yaml.safe_dump(hosts))
@@ -116,10 +121,16 @@ def test_a_third_service_is_an_inventory_change(playbook, client, local_inventor
     assert run.rc == 0, run
     assert run.recap["worker"]["changed"] >= 1 and run.recap["frontend"]["changed"] == 0, run
     assert "dito/worker" in repositories(client)
+    assert client("ecs").describe_services(cluster="dito-local", services=["dito-local-worker"])["services"][0]["status"] == "ACTIVE"
+
+    gone = playbook("teardown.yml", "--limit", "worker", inventory=local_inventory)
+    assert gone.rc == 0 and set(gone.recap) == {"worker"}, gone
+    assert "dito/worker" not in repositories(client)
+    assert [s["status"] for s in client("ecs").describe_services(cluster="dito-local", services=["dito-local-worker"])["services"]] in ([], ["INACTIVE"])
+    assert client("elbv2").describe_load_balancers(Names=["dito-local-frontend"])["LoadBalancers"]
 
 
-def test_teardown_removes_every_repository(playbook, client):
-    assert playbook("site.yml").rc == 0
+def test_teardown_removes_every_repository(converged_to_destroy, playbook, client):
     down = playbook("teardown.yml")
     # Each service: its load balancer, target groups, log bucket, repository, then its security groups.
     assert down.rc == 0 and all(down.recap[s]["changed"] >= 5 for s in SERVICES), down
@@ -137,6 +148,15 @@ def test_teardown_removes_every_repository(playbook, client):
     assert repositories(client) == {}
     assert client("lambda").list_functions()["Functions"] == []
     assert client("events").list_rules()["Rules"] == []
+    ecs = client("ecs")
+    assert [c["status"] for c in ecs.describe_clusters(clusters=["dito-local"])["clusters"]] in ([], ["INACTIVE"])
+    assert ecs.list_task_definitions(status="ACTIVE")["taskDefinitionArns"] == []
+    assert client("servicediscovery").list_namespaces()["Namespaces"] == []
+    assert client("application-autoscaling").describe_scalable_targets(ServiceNamespace="ecs")["ScalableTargets"] == []
+    assert [a["AlarmName"] for a in client("cloudwatch").describe_alarms()["MetricAlarms"]] == []
+    assert [g["logGroupName"] for g in client("logs").describe_log_groups(logGroupNamePrefix="/ecs/")["logGroups"]] == []
+    roles = [r["RoleName"] for r in client("iam").list_roles()["Roles"]]
+    assert not [r for r in roles if r.startswith("dito-local-")], roles
     assert "dito-local-pipeline-alerts" not in [r["RoleName"] for r in client("iam").list_roles()["Roles"]]
     # The webhook parameter stays (it may be the user's) unless lambda_alerts_delete_parameters.
     assert client("ssm").get_parameter(Name="/dito/local/alerts/slack")["Parameter"]["Type"] == "SecureString"
