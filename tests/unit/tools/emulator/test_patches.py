@@ -169,7 +169,10 @@ def test_deregistering_a_scalable_target_deletes_its_policies():
         **target,
         PolicyName="cpu",
         PolicyType="TargetTrackingScaling",
-        TargetTrackingScalingPolicyConfiguration={"TargetValue": 60.0, "PredefinedMetricSpecification": {"PredefinedMetricType": "ECSServiceAverageCPUUtilization"}},
+        TargetTrackingScalingPolicyConfiguration={
+            "TargetValue": 60.0,
+            "PredefinedMetricSpecification": {"PredefinedMetricType": "ECSServiceAverageCPUUtilization"},
+        },
     )
     assert len(cw.describe_alarms()["MetricAlarms"]) == 2  # target tracking made its high and low alarms
     aas.deregister_scalable_target(**target)
