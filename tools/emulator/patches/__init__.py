@@ -35,6 +35,7 @@ PATCHES = (
     elasticache.cache_subnet_groups_can_be_modified_and_deleted,
     elasticache.cache_parameter_groups,
     elbv2.application_load_balancers_have_default_attributes,
+    elbv2.application_load_balancers_report_their_regions_hosted_zone,
     events.test_event_pattern_answers,
     kms.schedule_key_deletion_accepts_key_arn,
 )

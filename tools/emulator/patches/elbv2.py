@@ -46,3 +46,45 @@ def application_load_balancers_have_default_attributes():
             self.attrs["load_balancing.cross_zone.enabled"] = "true"  # always on for ALBs
 
     lb_cls.__init__ = __init__
+
+
+# Route 53 hosted zone ids of Application Load Balancers, per region (AWS General Reference, "Elastic Load Balancing
+# endpoints and quotas", column "Route 53 Hosted Zone ID (Application Load Balancers, Classic Load Balancers)").
+ALB_HOSTED_ZONE_IDS = {
+    "us-east-1": "Z35SXDOTRQ7X7K",
+    "us-east-2": "Z3AADJGX6KTTL2",
+    "us-west-1": "Z368ELLRRE2KJ0",
+    "us-west-2": "Z1H1FL5HABSF5",
+    "ca-central-1": "ZQSVJUPU6J1EY",
+    "eu-central-1": "Z215JYRZR1TBD5",
+    "eu-west-1": "Z32O12XQLNTSW2",
+    "eu-west-2": "ZHURV8PSTC4K8",
+    "eu-west-3": "Z3Q77PNBQS71R4",
+    "eu-north-1": "Z23TAZ6LKFMNIO",
+    "ap-south-1": "ZP97RAFLXTNZK",
+    "ap-northeast-1": "Z14GRHDCWA56QT",
+    "ap-northeast-2": "ZWKZPGTI48KDX",
+    "ap-northeast-3": "Z5LXEXXYW11ES",
+    "ap-southeast-1": "Z1LMS91P8CMLE5",
+    "ap-southeast-2": "Z1GM3OXH4ZPM65",
+    "sa-east-1": "Z2P70J7HTTTPLU",
+}
+
+
+def application_load_balancers_report_their_regions_hosted_zone():
+    """An Application Load Balancer reports the Route 53 hosted zone of Elastic Load Balancing in its region.
+
+    AWS API reference, LoadBalancer data type: "CanonicalHostedZoneId - The ID of the Amazon Route 53 hosted zone
+    associated with the load balancer", one per region for Application Load Balancers (AWS General Reference,
+    Elastic Load Balancing endpoints). moto answers Z2P70J7EXAMPLE everywhere. Regions missing from the table keep it.
+    """
+    lb_cls = elbv2_models.FakeLoadBalancer
+    original_init = lb_cls.__init__
+
+    def __init__(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        region = (self.arn or "").split(":")[3] if (self.arn or "").count(":") >= 4 else ""
+        if self.type == "application" and region in ALB_HOSTED_ZONE_IDS:
+            self.canonical_hosted_zone_id = ALB_HOSTED_ZONE_IDS[region]
+
+    lb_cls.__init__ = __init__

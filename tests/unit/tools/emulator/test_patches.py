@@ -160,6 +160,19 @@ def test_create_service_keeps_strategy_deployment_configuration_and_flags():
 
 
 @mock_aws
+def test_application_load_balancers_report_their_regions_hosted_zone():
+    for region, zone in (("eu-west-1", "Z32O12XQLNTSW2"), ("us-east-1", "Z35SXDOTRQ7X7K")):
+        ec2, elb = boto3.client("ec2", region_name=region), boto3.client("elbv2", region_name=region)
+        vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+        subnets = [
+            ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"{region}{z}")["Subnet"]["SubnetId"] for i, z in ((1, "a"), (2, "b"))
+        ]
+        lb = elb.create_load_balancer(Name="web", Subnets=subnets)["LoadBalancers"][0]
+        assert lb["CanonicalHostedZoneId"] == zone
+        assert elb.describe_load_balancers(Names=["web"])["LoadBalancers"][0]["CanonicalHostedZoneId"] == zone
+
+
+@mock_aws
 def test_deregistering_a_scalable_target_deletes_its_policies():
     aas, cw = boto3.client("application-autoscaling", region_name="eu-west-1"), boto3.client("cloudwatch", region_name="eu-west-1")
     fargate_service(boto3.client("ecs", region_name="eu-west-1"), boto3.client("ec2", region_name="eu-west-1"), "ECS")
