@@ -84,9 +84,9 @@ namespace:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
 from ansible_collections.dito.chat.plugins.module_utils import servicediscovery as sd
+from ansible_collections.dito.chat.plugins.module_utils import tags as tagging
 
 
 def summary(namespace, tags):
@@ -116,19 +116,11 @@ def ensure_present(module, client):
         namespace = sd.get_namespace(client, operation["Targets"]["NAMESPACE"])
         return True, {"before": {}, "after": {"namespace": name}}, summary(namespace, tags or {})
 
-    have = sd.list_tags(client, current["Arn"])
-    if tags is None:
-        return False, {}, summary(current, have)
-    to_set, to_unset = compare_aws_tags(have, tags, params["purge_tags"])
-    if not (to_set or to_unset):
-        return False, {}, summary(current, have)
-    if not module.check_mode:
-        if to_unset:
-            sd.untag_resource(client, current["Arn"], to_unset)
-        if to_set:
-            sd.tag_resource(client, current["Arn"], to_set)
-    after = {k: v for k, v in dict(have, **to_set).items() if k not in to_unset}
-    return True, {"before": {"tags": have}, "after": {"tags": after}}, summary(current, after)
+    arn = current["Arn"]
+    have = sd.list_tags(client, arn)
+    changed, after = tagging.reconcile(module, have, tags, lambda t: sd.tag_resource(client, arn, t), lambda k: sd.untag_resource(client, arn, k))
+    diff = {"before": {"tags": have}, "after": {"tags": after}} if changed else {}
+    return changed, diff, summary(current, after)
 
 
 def main():

@@ -120,9 +120,9 @@ service:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
 from ansible_collections.dito.chat.plugins.module_utils import servicediscovery as sd
+from ansible_collections.dito.chat.plugins.module_utils import tags as tagging
 
 
 def summary(service, namespace_id, tags):
@@ -178,17 +178,11 @@ def ensure_present(module, client, namespace):
             sd.wait_for_operation(client, sd.update_service(client, current["Id"], update))
         current = dict(current, DnsConfig=dict(dns, DnsRecords=records))
 
-    have_tags = sd.list_tags(client, current["Arn"])
-    if tags is not None:
-        to_set, to_unset = compare_aws_tags(have_tags, tags, params["purge_tags"])
-        if to_set or to_unset:
-            changed, before["tags"] = True, have_tags
-            if not module.check_mode:
-                if to_unset:
-                    sd.untag_resource(client, current["Arn"], to_unset)
-                if to_set:
-                    sd.tag_resource(client, current["Arn"], to_set)
-            have_tags = after["tags"] = {k: v for k, v in dict(have_tags, **to_set).items() if k not in to_unset}
+    arn = current["Arn"]
+    have = sd.list_tags(client, arn)
+    retagged, have_tags = tagging.reconcile(module, have, tags, lambda t: sd.tag_resource(client, arn, t), lambda k: sd.untag_resource(client, arn, k))
+    if retagged:
+        changed, before["tags"], after["tags"] = True, have, have_tags
     return changed, {"before": before, "after": after}, summary(current, namespace_id, have_tags)
 
 

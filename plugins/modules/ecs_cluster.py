@@ -130,9 +130,9 @@ cluster:
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
 from ansible_collections.dito.chat.plugins.module_utils import ecs
+from ansible_collections.dito.chat.plugins.module_utils import tags as tagging
 
 
 def desired_strategy(params):
@@ -181,18 +181,10 @@ def ensure_present(module, client):
             ecs.put_cluster_capacity_providers(client, name, providers, strategy)
         current.update(capacityProviders=providers, defaultCapacityProviderStrategy=strategy)
 
-    have_tags = ecs.tags_to_dict(current.get("tags"))
-    if tags is not None:
-        to_set, to_unset = compare_aws_tags(have_tags, tags, params["purge_tags"])
-        if to_set or to_unset:
-            changed, before["tags"] = True, have_tags
-            if not module.check_mode:
-                if to_unset:
-                    ecs.untag_resource(client, current["clusterArn"], to_unset)
-                if to_set:
-                    ecs.tag_resource(client, current["clusterArn"], to_set)
-            have_tags = {k: v for k, v in dict(have_tags, **to_set).items() if k not in to_unset}
-            after["tags"] = have_tags
+    arn, have = current["clusterArn"], ecs.tags_to_dict(current.get("tags"))
+    retagged, have_tags = tagging.reconcile(module, have, tags, lambda t: ecs.tag_resource(client, arn, t), lambda k: ecs.untag_resource(client, arn, k))
+    if retagged:
+        changed, before["tags"], after["tags"] = True, have, have_tags
     return changed, {"before": before, "after": after}, returned(current, have_tags)
 
 

@@ -270,10 +270,10 @@ from ansible.module_utils.common.dict_transformations import camel_dict_to_snake
 from ansible_collections.amazon.aws.plugins.module_utils.ec2 import get_ec2_security_group_ids_from_names
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
 from ansible_collections.dito.chat.plugins.module_utils import appautoscaling as aas
 from ansible_collections.dito.chat.plugins.module_utils import ecs
+from ansible_collections.dito.chat.plugins.module_utils import tags as tagging
 
 
 def security_group_ids(module, names, existing):
@@ -370,19 +370,11 @@ def returned(service, tags):
 
 def ensure_tags(module, client, current):
     """Bring the service's tags to the asked ones. Returns (changed, before, after)."""
-    have = ecs.tags_to_dict(current.get("tags"))
-    tags = module.params["tags"]
-    if tags is None:
-        return False, have, have
-    to_set, to_unset = compare_aws_tags(have, tags, module.params["purge_tags"])
-    if not (to_set or to_unset):
-        return False, have, have
-    if not module.check_mode:
-        if to_unset:
-            ecs.untag_resource(client, current["serviceArn"], to_unset)
-        if to_set:
-            ecs.tag_resource(client, current["serviceArn"], to_set)
-    return True, have, {k: v for k, v in dict(have, **to_set).items() if k not in to_unset}
+    arn, have = current["serviceArn"], ecs.tags_to_dict(current.get("tags"))
+    changed, after = tagging.reconcile(
+        module, have, module.params["tags"], lambda t: ecs.tag_resource(client, arn, t), lambda k: ecs.untag_resource(client, arn, k)
+    )
+    return changed, have, after
 
 
 def ensure_autoscaling(module, resource, exists):
