@@ -282,6 +282,15 @@ def settings_to_dict(settings):
     return {s["name"]: s["value"] for s in settings or []}
 
 
+# The argument spec of a capacity provider strategy entry, shared by ecs_cluster and ecs_service.
+STRATEGY_OPTIONS = dict(capacity_provider=dict(type="str", required=True), weight=dict(type="int", default=1), base=dict(type="int", default=0))
+
+
+def strategy_request(specs):
+    """A capacity provider strategy in the API's shape, from the modules' snake_case entries."""
+    return [{"capacityProvider": s["capacity_provider"], "weight": s["weight"], "base": s["base"]} for s in specs or []]
+
+
 def strategy_normalised(strategy):
     """A capacity provider strategy with AWS's defaults filled in (weight 0, base 0), in a stable order."""
     return sorted(

@@ -135,12 +135,6 @@ from ansible_collections.dito.chat.plugins.module_utils import ecs
 from ansible_collections.dito.chat.plugins.module_utils import tags as tagging
 
 
-def desired_strategy(params):
-    return ecs.strategy_normalised(
-        [{"capacityProvider": s["capacity_provider"], "weight": s["weight"], "base": s["base"]} for s in params["default_capacity_provider_strategy"]]
-    )
-
-
 def returned(cluster, tags):
     result = camel_dict_to_snake_dict({k: v for k, v in cluster.items() if k != "tags"})
     result["tags"] = tags
@@ -151,7 +145,7 @@ def ensure_present(module, client):
     params = module.params
     name, tags = params["name"], params["tags"]
     settings = [{"name": "containerInsights", "value": params["container_insights"]}]
-    providers, strategy = params["capacity_providers"], desired_strategy(params)
+    providers, strategy = params["capacity_providers"], ecs.strategy_normalised(ecs.strategy_request(params["default_capacity_provider_strategy"]))
     unknown = sorted({s["capacityProvider"] for s in strategy} - set(providers))
     if unknown:
         module.fail_json(msg=f"default_capacity_provider_strategy names {', '.join(unknown)}, not in capacity_providers")
@@ -199,11 +193,7 @@ def main():
                 type="list",
                 elements="dict",
                 default=[{"capacity_provider": "FARGATE", "weight": 1, "base": 0}],
-                options=dict(
-                    capacity_provider=dict(type="str", required=True),
-                    weight=dict(type="int", default=1),
-                    base=dict(type="int", default=0),
-                ),
+                options=ecs.STRATEGY_OPTIONS,
             ),
             tags=dict(type="dict", aliases=["resource_tags"]),
             purge_tags=dict(type="bool", default=True),

@@ -323,9 +323,7 @@ def desired_request(module, existing):
     if params["launch_type"]:
         request["launchType"] = params["launch_type"]
     if params["capacity_provider_strategy"]:
-        request["capacityProviderStrategy"] = [
-            {"capacityProvider": s["capacity_provider"], "weight": s["weight"], "base": s["base"]} for s in params["capacity_provider_strategy"]
-        ]
+        request["capacityProviderStrategy"] = ecs.strategy_request(params["capacity_provider_strategy"])
     if params["platform_version"]:
         request["platformVersion"] = params["platform_version"]
     if params["subnets"]:
@@ -494,7 +492,7 @@ def main():
             capacity_provider_strategy=dict(
                 type="list",
                 elements="dict",
-                options=dict(capacity_provider=dict(type="str", required=True), weight=dict(type="int", default=1), base=dict(type="int", default=0)),
+                options=ecs.STRATEGY_OPTIONS,
             ),
             platform_version=dict(type="str"),
             subnets=dict(type="list", elements="str"),
