@@ -33,7 +33,7 @@ teardown: emulator-start
 	$(ACT) ansible-playbook playbooks/teardown.yml -i inventories/local
 
 lint: setup
-	$(ACT) ruff check . && ruff format --check . && ansible-lint && antsibull-changelog lint && python -m tools.lint_no_aws_cli
+	$(ACT) ruff check . && ruff format --check . && ansible-lint && antsibull-changelog lint && python -m tools.role_docs --check && python -m tools.lint_no_aws_cli
 
 unit: setup
 	$(ACT) python -m pytest tests/unit -q

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Every test and check, from nothing: set-up, lint, the no-aws-CLI check, the collection build, sanity,
-# molecule scenarios and pytest (unit + integration against an emulator of the tests' own).
+# Every test and check, from nothing: set-up, lint, the role READMEs' generated variable tables, the no-aws-CLI
+# check, the collection build, sanity, molecule scenarios and pytest (unit + integration against an emulator of
+# the tests' own).
 # Runs every stage even when one fails, then exits non-zero if any did.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -29,6 +30,7 @@ stage() {  # stage NAME COMMAND...
 stage ruff bash -c 'ruff check . && ruff format --check .'
 stage ansible-lint ansible-lint --profile production
 stage changelog antsibull-changelog lint
+stage role-docs python -m tools.role_docs --check
 stage no-aws-cli python -m tools.lint_no_aws_cli
 stage build bash tools/check_build.sh
 stage sanity bash tools/sanity.sh
