@@ -14,7 +14,8 @@ from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_p
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
+
+from ansible_collections.dito.chat.plugins.module_utils import tags as tagging
 
 
 class AnsibleECRError(AnsibleAWSError):
@@ -233,11 +234,11 @@ def compare_repository(current, desired, purge_tags=True, purge_lifecycle_policy
     elif purge_policy and current["policy"] is not None:
         changes["policy"] = None
     if desired.get("tags") is not None:
-        tags_to_set, tags_to_unset = compare_aws_tags(current["tags"], desired["tags"], purge_tags)
+        tags_to_set, tags_to_unset = tagging.compare(current["tags"], desired["tags"], purge_tags)
         if tags_to_set:
             changes["tags_to_set"] = tags_to_set
         if tags_to_unset:
-            changes["tags_to_unset"] = sorted(tags_to_unset)
+            changes["tags_to_unset"] = tags_to_unset
     if conflicts:
         changes["conflicts"] = conflicts
     return changes

@@ -23,36 +23,35 @@ class ElastiCacheErrorHandler(AWSErrorHandler):
 
     @classmethod
     def _is_missing(cls):
-        return is_boto3_error_code(
-            ["ReplicationGroupNotFoundFault", "CacheClusterNotFound", "CacheSubnetGroupNotFoundFault", "CacheParameterGroupNotFound", "ParameterNotFound"]
-        )
+        return is_boto3_error_code(["ReplicationGroupNotFoundFault", "CacheClusterNotFound", "CacheSubnetGroupNotFoundFault", "CacheParameterGroupNotFound"])
 
 
 # ---------------------------------------------------------------------------------------------------
 # Pure helpers
 
 
+# The cache parameter-group family of each engine version (AWS: CacheParameterGroupFamily), first match wins.
+# The one source of the family: modules, the filter dito.chat.cache_parameter_group_family (roles) and the
+# emulator all read it here.
+FAMILIES = (
+    ("redis", re.compile(r"^7(\.\d+){0,2}$"), "redis7"),
+    ("redis", re.compile(r"^6\.(\d+|x)(\.\d+)?$"), "redis6.x"),
+    ("redis", re.compile(r"^5\.0(\.\d+)?$"), "redis5.0"),
+    ("redis", re.compile(r"^4\.0(\.\d+)?$"), "redis4.0"),
+    ("valkey", re.compile(r"^7(\.\d+){0,2}$"), "valkey7"),
+    ("valkey", re.compile(r"^8(\.\d+){0,2}$"), "valkey8"),
+)
+
+
 def parameter_group_family(engine, version):
     """The cache parameter-group family of an engine and version, or None when there is none.
 
-    redis 7.x -> redis7, 6.x -> redis6.x, 5.0.x -> redis5.0, 4.0.x -> redis4.0, 3.2.x -> redis3.2;
-    valkey 7.x -> valkey7, 8.x -> valkey8.
+    redis 7, 7.N, 7.N.N -> redis7; 6.x, 6.N, 6.N.N -> redis6.x; 5.0, 5.0.N -> redis5.0; 4.0, 4.0.N -> redis4.0;
+    valkey 7, 7.N, 7.N.N -> valkey7; valkey 8, 8.N, 8.N.N -> valkey8. A version given as a number (7.1) is
+    read as its text.
     """
-    match = re.match(r"^(\d+)\.(\d+|x)(\.\d+)?$", str(version or ""))
-    if not match:
-        return None
-    major, minor = match.group(1), match.group(2)
-    if engine == "valkey":
-        return f"valkey{major}" if major in ("7", "8") else None
-    if engine != "redis":
-        return None
-    if major == "7":
-        return "redis7"
-    if major == "6":
-        return "redis6.x"
-    if f"{major}.{minor}" in ("5.0", "4.0", "3.2", "2.8", "2.6"):
-        return f"redis{major}.{minor}"
-    return None
+    text = "" if version is None else str(version)
+    return next((family for name, pattern, family in FAMILIES if name == engine and pattern.match(text)), None)
 
 
 def version_tuple(version):
@@ -373,13 +372,3 @@ def reset_parameters(client, name, keys):
 def delete_parameter_group(client, name):
     client.delete_cache_parameter_group(CacheParameterGroupName=name)
     return True
-
-
-# ---------------------------------------------------------------------------------------------------
-# The AUTH token kept in SSM Parameter Store
-
-
-@ElastiCacheErrorHandler.list_error_handler("read SSM parameter {name}")
-@AWSRetry.jittered_backoff()
-def read_secure_parameter(ssm, name):
-    return ssm.get_parameter(Name=name, WithDecryption=True)["Parameter"]

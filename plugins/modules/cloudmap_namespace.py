@@ -123,6 +123,15 @@ def ensure_present(module, client):
     return changed, diff, summary(current, after)
 
 
+def ensure_absent(module, client):
+    current = sd.find_namespace(client, module.params["name"])
+    if current is None:
+        return False
+    if not module.check_mode:
+        sd.wait_for_operation(client, sd.delete_namespace(client, current["Id"]), module.params["wait_timeout"])
+    return True
+
+
 def main():
     module = AnsibleAWSModule(
         argument_spec=dict(
@@ -139,10 +148,7 @@ def main():
     client = module.client("servicediscovery", retry_decorator=AWSRetry.jittered_backoff())
     try:
         if module.params["state"] == "absent":
-            current = sd.find_namespace(client, module.params["name"])
-            if current and not module.check_mode:
-                sd.wait_for_operation(client, sd.delete_namespace(client, current["Id"]), module.params["wait_timeout"])
-            module.exit_json(changed=current is not None)
+            module.exit_json(changed=ensure_absent(module, client))
         changed, diff, namespace = ensure_present(module, client)
     except sd.AnsibleCloudMapError as e:
         module.fail_json_aws_error(e)

@@ -137,8 +137,9 @@ def summary(service, namespace_id, tags):
     }
 
 
-def ensure_present(module, client, namespace):
+def ensure_present(module, client):
     params = module.params
+    namespace = sd.find_namespace(client, params["namespace"])
     name, tags = params["name"], params["tags"]
     records = sd.dns_records_normalised([{"Type": r["type"], "TTL": r["ttl"]} for r in params["dns_records"]])
     namespace_id = (namespace or {}).get("Id")
@@ -186,6 +187,16 @@ def ensure_present(module, client, namespace):
     return changed, {"before": before, "after": after}, summary(current, namespace_id, have_tags)
 
 
+def ensure_absent(module, client):
+    namespace = sd.find_namespace(client, module.params["namespace"])
+    current = sd.find_service(client, namespace["Id"], module.params["name"]) if namespace else None
+    if current is None:
+        return False
+    if not module.check_mode:
+        sd.delete_service(client, current["Id"])
+    return True
+
+
 def main():
     module = AnsibleAWSModule(
         argument_spec=dict(
@@ -208,13 +219,9 @@ def main():
     )
     client = module.client("servicediscovery", retry_decorator=AWSRetry.jittered_backoff())
     try:
-        namespace = sd.find_namespace(client, module.params["namespace"])
         if module.params["state"] == "absent":
-            current = sd.find_service(client, namespace["Id"], module.params["name"]) if namespace else None
-            if current and not module.check_mode:
-                sd.delete_service(client, current["Id"])
-            module.exit_json(changed=current is not None)
-        changed, diff, service = ensure_present(module, client, namespace)
+            module.exit_json(changed=ensure_absent(module, client))
+        changed, diff, service = ensure_present(module, client)
     except sd.AnsibleCloudMapError as e:
         module.fail_json_aws_error(e)
     module.exit_json(changed=changed, diff=diff, service=service)

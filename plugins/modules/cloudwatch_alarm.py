@@ -142,9 +142,9 @@ differences:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
 from ansible_collections.dito.chat.plugins.module_utils import cloudwatch as cw
+from ansible_collections.dito.chat.plugins.module_utils import tags as tagging
 
 
 def desired_settings(params):
@@ -175,22 +175,16 @@ def ensure_present(module, client):
     current = cw.describe_alarm(client, name)
     current_tags = cw.list_tags(client, current["AlarmArn"]) if current else {}
     diffs = cw.differences(current, desired) if current else sorted(cw.FIELDS)
-    to_tag, to_untag = compare_aws_tags(current_tags, p["tags"], p["purge_tags"]) if (current and p["tags"] is not None) else ({}, [])
-    changed = bool(current is None or diffs or to_tag or to_untag)
-    if changed and not module.check_mode:
-        if current is None or diffs:
-            cw.put_alarm(client, name, desired, tags=p["tags"] if current is None else None)
-        if current is not None:
-            if to_untag:
-                cw.untag_resource(client, current["AlarmArn"], to_untag)
-            if to_tag:
-                cw.tag_resource(client, current["AlarmArn"], to_tag)
+    if (current is None or diffs) and not module.check_mode:
+        cw.put_alarm(client, name, desired, tags=p["tags"] if current is None else None)
     if current is None:
-        tags = p["tags"] or {}
-    elif p["tags"] is None:
-        tags = current_tags
+        retagged, tags = False, p["tags"] or {}  # PutMetricAlarm tags a new alarm
     else:
-        tags = {k: v for k, v in dict(current_tags, **to_tag).items() if k not in to_untag}
+        alarm_arn = current["AlarmArn"]
+        retagged, tags = tagging.reconcile(
+            module, current_tags, p["tags"], lambda t: cw.tag_resource(client, alarm_arn, t), lambda k: cw.untag_resource(client, alarm_arn, k)
+        )
+    changed = current is None or bool(diffs) or retagged
     arn = current["AlarmArn"] if current else None
     if arn is None and not module.check_mode:
         arn = cw.describe_alarm(client, name)["AlarmArn"]
@@ -198,6 +192,15 @@ def ensure_present(module, client):
     after = dict(cw.normalise(desired), Tags=tags)
     result = {"alarm": {"name": name, "arn": arn, "settings": cw.normalise(desired), "tags": tags}, "differences": diffs if current else []}
     return changed, {"before": before, "after": after}, result
+
+
+def ensure_absent(module, client):
+    name = module.params["name"]
+    if cw.describe_alarm(client, name) is None:
+        return False
+    if not module.check_mode:
+        cw.delete_alarm(client, name)
+    return True
 
 
 def main():
@@ -233,10 +236,7 @@ def main():
     client = module.client("cloudwatch", retry_decorator=AWSRetry.jittered_backoff())
     try:
         if module.params["state"] == "absent":
-            exists = cw.describe_alarm(client, module.params["name"]) is not None
-            if exists and not module.check_mode:
-                cw.delete_alarm(client, module.params["name"])
-            module.exit_json(changed=exists)
+            module.exit_json(changed=ensure_absent(module, client))
         changed, diff, result = ensure_present(module, client)
     except cw.AnsibleCloudWatchError as e:
         module.fail_json_aws_error(e)

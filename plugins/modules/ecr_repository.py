@@ -190,6 +190,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.dito.chat.plugins.module_utils import ecr
+from ansible_collections.dito.chat.plugins.module_utils import tags as tagging
 
 
 def _as_dict(module, value, option):
@@ -204,8 +205,27 @@ def _as_dict(module, value, option):
     return parsed
 
 
-def ensure_present(module, client, desired):
+def validate(module):
+    if module.params["kms_key"] and module.params["encryption_type"] != "KMS":
+        module.fail_json(msg="kms_key is only valid with encryption_type=KMS")
+
+
+def desired_state(module):
+    params = module.params
+    return {
+        "image_tag_mutability": params["image_tag_mutability"],
+        "scan_on_push": params["scan_on_push"],
+        "encryption_type": params["encryption_type"],
+        "kms_key": params["kms_key"],
+        "lifecycle_policy": _as_dict(module, params["lifecycle_policy"], "lifecycle_policy"),
+        "policy": _as_dict(module, params["policy"], "policy"),
+        "tags": params["tags"],
+    }
+
+
+def ensure_present(module, client):
     name = module.params["name"]
+    desired = desired_state(module)
     repository, current = ecr.read_repository(client, name)
 
     if repository is None:
@@ -237,7 +257,6 @@ def ensure_present(module, client, desired):
 
     after = ecr.apply_changes(current, changes)
     if not module.check_mode:
-        arn = repository["repositoryArn"]
         if "image_tag_mutability" in changes:
             ecr.put_image_tag_mutability(client, name, changes["image_tag_mutability"])
         if "scan_on_push" in changes:
@@ -252,10 +271,8 @@ def ensure_present(module, client, desired):
                 ecr.delete_repository_policy(client, name)
             else:
                 ecr.set_repository_policy(client, name, changes["policy"])
-        if changes.get("tags_to_unset"):
-            ecr.untag_repository(client, arn, changes["tags_to_unset"])
-        if changes.get("tags_to_set"):
-            ecr.tag_repository(client, arn, changes["tags_to_set"])
+    arn = repository["repositoryArn"]
+    tagging.reconcile(module, current["tags"], desired["tags"], lambda t: ecr.tag_repository(client, arn, t), lambda k: ecr.untag_repository(client, arn, k))
     return True, {"before": current, "after": after}, ecr.to_result(repository, after)
 
 
@@ -286,24 +303,12 @@ def main():
         force_delete=dict(type="bool", default=False),
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    params = module.params
-    if params["kms_key"] and params["encryption_type"] != "KMS":
-        module.fail_json(msg="kms_key is only valid with encryption_type=KMS")
-
+    validate(module)
     client = module.client("ecr", retry_decorator=AWSRetry.jittered_backoff())
     try:
-        if params["state"] == "absent":
+        if module.params["state"] == "absent":
             module.exit_json(changed=ensure_absent(module, client))
-        desired = {
-            "image_tag_mutability": params["image_tag_mutability"],
-            "scan_on_push": params["scan_on_push"],
-            "encryption_type": params["encryption_type"],
-            "kms_key": params["kms_key"],
-            "lifecycle_policy": _as_dict(module, params["lifecycle_policy"], "lifecycle_policy"),
-            "policy": _as_dict(module, params["policy"], "policy"),
-            "tags": params["tags"],
-        }
-        changed, diff, repository = ensure_present(module, client, desired)
+        changed, diff, repository = ensure_present(module, client)
     except ecr.AnsibleECRError as e:
         module.fail_json_aws_error(e)
     module.exit_json(changed=changed, diff=diff, repository=repository)

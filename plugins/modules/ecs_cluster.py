@@ -132,6 +132,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.dito.chat.plugins.module_utils import ecs
+from ansible_collections.dito.chat.plugins.module_utils import ecs_clusters as clusters
 from ansible_collections.dito.chat.plugins.module_utils import tags as tagging
 
 
@@ -150,20 +151,20 @@ def ensure_present(module, client):
     if unknown:
         module.fail_json(msg=f"default_capacity_provider_strategy names {', '.join(unknown)}, not in capacity_providers")
 
-    current = ecs.describe_cluster(client, name)
+    current = clusters.describe_cluster(client, name)
     if current is None:
         request = {"clusterName": name, "settings": settings, "capacityProviders": providers, "defaultCapacityProviderStrategy": strategy}
         if tags:
             request["tags"] = [{"key": k, "value": v} for k, v in tags.items()]
-        cluster = dict(request, status="ACTIVE") if module.check_mode else ecs.create_cluster(client, **request)
+        cluster = dict(request, status="ACTIVE") if module.check_mode else clusters.create_cluster(client, **request)
         return True, {"before": {}, "after": {"cluster": name}}, returned(cluster, tags or {})
 
     changed, before, after = False, {}, {}
-    have_insights = ecs.settings_to_dict(current.get("settings")).get("containerInsights", "disabled")
+    have_insights = clusters.settings_to_dict(current.get("settings")).get("containerInsights", "disabled")
     if have_insights != params["container_insights"]:
         changed, before["container_insights"], after["container_insights"] = True, have_insights, params["container_insights"]
         if not module.check_mode:
-            ecs.update_cluster_settings(client, name, settings)
+            clusters.update_cluster_settings(client, name, settings)
         current["settings"] = settings
 
     have_providers, have_strategy = current.get("capacityProviders") or [], ecs.strategy_normalised(current.get("defaultCapacityProviderStrategy"))
@@ -172,7 +173,7 @@ def ensure_present(module, client):
         before.update(capacity_providers=have_providers, default_capacity_provider_strategy=have_strategy)
         after.update(capacity_providers=providers, default_capacity_provider_strategy=strategy)
         if not module.check_mode:
-            ecs.put_cluster_capacity_providers(client, name, providers, strategy)
+            clusters.put_cluster_capacity_providers(client, name, providers, strategy)
         current.update(capacityProviders=providers, defaultCapacityProviderStrategy=strategy)
 
     arn, have = current["clusterArn"], ecs.tags_to_dict(current.get("tags"))
@@ -180,6 +181,15 @@ def ensure_present(module, client):
     if retagged:
         changed, before["tags"], after["tags"] = True, have, have_tags
     return changed, {"before": before, "after": after}, returned(current, have_tags)
+
+
+def ensure_absent(module, client):
+    name = module.params["name"]
+    if clusters.describe_cluster(client, name) is None:
+        return False
+    if not module.check_mode:
+        clusters.delete_cluster(client, name)
+    return True
 
 
 def main():
@@ -203,10 +213,7 @@ def main():
     client = module.client("ecs", retry_decorator=AWSRetry.jittered_backoff())
     try:
         if module.params["state"] == "absent":
-            current = ecs.describe_cluster(client, module.params["name"])
-            if current and not module.check_mode:
-                ecs.delete_cluster(client, module.params["name"])
-            module.exit_json(changed=current is not None)
+            module.exit_json(changed=ensure_absent(module, client))
         changed, diff, cluster = ensure_present(module, client)
     except ecs.AnsibleECSError as e:
         module.fail_json_aws_error(e)

@@ -266,6 +266,11 @@ autoscaling:
   sample: {"min_capacity": 2, "max_capacity": 10, "policies": ["dito-prod-backend-cpu"]}
 """
 
+try:  # noqa: SIM105 - the amazon.aws pattern, which ansible-test expects
+    import botocore
+except ImportError:
+    pass  # Handled by AnsibleAWSModule
+
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 from ansible_collections.amazon.aws.plugins.module_utils.ec2 import get_ec2_security_group_ids_from_names
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
@@ -273,7 +278,25 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.dito.chat.plugins.module_utils import appautoscaling as aas
 from ansible_collections.dito.chat.plugins.module_utils import ecs
+from ansible_collections.dito.chat.plugins.module_utils import ecs_services as services
+from ansible_collections.dito.chat.plugins.module_utils import ecs_task_definitions as task_definitions
 from ansible_collections.dito.chat.plugins.module_utils import tags as tagging
+
+
+def validate(module):
+    """Refuse contradictory options before any AWS call."""
+    params = module.params
+    if params["deployment_controller"] == "CODE_DEPLOY":
+        if not params["load_balancer"]:
+            module.fail_json(msg="load_balancer is required with deployment_controller CODE_DEPLOY (blue/green needs a target group)")
+        if (params["deployment_configuration"] or {}).get("circuit_breaker"):
+            module.fail_json(msg="deployment_configuration.circuit_breaker works with deployment_controller ECS only; CodeDeploy rolls back on its alarms")
+    scaling = params["autoscaling"]
+    if scaling:
+        if not 0 <= scaling["min_capacity"] <= scaling["max_capacity"]:
+            module.fail_json(msg="autoscaling: min_capacity must be between 0 and max_capacity")
+        if scaling["requests_per_target"] is not None and not scaling["requests_resource_label"]:
+            module.fail_json(msg="autoscaling.requests_resource_label is required with autoscaling.requests_per_target")
 
 
 def security_group_ids(module, names, existing):
@@ -287,7 +310,7 @@ def security_group_ids(module, names, existing):
         if module.check_mode and existing is None:
             return names
         module.fail_json(msg=f"security_groups: {e}")
-    except Exception as e:  # botocore errors of the lookup  # pylint: disable=broad-except
+    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
         module.fail_json_aws(e, msg="security_groups: looking up the group names")
 
 
@@ -357,7 +380,7 @@ def task_definition_satisfied(current, wanted):
         return current == wanted
     if ":" in wanted:
         return current.rsplit("/", 1)[-1] == wanted
-    return ecs.arn_family(current) == wanted
+    return task_definitions.arn_family(current) == wanted
 
 
 def returned(service, tags):
@@ -416,7 +439,7 @@ def ensure_autoscaling(module, resource, exists):
 
 def ensure_present(module, client):
     params = module.params
-    current = ecs.describe_service(client, params["cluster"], params["name"])
+    current = services.describe_service(client, params["cluster"], params["name"])
     if current and current.get("status") == "DRAINING":
         module.fail_json(msg=f"the service {params['name']} is being deleted (DRAINING); run again once it is gone")
     request = desired_request(module, current)
@@ -428,16 +451,16 @@ def ensure_present(module, client):
         if not params["task_definition"]:
             module.fail_json(msg="task_definition is required to create the service")
         diff["after"]["service"] = params["name"]
-        service = dict(request, status="ACTIVE") if module.check_mode else ecs.create_service(client, **request)
+        service = dict(request, status="ACTIVE") if module.check_mode else services.create_service(client, **request)
         changed, tags = True, params["tags"] or {}
     else:
         alternates = (params["load_balancer"] or {}).get("alternate_target_group_arns") or []
         wanted = dict(request)
         if task_definition_satisfied(current.get("taskDefinition"), wanted.get("taskDefinition")):
             wanted.pop("taskDefinition", None)
-        diffs = ecs.service_differences(current, wanted, alternates, keep_desired_count=bool(params["autoscaling"]))
+        diffs = services.service_differences(current, wanted, alternates, keep_desired_count=bool(params["autoscaling"]))
         code_deploy = (current.get("deploymentController") or {}).get("type") == "CODE_DEPLOY"
-        update, deferred = ecs.update_request(diffs, wanted, code_deploy)
+        update, deferred = services.update_request(diffs, wanted, code_deploy)
         result["differences"], result["deferred"] = sorted(diffs), deferred
         if deferred:
             module.warn(
@@ -449,7 +472,7 @@ def ensure_present(module, client):
             for field in update:
                 diff["before"][field], diff["after"][field] = diffs[field]
             if not module.check_mode:
-                service = ecs.update_service(client, cluster=params["cluster"], service=params["name"], **update)
+                service = services.update_service(client, cluster=params["cluster"], service=params["name"], **update)
             else:
                 service.update(update)
         tags_changed, before_tags, tags = ensure_tags(module, client, current)
@@ -468,7 +491,7 @@ def ensure_present(module, client):
 
 def ensure_absent(module, client):
     params = module.params
-    current = ecs.describe_service(client, params["cluster"], params["name"])
+    current = services.describe_service(client, params["cluster"], params["name"])
     if current is None or current.get("status") == "DRAINING":
         return False
     if not module.check_mode:
@@ -476,7 +499,7 @@ def ensure_absent(module, client):
         resource = aas.resource_id(current["clusterArn"].rsplit("/", 1)[-1], params["name"])
         if aas.describe_target(scaling, resource):
             aas.deregister_target(scaling, resource)
-        ecs.delete_service(client, params["cluster"], params["name"])
+        services.delete_service(client, params["cluster"], params["name"])
     return True
 
 
@@ -536,21 +559,10 @@ def main():
         mutually_exclusive=[("launch_type", "capacity_provider_strategy")],
         supports_check_mode=True,
     )
-    params = module.params
-    if params["deployment_controller"] == "CODE_DEPLOY":
-        if not params["load_balancer"]:
-            module.fail_json(msg="load_balancer is required with deployment_controller CODE_DEPLOY (blue/green needs a target group)")
-        if (params["deployment_configuration"] or {}).get("circuit_breaker"):
-            module.fail_json(msg="deployment_configuration.circuit_breaker works with deployment_controller ECS only; CodeDeploy rolls back on its alarms")
-    scaling = params["autoscaling"]
-    if scaling:
-        if not 0 <= scaling["min_capacity"] <= scaling["max_capacity"]:
-            module.fail_json(msg="autoscaling: min_capacity must be between 0 and max_capacity")
-        if scaling["requests_per_target"] is not None and not scaling["requests_resource_label"]:
-            module.fail_json(msg="autoscaling.requests_resource_label is required with autoscaling.requests_per_target")
+    validate(module)
     client = module.client("ecs", retry_decorator=AWSRetry.jittered_backoff())
     try:
-        if params["state"] == "absent":
+        if module.params["state"] == "absent":
             module.exit_json(changed=ensure_absent(module, client))
         changed, diff, result = ensure_present(module, client)
     except (ecs.AnsibleECSError, aas.AnsibleAppAutoScalingError) as e:

@@ -232,9 +232,10 @@ import json
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
 from ansible_collections.dito.chat.plugins.module_utils import ecs
+from ansible_collections.dito.chat.plugins.module_utils import ecs_task_definitions as task_definitions
+from ansible_collections.dito.chat.plugins.module_utils import tags as tagging
 
 # Keys of a described revision that are not part of a RegisterTaskDefinition request.
 DESCRIBE_ONLY = ("taskDefinitionArn", "revision", "status", "compatibilities", "requiresAttributes", "registeredAt", "registeredBy", "deregisteredAt")
@@ -301,40 +302,34 @@ def tag_list(tags):
 
 def prune_revisions(module, client, keep, registered_new):
     """Deregister ACTIVE revisions beyond ``keep``, newest first; returns the ARNs."""
-    arns = ecs.list_active_arns(client, module.params["family"])
+    arns = task_definitions.list_active_arns(client, module.params["family"])
     if registered_new and module.check_mode:
         keep -= 1  # the predicted revision is not listed yet
     old = arns[max(keep, 0) :]
     if not module.check_mode:
         for arn in old:
-            ecs.deregister(client, arn)
+            task_definitions.deregister(client, arn)
     return old
 
 
 def field_diff(current, request, fields):
-    before, after = (ecs.normalise(current) if current else {}), ecs.normalise(request)
+    before, after = (task_definitions.normalise(current) if current else {}), task_definitions.normalise(request)
     return {"before": {k: before[k] for k in fields if k in before}, "after": {k: after[k] for k in fields if k in after}}
 
 
 def retag(module, client, current, tags):
     """Bring the latest revision's tags to ``tags`` in place. Returns (changed, diff, current)."""
-    current_tags = ecs.tags_to_dict(current.get("tags"))
-    to_set, to_unset = compare_aws_tags(current_tags, tags, module.params["purge_tags"])
-    if not (to_set or to_unset):
+    arn, current_tags = current["taskDefinitionArn"], ecs.tags_to_dict(current.get("tags"))
+    changed, new_tags = tagging.reconcile(module, current_tags, tags, lambda t: ecs.tag_resource(client, arn, t), lambda k: ecs.untag_resource(client, arn, k))
+    if not changed:
         return False, None, current
-    if not module.check_mode:
-        if to_unset:
-            ecs.untag_resource(client, current["taskDefinitionArn"], to_unset)
-        if to_set:
-            ecs.tag_resource(client, current["taskDefinitionArn"], to_set)
-    new_tags = {k: v for k, v in dict(current_tags, **to_set).items() if k not in to_unset}
     return True, {"before": {"tags": current_tags}, "after": {"tags": new_tags}}, dict(current, tags=tag_list(new_tags))
 
 
 def ensure_present(module, client):
     params = module.params
     family, tags = params["family"], params["tags"]
-    current = ecs.describe_latest(client, family)  # the lookup: one API call
+    current = task_definitions.describe_latest(client, family)  # the lookup: one API call
     request = desired_request(module)
     if request is not None and current and params["keep_deployed_images"]:
         deployed = {c.get("name"): c.get("image") for c in current.get("containerDefinitions") or []}
@@ -345,13 +340,13 @@ def ensure_present(module, client):
     changed = False
 
     if request is not None:
-        diffs = ecs.differences(current, request) if current else sorted(ecs.normalise(request))
+        diffs = task_definitions.differences(current, request) if current else sorted(task_definitions.normalise(request))
         result["differences"] = diffs
         if diffs:
             if tags:
                 request["tags"] = tag_list(tags)
             result["diff"] = field_diff(current, request, diffs)
-            current = predicted(current, request, family, tags) if module.check_mode else ecs.register(client, family, request)
+            current = predicted(current, request, family, tags) if module.check_mode else task_definitions.register(client, family, request)
             changed = result["registered"] = True
         elif tags is not None:
             changed, diff, current = retag(module, client, current, tags)
@@ -364,15 +359,15 @@ def ensure_present(module, client):
 
     result["exists"] = current is not None
     if current is not None:
-        result["task_definition"] = ecs.summary(current)
+        result["task_definition"] = task_definitions.summary(current)
     return changed, result
 
 
 def ensure_absent(module, client):
-    arns = ecs.list_active_arns(client, module.params["family"])
+    arns = task_definitions.list_active_arns(client, module.params["family"])
     if not module.check_mode:
         for arn in arns:
-            ecs.deregister(client, arn)
+            task_definitions.deregister(client, arn)
     return bool(arns), {"exists": False, "registered": False, "deregistered": arns}
 
 

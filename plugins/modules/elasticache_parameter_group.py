@@ -72,9 +72,9 @@ parameter_group:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
 from ansible_collections.dito.chat.plugins.module_utils import elasticache as ec
+from ansible_collections.dito.chat.plugins.module_utils import tags as tagging
 
 
 def parameter_changes(current, wanted, purge):
@@ -115,19 +115,25 @@ def ensure_present(module, client):
         "tags": tags,
     }
     to_set, to_reset = parameter_changes(current, wanted, p["purge_parameters"])
-    to_tag, to_untag = compare_aws_tags(tags, p["tags"], p["purge_tags"]) if p["tags"] is not None else ({}, [])
     parameters = {k: v for k, v in dict(current, **to_set).items() if k not in to_reset}
-    after = dict(before, parameters=parameters, tags={k: v for k, v in dict(tags, **to_tag).items() if k not in to_untag})
     if not module.check_mode:
         if to_set:
             ec.set_parameters(client, name, to_set)
         if to_reset:
             ec.reset_parameters(client, name, to_reset)
-        if to_untag:
-            ec.remove_tags(client, group["ARN"], to_untag)
-        if to_tag:
-            ec.add_tags(client, group["ARN"], to_tag)
-    return bool(to_set or to_reset or to_tag or to_untag), {"before": before, "after": after}, after
+    arn = group["ARN"]
+    retagged, after_tags = tagging.reconcile(module, tags, p["tags"], lambda t: ec.add_tags(client, arn, t), lambda k: ec.remove_tags(client, arn, k))
+    after = dict(before, parameters=parameters, tags=after_tags)
+    return bool(to_set or to_reset or retagged), {"before": before, "after": after}, after
+
+
+def ensure_absent(module, client):
+    name = module.params["name"]
+    if ec.describe_parameter_group(client, name) is None:
+        return False
+    if not module.check_mode:
+        ec.delete_parameter_group(client, name)
+    return True
 
 
 def main():
@@ -147,10 +153,7 @@ def main():
     client = module.client("elasticache", retry_decorator=AWSRetry.jittered_backoff())
     try:
         if module.params["state"] == "absent":
-            exists = ec.describe_parameter_group(client, module.params["name"]) is not None
-            if exists and not module.check_mode:
-                ec.delete_parameter_group(client, module.params["name"])
-            module.exit_json(changed=exists)
+            module.exit_json(changed=ensure_absent(module, client))
         changed, diff, group = ensure_present(module, client)
     except ec.AnsibleElastiCacheError as e:
         module.fail_json_aws_error(e)

@@ -247,9 +247,11 @@ import re
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
 from ansible_collections.dito.chat.plugins.module_utils import elasticache as ec
+from ansible_collections.dito.chat.plugins.module_utils import kms
+from ansible_collections.dito.chat.plugins.module_utils import ssm
+from ansible_collections.dito.chat.plugins.module_utils import tags as tagging
 
 TOKEN = re.compile(r"^[!#-.0-?A-~]{16,128}$")
 FORMAT_HELP = 'it must be 16 to 128 printable ASCII characters without spaces, "/", double quotes or "@"'
@@ -321,7 +323,7 @@ def token_from(module, ssm_client):
     p = module.params
     if p["auth_token"] is not None:
         return p["auth_token"], None
-    parameter = ec.read_secure_parameter(ssm_client(), p["auth_token_parameter"])
+    parameter = ssm.get_secure_parameter(ssm_client(), p["auth_token_parameter"])
     if parameter is None:
         module.fail_json(msg=f"The SSM parameter {p['auth_token_parameter']} (auth_token_parameter) does not exist.")
     if not TOKEN.match(parameter["Value"]):
@@ -362,10 +364,7 @@ def resolve_kms_difference(module, current, desired, diffs):
     """An alias or key id given for kms_key_id may name the very key AWS reports by ARN."""
     if "kms_key_id" not in diffs or current["kms_key_id"] is None:
         return diffs
-    try:
-        key = module.client("kms", retry_decorator=AWSRetry.jittered_backoff()).describe_key(KeyId=desired["kms_key_id"])["KeyMetadata"]
-    except Exception as e:  # pylint: disable=broad-except
-        module.fail_json_aws(e, msg=f"Could not resolve kms_key_id {desired['kms_key_id']}")
+    key = kms.describe_key(module.client("kms", retry_decorator=AWSRetry.jittered_backoff()), desired["kms_key_id"])
     return [d for d in diffs if d != "kms_key_id"] if key["Arn"] == current["kms_key_id"] else diffs
 
 
@@ -455,26 +454,23 @@ def ensure_present(module, client, ssm_client):
                 token = value if token_applied else None
             if token_applied and token is None and not module.check_mode:
                 token = token_from(module, ssm_client)[0]
-        to_tag, to_untag = compare_aws_tags(current_tags, p["tags"], p["purge_tags"]) if p["tags"] is not None else ({}, [])
-        changed = bool(diffs or token_applied or to_tag or to_untag)
+        changed = bool(diffs or token_applied)
         before, after = current, predicted(current, desired, diffs)
         if token_applied:
             after["auth_token_enabled"] = True
-        if changed and not module.check_mode:
-            if replaced:
+        if replaced:
+            # The new group is created with the asked tags.
+            if not module.check_mode:
                 ec.delete_replication_group(client, p["replication_group_id"], p["final_snapshot_identifier"])
                 ec.wait_for(client, p["replication_group_id"], "deleted", p["wait_timeout"])
                 create(module, client, desired, ssm_client)
-            else:
-                if diffs or token_applied:
-                    apply_changes(module, client, current, desired, diffs, token)
-                if to_untag:
-                    ec.remove_tags(client, group["ARN"], to_untag)
-                if to_tag:
-                    ec.add_tags(client, group["ARN"], to_tag)
-        tags = current_tags if p["tags"] is None else {k: v for k, v in dict(current_tags, **to_tag).items() if k not in to_untag}
-        if replaced:
             tags = p["tags"] or {}
+        else:
+            if changed and not module.check_mode:
+                apply_changes(module, client, current, desired, diffs, token)
+            arn = group["ARN"]
+            retagged, tags = tagging.reconcile(module, current_tags, p["tags"], lambda t: ec.add_tags(client, arn, t), lambda k: ec.remove_tags(client, arn, k))
+            changed = changed or retagged
     final = group
     if changed and not module.check_mode:
         final, primary, tags = read(client, p["replication_group_id"])
@@ -561,7 +557,7 @@ def main():
         if module.params["state"] == "absent":
             module.exit_json(changed=ensure_absent(module, client))
         changed, diff, result = ensure_present(module, client, ssm_client)
-    except ec.AnsibleElastiCacheError as e:
+    except (ec.AnsibleElastiCacheError, kms.AnsibleKMSError, ssm.AnsibleSSMError) as e:
         module.fail_json_aws_error(e)
     module.exit_json(changed=changed, diff=diff, **result)
 

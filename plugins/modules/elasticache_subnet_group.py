@@ -60,9 +60,9 @@ subnet_group:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
 from ansible_collections.dito.chat.plugins.module_utils import elasticache as ec
+from ansible_collections.dito.chat.plugins.module_utils import tags as tagging
 
 
 def summary(group, tags):
@@ -94,16 +94,21 @@ def ensure_present(module, client):
     subnets = sorted(p["subnets"]) if p["subnets"] else before["subnet_ids"]
     wanted_description = p["description"] if p["description"] is not None else before["description"]
     modify = subnets != before["subnet_ids"] or wanted_description != before["description"]
-    to_tag, to_untag = compare_aws_tags(tags, p["tags"], p["purge_tags"]) if p["tags"] is not None else ({}, [])
-    after = dict(before, description=wanted_description, subnet_ids=subnets, tags={k: v for k, v in dict(tags, **to_tag).items() if k not in to_untag})
+    if modify and not module.check_mode:
+        ec.modify_subnet_group(client, name, wanted_description, subnets)
+    arn = group["ARN"]
+    retagged, after_tags = tagging.reconcile(module, tags, p["tags"], lambda t: ec.add_tags(client, arn, t), lambda k: ec.remove_tags(client, arn, k))
+    after = dict(before, description=wanted_description, subnet_ids=subnets, tags=after_tags)
+    return bool(modify or retagged), {"before": before, "after": after}, after
+
+
+def ensure_absent(module, client):
+    name = module.params["name"].lower()
+    if ec.describe_subnet_group(client, name) is None:
+        return False
     if not module.check_mode:
-        if modify:
-            ec.modify_subnet_group(client, name, wanted_description, subnets)
-        if to_untag:
-            ec.remove_tags(client, group["ARN"], to_untag)
-        if to_tag:
-            ec.add_tags(client, group["ARN"], to_tag)
-    return bool(modify or to_tag or to_untag), {"before": before, "after": after}, after
+        ec.delete_subnet_group(client, name)
+    return True
 
 
 def main():
@@ -121,10 +126,7 @@ def main():
     client = module.client("elasticache", retry_decorator=AWSRetry.jittered_backoff())
     try:
         if module.params["state"] == "absent":
-            exists = ec.describe_subnet_group(client, module.params["name"].lower()) is not None
-            if exists and not module.check_mode:
-                ec.delete_subnet_group(client, module.params["name"].lower())
-            module.exit_json(changed=exists)
+            module.exit_json(changed=ensure_absent(module, client))
         changed, diff, group = ensure_present(module, client)
     except ec.AnsibleElastiCacheError as e:
         module.fail_json_aws_error(e)

@@ -123,9 +123,9 @@ differences:
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
 from ansible_collections.dito.chat.plugins.module_utils import elbv2
+from ansible_collections.dito.chat.plugins.module_utils import tags as tagging
 
 
 def find(client, load_balancer_arn, port):
@@ -167,29 +167,34 @@ def ensure_present(module, client):
         forward = [p["default_action"]["target_group_arn"]] if p["default_action"]["type"] == "forward" else []
         return True, {"before": {}, "after": {"port": p["port"], **desired}}, listener, forward, []
     diffs = elbv2.listener_differences(current, desired)
-    tags = elbv2.describe_tags(client, current["ListenerArn"]) if p["tags"] is not None else {}
-    to_tag, to_untag = compare_aws_tags(tags, p["tags"], p["purge_tags"]) if p["tags"] is not None else ({}, [])
-    if to_tag or to_untag:
-        diffs.append("tags")
+    arn = current["ListenerArn"]
+    tags = elbv2.describe_tags(client, arn) if p["tags"] is not None else {}
     listener = current
-    if not module.check_mode:
-        if set(diffs) - {"tags"}:
-            request = {"ListenerArn": current["ListenerArn"], "Protocol": p["protocol"], **https}
-            if "default_action" in diffs:
-                request["DefaultActions"] = [elbv2.action_request(p["default_action"])]
-            listener = elbv2.modify_listener(client, **request)
-        if to_untag:
-            elbv2.remove_tags(client, current["ListenerArn"], to_untag)
-        if to_tag:
-            elbv2.add_tags(client, current["ListenerArn"], to_tag)
+    if diffs and not module.check_mode:
+        request = {"ListenerArn": arn, "Protocol": p["protocol"], **https}
+        if "default_action" in diffs:
+            request["DefaultActions"] = [elbv2.action_request(p["default_action"])]
+        listener = elbv2.modify_listener(client, **request)
+    retagged, after_tags = tagging.reconcile(module, tags, p["tags"], lambda t: elbv2.add_tags(client, arn, t), lambda k: elbv2.remove_tags(client, arn, k))
+    if retagged:
+        diffs.append("tags")
     actions = [elbv2.action_request(p["default_action"])] if "default_action" in diffs else current.get("DefaultActions") or []
     forward = elbv2.forwarded_target_groups(actions[0]) if actions and actions[0].get("Type") == "forward" else []
     before = {"port": p["port"], "protocol": current.get("Protocol"), "default_actions": current.get("DefaultActions"), "tags": tags}
-    after = dict(before, protocol=p["protocol"], default_actions=actions, tags={k: v for k, v in dict(tags, **to_tag).items() if k not in to_untag})
+    after = dict(before, protocol=p["protocol"], default_actions=actions, tags=after_tags)
     if p["protocol"] == "HTTPS":
         before.update(ssl_policy=current.get("SslPolicy"), certificates=current.get("Certificates"))
         after.update(ssl_policy=p["ssl_policy"], certificates=https["Certificates"])
     return bool(diffs), {"before": before, "after": after}, listener, forward, diffs
+
+
+def ensure_absent(module, client):
+    current = find(client, module.params["load_balancer_arn"], module.params["port"])
+    if current is None:
+        return False
+    if not module.check_mode:
+        elbv2.delete_listener(client, current["ListenerArn"])
+    return True
 
 
 def main():
@@ -220,10 +225,7 @@ def main():
     client = module.client("elbv2", retry_decorator=AWSRetry.jittered_backoff())
     try:
         if module.params["state"] == "absent":
-            current = find(client, module.params["load_balancer_arn"], module.params["port"])
-            if current and not module.check_mode:
-                elbv2.delete_listener(client, current["ListenerArn"])
-            module.exit_json(changed=current is not None)
+            module.exit_json(changed=ensure_absent(module, client))
         changed, diff, listener, forward, diffs = ensure_present(module, client)
     except elbv2.AnsibleELBv2Error as e:
         module.fail_json_aws_error(e)

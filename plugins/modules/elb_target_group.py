@@ -116,9 +116,9 @@ differences:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
 from ansible_collections.dito.chat.plugins.module_utils import elbv2
+from ansible_collections.dito.chat.plugins.module_utils import tags as tagging
 
 IMMUTABLE = {"vpc_id": "VpcId", "protocol": "Protocol", "port": "Port", "target_type": "TargetType"}
 
@@ -156,17 +156,13 @@ def ensure_present(module, client):
     current_attributes = elbv2.target_group_attributes(client, arn) if attributes else {}
     attribute_diffs = elbv2.attribute_differences(current_attributes, attributes)
     tags = elbv2.describe_tags(client, arn) if p["tags"] is not None else {}
-    to_tag, to_untag = compare_aws_tags(tags, p["tags"], p["purge_tags"]) if p["tags"] is not None else ({}, [])
-    diffs = health_diffs + sorted(attribute_diffs) + (["tags"] if to_tag or to_untag else [])
     if not module.check_mode:
         if health_diffs:
             elbv2.modify_target_group(client, arn, {k: health[k] for k in health_diffs})
         if attribute_diffs:
             elbv2.modify_target_group_attributes(client, arn, attribute_diffs)
-        if to_untag:
-            elbv2.remove_tags(client, arn, to_untag)
-        if to_tag:
-            elbv2.add_tags(client, arn, to_tag)
+    retagged, after_tags = tagging.reconcile(module, tags, p["tags"], lambda t: elbv2.add_tags(client, arn, t), lambda k: elbv2.remove_tags(client, arn, k))
+    diffs = health_diffs + sorted(attribute_diffs) + (["tags"] if retagged else [])
     before = {
         "name": p["name"],
         "arn": arn,
@@ -177,8 +173,17 @@ def ensure_present(module, client):
         "attributes": {k: current_attributes.get(k) for k in attributes},
         "tags": tags,
     }
-    after = dict(before, health_check=health, attributes=attributes, tags={k: v for k, v in dict(tags, **to_tag).items() if k not in to_untag})
+    after = dict(before, health_check=health, attributes=attributes, tags=after_tags)
     return bool(diffs), {"before": before, "after": after}, after, diffs
+
+
+def ensure_absent(module, client):
+    current = elbv2.describe_target_group(client, module.params["name"])
+    if current is None:
+        return False
+    if not module.check_mode:
+        elbv2.delete_target_group(client, current["TargetGroupArn"])
+    return True
 
 
 def main():
@@ -213,10 +218,7 @@ def main():
     client = module.client("elbv2", retry_decorator=AWSRetry.jittered_backoff())
     try:
         if module.params["state"] == "absent":
-            current = elbv2.describe_target_group(client, module.params["name"])
-            if current and not module.check_mode:
-                elbv2.delete_target_group(client, current["TargetGroupArn"])
-            module.exit_json(changed=current is not None)
+            module.exit_json(changed=ensure_absent(module, client))
         changed, diff, group, diffs = ensure_present(module, client)
     except elbv2.AnsibleELBv2Error as e:
         module.fail_json_aws_error(e)

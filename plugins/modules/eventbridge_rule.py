@@ -113,9 +113,9 @@ import json
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 
 from ansible_collections.dito.chat.plugins.module_utils import eventbridge as eb
+from ansible_collections.dito.chat.plugins.module_utils import tags as tagging
 
 
 def ensure_present(module, client):
@@ -141,12 +141,7 @@ def ensure_present(module, client):
 
     rule_changed = not found or bool(eb.rule_differs(current, desired))
     to_put, to_remove = eb.target_changes(current_targets, targets)
-    to_tag, to_untag = compare_aws_tags(current_tags, p["tags"], p["purge_tags"]) if p["tags"] is not None else ({}, [])
-    if found is None:
-        to_tag, to_untag = {}, []  # tags go with PutRule on creation
-    changed = rule_changed or bool(to_put or to_remove or to_tag or to_untag)
-
-    if changed and not module.check_mode:
+    if not module.check_mode:
         rule = {"EventPattern": json.dumps(pattern, sort_keys=True), "State": desired["State"], "Description": desired["Description"]}
         if rule_changed:
             arn = eb.put_rule(client, name, bus, rule, tags=p["tags"] if found is None else None)
@@ -154,14 +149,14 @@ def ensure_present(module, client):
             eb.remove_targets(client, name, bus, to_remove)
         if to_put:
             eb.put_targets(client, name, bus, to_put)
-        if to_untag:
-            eb.untag_resource(client, arn, to_untag)
-        if to_tag:
-            eb.tag_resource(client, arn, to_tag)
-
-    tags = current_tags if p["tags"] is None else {k: v for k, v in dict(current_tags, **to_tag).items() if k not in to_untag}
     if found is None:
-        tags = p["tags"] or {}
+        retagged, tags = False, p["tags"] or {}  # tags go with PutRule on creation
+    else:
+        rule_arn = found["Arn"]
+        retagged, tags = tagging.reconcile(
+            module, current_tags, p["tags"], lambda t: eb.tag_resource(client, rule_arn, t), lambda k: eb.untag_resource(client, rule_arn, k)
+        )
+    changed = rule_changed or bool(to_put or to_remove) or retagged
     before = dict(current, Targets=current_targets, Tags=current_tags) if found else {}
     after = dict(desired, Targets=targets, Tags=tags)
     rule = {

@@ -72,17 +72,13 @@ differences:
   sample: ["policy"]
 """
 
-import json
-
-try:  # noqa: SIM105 - the amazon.aws pattern, which ansible-test expects
-    import botocore
-except ImportError:
-    pass  # Handled by AnsibleAWSModule
-
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+
+from ansible_collections.dito.chat.plugins.module_utils import s3
+from ansible_collections.dito.chat.plugins.module_utils import sts
+from ansible_collections.dito.chat.plugins.module_utils import tags as tagging
 
 # Elastic Load Balancing's account per region (regions opened before August 2022), from the ELB user guide
 # "Enable access logs for your Application Load Balancer", step "Attach a policy to your S3 bucket".
@@ -111,8 +107,6 @@ ELB_ACCOUNTS = {
 }
 PUBLIC_ACCESS_BLOCK = {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True}
 ENCRYPTION = {"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}, "BucketKeyEnabled": False}]}
-MISSING = ["NoSuchBucketPolicy", "ServerSideEncryptionConfigurationNotFoundError", "NoSuchPublicAccessBlockConfiguration"]
-MISSING += ["OwnershipControlsNotFoundError", "NoSuchLifecycleConfiguration", "NoSuchTagSet", "NoSuchTagSetError"]
 
 
 def policy_document(bucket, account, region, elb_log_delivery):
@@ -153,29 +147,21 @@ def lifecycle_rules(days):
 
 def read(client, name):
     """What the bucket holds, or None when it does not exist. A bucket of another account fails."""
-    try:
-        client.head_bucket(aws_retry=True, Bucket=name)
-    except is_boto3_error_code(["404", "NoSuchBucket", "NotFound"]):
+    if not s3.bucket_exists(client, name):
         return None
-
-    def get(call, key, **extra):
-        try:
-            return getattr(client, call)(aws_retry=True, Bucket=name, **extra).get(key)
-        except is_boto3_error_code(MISSING):
-            return None
-
-    policy = get("get_bucket_policy", "Policy")
+    policy = s3.get_policy(client, name)
     return {
-        "encryption": get("get_bucket_encryption", "ServerSideEncryptionConfiguration"),
-        "public_access_block": get("get_public_access_block", "PublicAccessBlockConfiguration"),
-        "ownership": get("get_bucket_ownership_controls", "OwnershipControls"),
-        "policy": json.loads(policy) if policy else None,
-        "lifecycle": get("get_bucket_lifecycle_configuration", "Rules") or [],
-        "tags": {t["Key"]: t["Value"] for t in get("get_bucket_tagging", "TagSet") or []},
+        "encryption": s3.get_encryption(client, name),
+        "public_access_block": s3.get_public_access_block(client, name),
+        "ownership": s3.get_ownership_controls(client, name),
+        "policy": policy,
+        "lifecycle": s3.get_lifecycle_rules(client, name),
+        "tags": s3.get_tags(client, name),
     }
 
 
-def differences(current, desired, tags, purge_tags):
+def differences(current, desired):
+    """The bucket settings (tags apart) whose current value is not the desired one."""
     diffs = []
     rules = (current["encryption"] or {}).get("Rules") or [{}]
     if (rules[0].get("ApplyServerSideEncryptionByDefault") or {}).get("SSEAlgorithm") != "AES256":
@@ -190,55 +176,46 @@ def differences(current, desired, tags, purge_tags):
         ("Enabled", r["Expiration"]["Days"]) for r in desired["lifecycle"]
     ]:
         diffs.append("lifecycle")
-    if tags is not None:
-        wanted = tags if purge_tags else dict(current["tags"], **tags)
-        if wanted != current["tags"]:
-            diffs.append("tags")
     return diffs
 
 
-def apply(client, name, diffs, desired, tags):
+def apply(client, name, diffs, desired):
     if "ownership" in diffs:
-        client.put_bucket_ownership_controls(aws_retry=True, Bucket=name, OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]})
+        s3.put_ownership_controls(client, name, "BucketOwnerEnforced")
     if "public_access_block" in diffs:
-        client.put_public_access_block(aws_retry=True, Bucket=name, PublicAccessBlockConfiguration=PUBLIC_ACCESS_BLOCK)
+        s3.put_public_access_block(client, name, PUBLIC_ACCESS_BLOCK)
     if "encryption" in diffs:
-        client.put_bucket_encryption(aws_retry=True, Bucket=name, ServerSideEncryptionConfiguration=ENCRYPTION)
+        s3.put_encryption(client, name, ENCRYPTION)
     if "policy" in diffs:
-        client.put_bucket_policy(aws_retry=True, Bucket=name, Policy=json.dumps(desired["policy"]))
+        s3.put_policy(client, name, desired["policy"])
     if "lifecycle" in diffs:
-        if desired["lifecycle"]:
-            client.put_bucket_lifecycle_configuration(aws_retry=True, Bucket=name, LifecycleConfiguration={"Rules": desired["lifecycle"]})
-        else:
-            client.delete_bucket_lifecycle(aws_retry=True, Bucket=name)
-    if "tags" in diffs:
-        if tags:
-            client.put_bucket_tagging(aws_retry=True, Bucket=name, Tagging={"TagSet": [{"Key": k, "Value": v} for k, v in sorted(tags.items())]})
-        else:
-            client.delete_bucket_tagging(aws_retry=True, Bucket=name)
+        s3.put_lifecycle_rules(client, name, desired["lifecycle"])
 
 
-def ensure_present(module, client, region):
+def ensure_present(module, client):
     p = module.params
     name = p["name"]
-    account = module.client("sts", retry_decorator=AWSRetry.jittered_backoff()).get_caller_identity()["Account"]
+    region = module.region or "us-east-1"
+    account = sts.account_id(module.client("sts", retry_decorator=AWSRetry.jittered_backoff()))
     desired = {"policy": policy_document(name, account, region, p["elb_log_delivery"]), "lifecycle": lifecycle_rules(p["expiration_days"])}
     current = read(client, name)
     if current is None:
-        diffs = ["bucket", "encryption", "public_access_block", "ownership", "policy", "lifecycle"] + (["tags"] if p["tags"] else [])
-        tags = p["tags"] or {}
+        diffs = ["bucket", "encryption", "public_access_block", "ownership", "policy", "lifecycle"]
+        have_tags, before = {}, {}
         if not module.check_mode:
-            config = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
-            client.create_bucket(aws_retry=True, Bucket=name, ObjectOwnership="BucketOwnerEnforced", **config)
-            client.get_waiter("bucket_exists").wait(Bucket=name)
-            apply(client, name, diffs, desired, tags)
-        before = {}
+            s3.create_bucket(client, name, region)
+            s3.wait_bucket_exists(client, name)
+            apply(client, name, diffs, desired)
     else:
-        diffs = differences(current, desired, p["tags"], p["purge_tags"])
-        tags = current["tags"] if p["tags"] is None else (p["tags"] if p["purge_tags"] else dict(current["tags"], **p["tags"]))
+        diffs = differences(current, desired)
+        have_tags = current["tags"]
         if diffs and not module.check_mode:
-            apply(client, name, diffs, desired, tags)
+            apply(client, name, diffs, desired)
         before = {"policy": current["policy"], "lifecycle": current["lifecycle"], "tags": current["tags"]}
+    # PutBucketTagging replaces the whole set, after every other setting.
+    retagged, tags = tagging.reconcile(module, have_tags, p["tags"], replace=lambda t: s3.put_tags(client, name, t))
+    if retagged:
+        diffs.append("tags")
     after = {"policy": desired["policy"], "lifecycle": desired["lifecycle"], "tags": tags}
     bucket = {"name": name, "arn": f"arn:aws:s3:::{name}", "region": region, "expiration_days": p["expiration_days"], "tags": tags}
     return bool(diffs), {"before": before, "after": after}, bucket, diffs
@@ -246,18 +223,12 @@ def ensure_present(module, client, region):
 
 def ensure_absent(module, client):
     name = module.params["name"]
-    try:
-        client.head_bucket(aws_retry=True, Bucket=name)
-    except is_boto3_error_code(["404", "NoSuchBucket", "NotFound"]):
+    if not s3.bucket_exists(client, name):
         return False
     if not module.check_mode:
         if module.params["force"]:
-            paginator = client.get_paginator("list_object_versions")
-            for page in paginator.paginate(Bucket=name):
-                objects = [{"Key": o["Key"], "VersionId": o["VersionId"]} for o in page.get("Versions", []) + page.get("DeleteMarkers", [])]
-                if objects:
-                    client.delete_objects(aws_retry=True, Bucket=name, Delete={"Objects": objects, "Quiet": True})
-        client.delete_bucket(aws_retry=True, Bucket=name)
+            s3.delete_all_object_versions(client, name)
+        s3.delete_bucket(client, name)
     return True
 
 
@@ -275,13 +246,12 @@ def main():
         supports_check_mode=True,
     )
     client = module.client("s3", retry_decorator=AWSRetry.jittered_backoff())
-    region = module.region or "us-east-1"
     try:
         if module.params["state"] == "absent":
             module.exit_json(changed=ensure_absent(module, client))
-        changed, diff, bucket, diffs = ensure_present(module, client, region)
-    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
-        module.fail_json_aws(e, msg=f"Could not manage bucket {module.params['name']}")
+        changed, diff, bucket, diffs = ensure_present(module, client)
+    except (s3.AnsibleS3Error, sts.AnsibleSTSError) as e:
+        module.fail_json_aws_error(e)
     module.exit_json(changed=changed, diff=diff, bucket=bucket, differences=diffs)
 
 

@@ -1,12 +1,22 @@
 """Amazon ElastiCache behaviours that moto 5.2 lacks or bends (Redis OSS / Valkey, cluster mode disabled)."""
 
 import re
+import sys
 from datetime import UTC
 from datetime import datetime
+from pathlib import Path
 
 from moto.elasticache import exceptions as ec_exceptions
 from moto.elasticache import models as ec_models
 from moto.elasticache import responses as ec_responses
+
+# The parameter-group family comes from the collection (its one source), linked by tools/setup.sh as
+# .collections/ansible_collections/dito/chat; the emulator runs with the repository root on PYTHONPATH only.
+_COLLECTIONS = str(Path(__file__).resolve().parents[3] / ".collections")
+if _COLLECTIONS not in sys.path:
+    sys.path.append(_COLLECTIONS)
+
+from ansible_collections.dito.chat.plugins.module_utils.elasticache import parameter_group_family  # noqa: E402
 
 Backend = ec_models.ElastiCacheBackend
 Response = ec_responses.ElastiCacheResponse
@@ -24,18 +34,6 @@ def _fault(code, message, status=400):
     return error
 
 
-def parameter_group_family(engine, version):
-    """The parameter-group family of an engine version (AWS: CacheParameterGroupFamily)."""
-    major, _dot, rest = (version or DEFAULT_ENGINE_VERSION.get(engine or "redis", "7.1")).partition(".")
-    if (engine or "redis") == "valkey":
-        return f"valkey{major}"
-    if int(major) >= 7:
-        return f"redis{major}"
-    if major == "6":
-        return "redis6.x"
-    return f"redis{major}.{rest.split('.')[0]}"
-
-
 def _sync_members(backend, group):
     """(Re)build the member cache clusters of a replication group from its settings.
 
@@ -44,7 +42,8 @@ def _sync_members(backend, group):
     parameter group, subnet group, security groups, maintenance window.
     """
     version = group.engine_version or DEFAULT_ENGINE_VERSION.get(group.engine, "7.1")
-    parameter_group = group.cache_parameter_group_name or f"default.{parameter_group_family(group.engine, version)}"
+    family = parameter_group_family(group.engine or "redis", version)
+    parameter_group = group.cache_parameter_group_name or (f"default.{family}" if family else None)
     node_group = group.node_groups[0]
     for old in [cid for cid, c in backend.cache_clusters.items() if getattr(c, "replication_group_id", None) == group.replication_group_id]:
         if old not in group.member_clusters:

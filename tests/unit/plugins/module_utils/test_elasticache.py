@@ -19,6 +19,20 @@ from ansible_collections.dito.chat.plugins.module_utils import elasticache as ec
         ("redis", "1.0", None),
         ("valkey", "6.0", None),
         ("redis", "latest", None),
+        # The role's former patterns, now this function's: a bare major, full versions, numbers.
+        ("redis", "7", "redis7"),
+        ("redis", 7.1, "redis7"),
+        ("redis", "6.0.5", "redis6.x"),
+        ("redis", "4.0.10", "redis4.0"),
+        ("valkey", "8", "valkey8"),
+        ("valkey", "8.1.1", "valkey8"),
+        ("redis", "6", None),
+        ("redis", "7.x", None),
+        ("redis", "3.2.10", None),
+        ("redis", "5.1", None),
+        ("memcached", "1.6", None),
+        ("redis", None, None),
+        ("redis", "", None),
     ],
 )
 def test_parameter_group_family(engine, version, family):

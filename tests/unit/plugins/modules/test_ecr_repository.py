@@ -130,15 +130,6 @@ def test_absent_deletes_and_is_idempotent(ecr, run_module):
     assert run_module(ecr_repository.main, {"name": "dito/frontend", "state": "absent"})["changed"] is False
 
 
-def test_info_reads_back_what_the_module_wrote(ecr, run_module):
-    from ansible_collections.dito.chat.plugins.modules import ecr_repository_info
-
-    written = run_module(ecr_repository.main, present(policy=PULL_POLICY))["repository"]
-    read = run_module(ecr_repository_info.main, {"names": ["dito/missing", "dito/frontend"]})
-    assert read["changed"] is False
-    assert read["repositories"] == [written]
-
-
 def test_a_given_policy_wins_over_purge_policy(ecr, run_module):
     # The role always passes purge_policy (false when it also passes a policy): no conflict.
     result = run_module(ecr_repository.main, present(policy=PULL_POLICY, purge_policy=False, purge_lifecycle_policy=True))

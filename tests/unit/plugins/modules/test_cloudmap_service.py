@@ -1,4 +1,4 @@
-"""dito.chat.cloudmap_namespace and dito.chat.cloudmap_service against moto in-process."""
+"""dito.chat.cloudmap_service against moto in-process (the namespace made with dito.chat.cloudmap_namespace)."""
 
 import boto3
 
@@ -8,7 +8,7 @@ from ansible_collections.dito.chat.plugins.modules import cloudmap_service
 REGION = "eu-west-1"
 
 
-def test_namespace_and_service_lifecycle(aws, run_module):
+def test_service_lifecycle_in_its_namespace(aws, run_module):
     vpc = boto3.client("ec2", region_name=REGION).create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
     sd = boto3.client("servicediscovery", region_name=REGION)
     ns_args = {"name": "svc.prod.dito.internal", "vpc_id": vpc, "tags": {"project": "dito"}}

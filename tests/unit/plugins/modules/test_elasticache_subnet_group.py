@@ -1,9 +1,8 @@
-"""dito.chat.elasticache_subnet_group and dito.chat.elasticache_parameter_group against moto in-process."""
+"""dito.chat.elasticache_subnet_group against moto in-process."""
 
 import boto3
 import pytest
 
-from ansible_collections.dito.chat.plugins.modules import elasticache_parameter_group
 from ansible_collections.dito.chat.plugins.modules import elasticache_subnet_group
 
 
@@ -39,27 +38,3 @@ def test_subnet_group_lifecycle(ec, run_module):
     assert run_module(elasticache_subnet_group.main, {"name": "dito-redis", "state": "absent"})["changed"] is True
     assert ec.describe_cache_subnet_groups()["CacheSubnetGroups"] == []
     assert run_module(elasticache_subnet_group.main, {"name": "dito-redis", "state": "absent"})["changed"] is False
-
-
-def test_parameter_group_lifecycle(ec, run_module):
-    args = {"name": "dito-redis7", "family": "redis7", "parameters": {"maxmemory-policy": "allkeys-lru", "timeout": 300}, "tags": {"project": "dito"}}
-    assert run_module(elasticache_parameter_group.main, args, check_mode=True)["changed"] is True
-    created = run_module(elasticache_parameter_group.main, args)["parameter_group"]
-    user = {p["ParameterName"]: p["ParameterValue"] for p in ec.describe_cache_parameters(CacheParameterGroupName="dito-redis7", Source="user")["Parameters"]}
-    assert user == {"maxmemory-policy": "allkeys-lru", "timeout": "300"}
-    assert tags_of(ec, created["arn"]) == {"project": "dito"}
-    assert run_module(elasticache_parameter_group.main, args)["changed"] is False
-    assert run_module(elasticache_parameter_group.main, args, check_mode=True)["changed"] is False
-
-    fewer = dict(args, parameters={"maxmemory-policy": "volatile-lru"})
-    plan = run_module(elasticache_parameter_group.main, fewer, check_mode=True)
-    assert plan["changed"] is True and plan["parameter_group"]["parameters"] == {"maxmemory-policy": "volatile-lru"}
-    run_module(elasticache_parameter_group.main, fewer)
-    user = {p["ParameterName"]: p["ParameterValue"] for p in ec.describe_cache_parameters(CacheParameterGroupName="dito-redis7", Source="user")["Parameters"]}
-    assert user == {"maxmemory-policy": "volatile-lru"}
-
-    other_family = run_module(elasticache_parameter_group.main, dict(args, family="valkey8"))
-    assert other_family["failed"] is True and "cannot change" in other_family["msg"]
-
-    assert run_module(elasticache_parameter_group.main, {"name": "dito-redis7", "state": "absent"})["changed"] is True
-    assert ec.describe_cache_parameter_groups()["CacheParameterGroups"] == []

@@ -1,0 +1,33 @@
+"""dito.chat.cloudmap_namespace against moto in-process."""
+
+import boto3
+
+from ansible_collections.dito.chat.plugins.modules import cloudmap_namespace
+
+REGION = "eu-west-1"
+
+
+def test_namespace_lifecycle(aws, run_module):
+    vpc = boto3.client("ec2", region_name=REGION).create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    sd = boto3.client("servicediscovery", region_name=REGION)
+    ns_args = {"name": "svc.prod.dito.internal", "vpc_id": vpc, "tags": {"project": "dito"}}
+    assert run_module(cloudmap_namespace.main, ns_args, check_mode=True)["changed"] is True
+    assert sd.list_namespaces()["Namespaces"] == []
+
+    made = run_module(cloudmap_namespace.main, ns_args)
+    assert made["changed"] is True and made["namespace"]["id"].startswith("ns-") and made["namespace"]["hosted_zone_id"]
+    assert run_module(cloudmap_namespace.main, ns_args)["changed"] is False
+    retagged = run_module(cloudmap_namespace.main, dict(ns_args, tags={"project": "dito", "env": "prod"}))
+    assert retagged["changed"] is True and retagged["namespace"]["tags"] == {"project": "dito", "env": "prod"}
+    assert {t["Key"] for t in sd.list_tags_for_resource(ResourceARN=made["namespace"]["arn"])["Tags"]} == {"project", "env"}
+
+    assert run_module(cloudmap_namespace.main, dict(ns_args, state="absent"), check_mode=True)["changed"] is True
+    assert len(sd.list_namespaces()["Namespaces"]) == 1
+    assert run_module(cloudmap_namespace.main, dict(ns_args, state="absent"))["changed"] is True
+    assert sd.list_namespaces()["Namespaces"] == []
+    assert run_module(cloudmap_namespace.main, dict(ns_args, state="absent"))["changed"] is False
+
+
+def test_a_new_namespace_needs_a_vpc(aws, run_module):
+    result = run_module(cloudmap_namespace.main, {"name": "svc.prod.dito.internal"})
+    assert result["failed"] and "vpc_id is required" in result["msg"]
