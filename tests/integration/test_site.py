@@ -161,3 +161,71 @@ def test_teardown_removes_every_repository(converged_to_destroy, playbook, clien
     # The webhook parameter stays (it may be the user's) unless lambda_alerts_delete_parameters.
     assert client("ssm").get_parameter(Name="/dito/local/alerts/slack")["Parameter"]["Type"] == "SecureString"
     assert playbook("teardown.yml").total("changed") == 0
+
+
+def test_each_shared_piece_is_made_once_by_the_platform_role(converged, client):
+    """The private zone, the cluster and the namespace have one owner (roles/platform): one module invocation each in
+    a converge (read from the -vvv output), one zone of the name, and the roles' outputs reach the summary."""
+    import re
+
+    for module in ("route53_zone", "ecs_cluster", "cloudmap_namespace"):
+        invocations = re.findall(rf"EXEC .*AnsiballZ_{module}\.py", converged.out)
+        assert len(invocations) == 1, (module, invocations)
+    zones = [z for z in client("route53").list_hosted_zones()["HostedZones"] if z["Name"] == "local.dito.internal."]
+    assert len(zones) == 1 and zones[0]["Config"]["PrivateZone"], zones
+    for line in (
+        "cluster: dito-local",
+        "private_zone: local.dito.internal",
+        "discovery_namespace: svc.local.dito.internal",
+        "redis_record: redis.local.dito.internal",
+        "discovery_name: backend.svc.local.dito.internal",
+        "dns_name: chat.dito.local",
+        "production_traffic_on:",
+    ):
+        assert line in converged.out, line
+
+
+def test_a_redis_port_set_for_the_redis_host_reaches_the_services(local_inventory, tmp_path):
+    """elasticache_port in group_vars/dito_redis (where the example inventory sizes Redis) is the REDIS_PORT of the
+    Redis clients, although service hosts do not load that group's variables. No AWS call."""
+    import subprocess
+
+    from tests.conftest import ROOT
+
+    (local_inventory / "group_vars" / "dito_redis").mkdir()
+    (local_inventory / "group_vars" / "dito_redis" / "main.yml").write_text("elasticache_port: 6380\n")
+    play = tmp_path / "show.yml"
+    play.write_text(
+        yaml.safe_dump(
+            [
+                {
+                    "hosts": "backend:frontend",
+                    "gather_facts": False,
+                    "vars_files": [str(ROOT / "playbooks" / "vars" / "composition.yml")],
+                    "tasks": [{"ansible.builtin.debug": {"msg": "{{ {'environment': ecs_service_environment, 'secrets': ecs_service_secrets} | to_json }}"}}],
+                }
+            ]
+        )
+    )
+    proc = subprocess.run(
+        [str(ROOT / ".venv" / "bin" / "ansible-playbook"), str(play), "-i", str(local_inventory)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**__import__("os").environ, "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"), "ANSIBLE_STDOUT_CALLBACK": "json"},
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    results = json.loads(proc.stdout)["plays"][0]["tasks"][0]["hosts"]
+    backend = json.loads(results["backend"]["msg"])
+    assert backend["environment"] == {"REDIS_PORT": "6380", "REDIS_TLS": "true"}
+    assert backend["secrets"] == {"REDIS_HOST": "/dito/local/redis/host", "REDIS_AUTH_TOKEN": "/dito/local/redis/auth-token"}
+    assert json.loads(results["frontend"]["msg"]) == {"environment": {}, "secrets": {}}
+
+
+def test_a_limited_run_finds_the_shared_pieces_by_name(converged, playbook):
+    """--limit backend leaves the platform host out, so its output is missing: the roles find the private zone by
+    name instead, and the converged service is unchanged."""
+    run = playbook("site.yml", "--limit", "backend")
+    assert run.rc == 0 and set(run.recap) == {"backend"} and run.total("changed") == 0, run
+    assert "Find the hosted zone local.dito.internal" in run.out, run

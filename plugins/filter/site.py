@@ -1,0 +1,174 @@
+# -*- coding: utf-8 -*-
+
+# Copyright: Contributors to the dito.chat project
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+"""How the dito.chat site derives role inputs from the inventory: names, defaults, the security-group graph, each
+service's runtime environment. ``playbooks/vars/composition.yml`` maps the results one to one onto role inputs; the
+logic lives here so that it is tested (tests/unit/plugins/filter/test_site.py). Each filter is documented in the
+``<filter>.yml`` file beside this one."""
+
+from __future__ import annotations
+
+from ansible.errors import AnsibleFilterError
+
+# A service's container port when the inventory names none.
+DEFAULT_PORT = 8080
+# Redis's port when the dito_redis host sets no elasticache_port.
+DEFAULT_REDIS_PORT = 6379
+
+
+def service_defaults(service):
+    """The inventory's ``site_service`` with every optional key filled in (name is the only required one)."""
+    if not isinstance(service, dict) or not service.get("name"):
+        raise AnsibleFilterError(f"site_service must be a dictionary with a name, got {service!r}")
+    return {
+        "name": service["name"],
+        "public": _bool(service.get("public", False)),
+        "port": int(service.get("port", DEFAULT_PORT)),
+        "redis": _bool(service.get("redis", False)),
+        "dns_name": service.get("dns_name") or service["name"],
+        "environment": dict(service.get("environment") or {}),
+        "secrets": dict(service.get("secrets") or {}),
+    }
+
+
+def platform_names(project, environment, private_zone="", discovery_namespace=None):
+    """The names of what every service shares: the cluster, the private zone (``<environment>.<project>.internal``
+    unless the inventory names one), the Cloud Map namespace (``svc.<private zone>`` unless the inventory names one;
+    '' for none), Redis and its parameters, the pipeline-alerts function."""
+    prefix = f"{project}-{environment}"
+    zone = (private_zone or f"{environment}.{project}.internal").rstrip(".")
+    return {
+        "prefix": prefix,
+        "cluster": prefix,
+        "private_zone": zone,
+        "discovery_namespace": f"svc.{zone}" if discovery_namespace is None else discovery_namespace,
+        "redis": f"{prefix}-redis",
+        "redis_auth_token_parameter": f"/{project}/{environment}/redis/auth-token",
+        "redis_host_parameter": f"/{project}/{environment}/redis/host",
+        "alerts_function": f"{prefix}-pipeline-alerts",
+    }
+
+
+def site_names(service, project, environment, bucket_suffix=""):
+    """Every name the site gives a service's resources, from the project, the environment and the service's name."""
+    name = service_defaults(service)["name"]
+    prefix = f"{project}-{environment}"
+    return {
+        "prefix": prefix,
+        # The ECS service, the task-definition family, the load balancer and its target groups' stem.
+        "service": f"{prefix}-{name}",
+        "alb": f"{prefix}-{name}",
+        "alb_security_group": f"{prefix}-{name}-alb",
+        "tasks_security_group": f"{prefix}-{name}-tasks",
+        "alb_logs_bucket": f"{prefix}-{name}-alb-logs{bucket_suffix or ''}",
+        "repository": f"{project}/{name}",
+        "pipeline": f"{prefix}-{name}",
+    }
+
+
+def alb_ports(service, plain_http=False):
+    """The listener ports of a service's load balancer: HTTPS (and the 80 redirect) unless an internal one asks for
+    plain HTTP."""
+    return [80, 443] if service_defaults(service)["public"] or not _bool(plain_http) else [80]
+
+
+def service_security_groups(service, services, project, environment, plain_http=False):
+    """The two security groups of a service (the security_groups role's ``security_groups_list``).
+
+    The load balancer's group admits its listener ports from anywhere on a public service, and only from the
+    public services' tasks on an internal one; the tasks' group admits the container port only from its load
+    balancer."""
+    svc = service_defaults(service)
+    names = site_names(svc, project, environment)
+    prefix = names["prefix"]
+    ports = alb_ports(svc, plain_http)
+    if svc["public"]:
+        alb_rules = [
+            {"proto": "tcp", "ports": ports, "cidr_ip": "0.0.0.0/0", "rule_desc": "Web clients"},
+            {"proto": "tcp", "ports": ports, "cidr_ipv6": "::/0", "rule_desc": "Web clients"},
+        ]
+    else:
+        alb_rules = [
+            {
+                "group_name": site_names(other, project, environment)["tasks_security_group"],
+                "group_desc": f"Tasks of the {other['name']} service of {prefix}",
+                "proto": "tcp",
+                "ports": ports,
+                "rule_desc": "From the public services tasks",
+            }
+            for other in map(service_defaults, services)
+            if other["public"]
+        ]
+    return [
+        {
+            "name": names["alb_security_group"],
+            "description": f"Load balancer of the {svc['name']} service of {prefix}",
+            "rules": alb_rules,
+        },
+        {
+            "name": names["tasks_security_group"],
+            "description": f"Tasks of the {svc['name']} service of {prefix}",
+            "rules": [
+                {
+                    "proto": "tcp",
+                    "ports": [svc["port"]],
+                    "group_name": names["alb_security_group"],
+                    "group_desc": f"Load balancer of the {svc['name']} service of {prefix}",
+                    "rule_desc": "From its load balancer only",
+                }
+            ],
+        },
+    ]
+
+
+def redis_client_groups(services, project, environment):
+    """The tasks' security groups of the services that use Redis (the only sources Redis admits)."""
+    return [site_names(s, project, environment)["tasks_security_group"] for s in map(service_defaults, services) if s["redis"]]
+
+
+def service_runtime(service, redis):
+    """A service's container environment and secrets (name -> parameter): a Redis client reads the Redis host and
+    AUTH token from Parameter Store at start, and gets the port and TLS as plain values; the inventory's own
+    ``site_service.environment`` and ``.secrets`` come on top. ``redis`` is ``{port, host_parameter,
+    auth_token_parameter}``."""
+    svc = service_defaults(service)
+    environment, secrets = {}, {}
+    if svc["redis"]:
+        environment = {"REDIS_PORT": str(int(redis.get("port") or DEFAULT_REDIS_PORT)), "REDIS_TLS": "true"}
+        secrets = {"REDIS_HOST": redis["host_parameter"], "REDIS_AUTH_TOKEN": redis["auth_token_parameter"]}
+    environment.update(svc["environment"])
+    secrets.update(svc["secrets"])
+    return {"environment": environment, "secrets": secrets}
+
+
+def hosted_zone_id(zones, name, private):
+    """The id (without ``/hostedzone/``) of the hosted zone called ``name`` among ``zones`` (the ``hosted_zones`` of
+    amazon.aws.route53_info, or the HostedZones of ListHostedZones), public or private as asked; '' when none."""
+    wanted = name.rstrip(".").lower() + "."
+    for zone in zones or []:
+        config = zone.get("config") or zone.get("Config") or {}
+        is_private = _bool(config.get("private_zone", config.get("PrivateZone", False)))
+        if (zone.get("name") or zone.get("Name", "")).lower() == wanted and is_private == _bool(private):
+            return (zone.get("id") or zone.get("Id", "")).rsplit("/", 1)[-1]
+    return ""
+
+
+def _bool(value):
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    return bool(value)
+
+
+class FilterModule:
+    def filters(self):
+        return {
+            "service_defaults": service_defaults,
+            "platform_names": platform_names,
+            "site_names": site_names,
+            "service_security_groups": service_security_groups,
+            "redis_client_groups": redis_client_groups,
+            "service_runtime": service_runtime,
+            "hosted_zone_id": hosted_zone_id,
+        }

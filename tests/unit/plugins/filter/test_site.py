@@ -1,0 +1,165 @@
+"""The site's derivations (plugins/filter/site.py): names, defaults, the security-group graph, each service's runtime."""
+
+import pytest
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.dito.chat.plugins.filter import site
+
+FRONTEND = {"name": "frontend", "public": True, "port": 80, "dns_name": "chat"}
+BACKEND = {"name": "backend", "port": 8080, "redis": True}
+WORKER = {"name": "worker", "redis": "yes"}
+REDIS = {"port": 6380, "host_parameter": "/dito/prod/redis/host", "auth_token_parameter": "/dito/prod/redis/auth-token"}
+
+
+def test_service_defaults_fill_every_optional_key():
+    assert site.service_defaults({"name": "worker"}) == {
+        "name": "worker",
+        "public": False,
+        "port": 8080,
+        "redis": False,
+        "dns_name": "worker",
+        "environment": {},
+        "secrets": {},
+    }
+    # Inventory strings are read as Ansible reads booleans and numbers.
+    assert site.service_defaults({"name": "x", "public": "true", "port": "81", "redis": "no"})["public"] is True
+    assert site.service_defaults({"name": "x", "port": "81"})["port"] == 81
+    assert site.service_defaults(WORKER)["redis"] is True
+
+
+@pytest.mark.parametrize("bad", [None, {}, {"port": 80}, "frontend"])
+def test_service_defaults_refuse_a_service_without_a_name(bad):
+    with pytest.raises(AnsibleFilterError, match="site_service"):
+        site.service_defaults(bad)
+
+
+def test_platform_names_default_zone_and_namespace():
+    names = site.platform_names("dito", "prod")
+    assert names["cluster"] == names["prefix"] == "dito-prod"
+    assert names["private_zone"] == "prod.dito.internal"
+    assert names["discovery_namespace"] == "svc.prod.dito.internal"
+    assert names["redis"] == "dito-prod-redis"
+    assert names["redis_auth_token_parameter"] == "/dito/prod/redis/auth-token"  # noqa: S105 (a parameter name)
+    assert names["redis_host_parameter"] == "/dito/prod/redis/host"
+    assert names["alerts_function"] == "dito-prod-pipeline-alerts"
+
+
+def test_platform_names_take_the_inventorys_zone_and_namespace():
+    names = site.platform_names("dito", "prod", "corp.internal.", None)
+    assert names["private_zone"] == "corp.internal"
+    assert names["discovery_namespace"] == "svc.corp.internal"
+    assert site.platform_names("dito", "prod", "", "")["discovery_namespace"] == ""
+    assert site.platform_names("dito", "prod", "", "sd.corp")["discovery_namespace"] == "sd.corp"
+
+
+def test_site_names():
+    names = site.site_names(BACKEND, "dito", "prod", "-1111")
+    assert names == {
+        "prefix": "dito-prod",
+        "service": "dito-prod-backend",
+        "alb": "dito-prod-backend",
+        "alb_security_group": "dito-prod-backend-alb",
+        "tasks_security_group": "dito-prod-backend-tasks",
+        "alb_logs_bucket": "dito-prod-backend-alb-logs-1111",
+        "repository": "dito/backend",
+        "pipeline": "dito-prod-backend",
+    }
+    assert site.site_names(BACKEND, "dito", "prod")["alb_logs_bucket"] == "dito-prod-backend-alb-logs"
+
+
+def test_a_public_services_load_balancer_admits_the_web():
+    alb, tasks = site.service_security_groups(FRONTEND, [FRONTEND, BACKEND], "dito", "prod")
+    assert alb["name"] == "dito-prod-frontend-alb"
+    assert alb["rules"] == [
+        {"proto": "tcp", "ports": [80, 443], "cidr_ip": "0.0.0.0/0", "rule_desc": "Web clients"},
+        {"proto": "tcp", "ports": [80, 443], "cidr_ipv6": "::/0", "rule_desc": "Web clients"},
+    ]
+    assert tasks["name"] == "dito-prod-frontend-tasks"
+    assert tasks["rules"] == [
+        {
+            "proto": "tcp",
+            "ports": [80],
+            "group_name": "dito-prod-frontend-alb",
+            "group_desc": "Load balancer of the frontend service of dito-prod",
+            "rule_desc": "From its load balancer only",
+        }
+    ]
+
+
+def test_an_internal_load_balancer_admits_only_the_public_services_tasks():
+    alb, tasks = site.service_security_groups(BACKEND, [FRONTEND, BACKEND, WORKER], "dito", "prod")
+    assert alb["rules"] == [
+        {
+            "group_name": "dito-prod-frontend-tasks",
+            "group_desc": "Tasks of the frontend service of dito-prod",
+            "proto": "tcp",
+            "ports": [80, 443],
+            "rule_desc": "From the public services tasks",
+        }
+    ]
+    assert tasks["rules"][0]["ports"] == [8080]
+    # Plain HTTP inside the VPC when the inventory asks for it (internal load balancers only).
+    alb, _tasks = site.service_security_groups(BACKEND, [FRONTEND, BACKEND], "dito", "prod", True)
+    assert alb["rules"][0]["ports"] == [80]
+    alb, _tasks = site.service_security_groups(FRONTEND, [FRONTEND], "dito", "prod", True)
+    assert alb["rules"][0]["ports"] == [80, 443]
+
+
+def test_an_internal_service_with_no_public_service_admits_nobody():
+    alb, _tasks = site.service_security_groups(BACKEND, [BACKEND], "dito", "prod")
+    assert alb["rules"] == []
+
+
+def test_redis_clients_are_the_tasks_groups_of_the_redis_services():
+    assert site.redis_client_groups([FRONTEND, BACKEND, WORKER], "dito", "prod") == ["dito-prod-backend-tasks", "dito-prod-worker-tasks"]
+    assert site.redis_client_groups([FRONTEND], "dito", "prod") == []
+
+
+def test_a_redis_client_reads_host_and_token_from_parameter_store():
+    runtime = site.service_runtime(dict(BACKEND, environment={"LOG": "debug"}, secrets={"API_KEY": "/dito/prod/api-key"}), REDIS)
+    assert runtime == {
+        "environment": {"REDIS_PORT": "6380", "REDIS_TLS": "true", "LOG": "debug"},
+        "secrets": {"REDIS_HOST": "/dito/prod/redis/host", "REDIS_AUTH_TOKEN": "/dito/prod/redis/auth-token", "API_KEY": "/dito/prod/api-key"},
+    }
+    # The service's own values win over the derived ones.
+    assert site.service_runtime(dict(BACKEND, environment={"REDIS_TLS": "false"}), REDIS)["environment"]["REDIS_TLS"] == "false"
+    # A port that the Redis host does not set is Redis's default.
+    assert site.service_runtime(BACKEND, dict(REDIS, port=None))["environment"]["REDIS_PORT"] == "6379"
+
+
+def test_a_service_without_redis_gets_only_its_own():
+    assert site.service_runtime(FRONTEND, REDIS) == {"environment": {}, "secrets": {}}
+
+
+ZONES = [
+    {"id": "/hostedzone/ZPUBLIC", "name": "dito.example.", "config": {"private_zone": False}},
+    {"id": "/hostedzone/ZPRIVATE", "name": "dito.example.", "config": {"private_zone": True}},
+    {"Id": "/hostedzone/ZOTHER", "Name": "prod.dito.internal.", "Config": {"PrivateZone": True}},
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "private", "expected"),
+    [
+        ("dito.example", False, "ZPUBLIC"),
+        ("dito.example.", True, "ZPRIVATE"),
+        ("DITO.example", False, "ZPUBLIC"),
+        ("prod.dito.internal", True, "ZOTHER"),
+        ("prod.dito.internal", False, ""),
+        ("example", False, ""),
+    ],
+)
+def test_hosted_zone_id(name, private, expected):
+    assert site.hosted_zone_id(ZONES, name, private) == expected
+
+
+def test_hosted_zone_id_of_nothing():
+    assert site.hosted_zone_id(None, "dito.example", False) == ""
+
+
+def test_every_filter_is_documented():
+    from pathlib import Path
+
+    here = Path(site.__file__).parent
+    for name in site.FilterModule().filters():
+        assert (here / f"{name}.yml").is_file(), name
