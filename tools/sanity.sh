@@ -8,7 +8,9 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 dest="$work/ansible_collections/dito/chat"
 mkdir -p "$dest"
-(cd "$root" && git ls-files -co --exclude-standard -z | xargs -0 cp --parents -t "$dest")
+# (Tracked files deleted in the working tree are left out: the copy is the tree as it is now.)
+(cd "$root" && git ls-files -co --exclude-standard -z | while IFS= read -r -d '' f; do if [ -e "$f" ]; then printf '%s\0' "$f"; fi; done \
+  | xargs -0 cp --parents -t "$dest")
 # amazon.aws and community.aws (from the pinned ansible package) beside it, where ansible-test's
 # import and validate-modules tests look for the collection's dependencies.
 site=$("$root/.venv/bin/python" -c 'import ansible, pathlib; print(pathlib.Path(ansible.__file__).parents[1] / "ansible_collections")')
