@@ -145,14 +145,21 @@ def service_runtime(service, redis):
 
 def hosted_zone_id(zones, name, private):
     """The id (without ``/hostedzone/``) of the hosted zone called ``name`` among ``zones`` (the ``hosted_zones`` of
-    amazon.aws.route53_info, or the HostedZones of ListHostedZones), public or private as asked; '' when none."""
+    amazon.aws.route53_info, or the HostedZones of ListHostedZones), public or private as asked; '' when none.
+
+    An account may hold several zones of one name (private zones of other VPCs, say), and a name does not tell them
+    apart: rather than pick one, the filter fails and asks for the zone's id."""
     wanted = name.rstrip(".").lower() + "."
+    found = []
     for zone in zones or []:
         config = zone.get("config") or zone.get("Config") or {}
         is_private = _bool(config.get("private_zone", config.get("PrivateZone", False)))
         if (zone.get("name") or zone.get("Name", "")).lower() == wanted and is_private == _bool(private):
-            return (zone.get("id") or zone.get("Id", "")).rsplit("/", 1)[-1]
-    return ""
+            found.append((zone.get("id") or zone.get("Id", "")).rsplit("/", 1)[-1])
+    if len(found) > 1:
+        kind = "private" if _bool(private) else "public"
+        raise AnsibleFilterError(f"{len(found)} {kind} hosted zones are named {wanted} ({', '.join(found)}): give the zone's id instead of its name")
+    return found[0] if found else ""
 
 
 def _bool(value):

@@ -43,9 +43,14 @@ def reconcile(module, have, wanted, tag=None, untag=None, replace=None):
 
     ``tag(dict)`` and ``untag(keys)`` are the service's wrappers, bound to the resource (untag is called
     first). A service whose API replaces the whole tag set at once (S3) gives ``replace(dict)`` instead: it
-    is called once with the tags the resource should hold, ``aws:`` keys left out. Under check mode no
-    callable is called. Returns ``(changed, tags after)``.
+    is called once with every tag the resource should hold, its ``aws:`` keys included (S3 refuses a
+    PutBucketTagging that drops them: "System Tags cannot be removed by requester"). Under check mode no
+    callable is called. Asking for an ``aws:`` key fails the module: AWS reserves the prefix. Returns
+    ``(changed, tags after)``.
     """
+    reserved = sorted(k for k in (wanted or {}) if is_aws_owned(k))
+    if reserved:
+        module.fail_json(msg=f"tags: keys starting with {AWS_PREFIX} are reserved by AWS and cannot be set: {', '.join(reserved)}")
     have = have or {}
     to_set, to_unset = compare(have, wanted, module.params["purge_tags"])
     if not (to_set or to_unset):
@@ -53,7 +58,7 @@ def reconcile(module, have, wanted, tag=None, untag=None, replace=None):
     after = merged(have, to_set, to_unset)
     if not module.check_mode:
         if replace is not None:
-            replace(_user_tags(after))
+            replace(after)
         else:
             if to_unset:
                 untag(to_unset)

@@ -80,6 +80,8 @@ def test_check_on_an_empty_account_completes_and_creates_nothing(fresh_account, 
         ({"ecs_service_cpu": 256, "ecs_service_memory": 4096}, "ecs_service_memory=4096"),
         ({"ecs_service_cpu": 300}, "ecs_service_cpu=300"),
         ({"ecs_service_autoscaling": {"min_capacity": 5, "max_capacity": 2, "cpu_target": 60}}, "ecs_service_autoscaling"),
+        ({"ecs_service_cluster_tags": {"team": "chat"}}, "No longer read: ecs_service_cluster_tags"),
+        ({"site_private_zone": "not a zone"}, "site_private_zone"),
     ],
 )
 def test_invalid_input_stops_before_any_aws_call(fresh_account, playbook, client, extra, names):
@@ -169,7 +171,8 @@ def test_each_shared_piece_is_made_once_by_the_platform_role(converged, client):
     import re
 
     for module in ("route53_zone", "ecs_cluster", "cloudmap_namespace"):
-        invocations = re.findall(rf"EXEC .*AnsiballZ_{module}\.py", converged.out)
+        # (Each invocation logs two EXEC lines, the chmod and the run: count the runs.)
+        invocations = re.findall(rf"EXEC .*/python[0-9.]* \S+/AnsiballZ_{module}\.py", converged.out)
         assert len(invocations) == 1, (module, invocations)
     zones = [z for z in client("route53").list_hosted_zones()["HostedZones"] if z["Name"] == "local.dito.internal."]
     assert len(zones) == 1 and zones[0]["Config"]["PrivateZone"], zones

@@ -7,8 +7,16 @@ import pytest
 from ansible_collections.dito.chat.plugins.module_utils import tags
 
 
+class Failed(Exception):
+    pass
+
+
+def _fail(**kwargs):
+    raise Failed(kwargs["msg"])
+
+
 def module(purge_tags=True, check_mode=False):
-    return SimpleNamespace(params={"purge_tags": purge_tags}, check_mode=check_mode)
+    return SimpleNamespace(params={"purge_tags": purge_tags}, check_mode=check_mode, fail_json=_fail)
 
 
 class Recorder:
@@ -64,7 +72,7 @@ def test_aws_owned_keys_are_never_removed_nor_set_and_stay_reported():
     api = Recorder()
     have = {"aws:cloudformation:stack-name": "s", "project": "dito"}
     assert tags.reconcile(module(), have, {"project": "dito"}, api.tag, api.untag) == (False, have)
-    changed, after = tags.reconcile(module(), have, {"project": "dito", "aws:mine": "no", "env": "prod"}, api.tag, api.untag)
+    changed, after = tags.reconcile(module(), have, {"project": "dito", "env": "prod"}, api.tag, api.untag)
     assert changed is True and after == dict(have, env="prod")
     assert api.calls == [("tag", {"env": "prod"})]
     # An empty set with purge_tags removes ours only.
@@ -74,12 +82,24 @@ def test_aws_owned_keys_are_never_removed_nor_set_and_stay_reported():
     assert api.calls == [("untag", ["project"])]
 
 
-def test_replace_gets_the_whole_set_without_aws_keys():
+def test_asking_for_an_aws_key_fails_before_any_call():
+    api = Recorder()
+    with pytest.raises(Failed, match="reserved by AWS.*aws:mine"):
+        tags.reconcile(module(), {}, {"project": "dito", "aws:mine": "no"}, api.tag, api.untag)
+    assert api.calls == []
+
+
+def test_replace_gets_the_whole_set_with_the_aws_keys_it_must_keep():
+    """S3's PutBucketTagging replaces the set and refuses one that drops the system (aws:) tags."""
     api = Recorder()
     have = {"aws:createdBy": "x", "a": "1", "b": "2"}
     changed, after = tags.reconcile(module(), have, {"a": "1", "c": "3"}, replace=api.replace)
     assert changed is True and after == {"aws:createdBy": "x", "a": "1", "c": "3"}
-    assert api.calls == [("replace", {"a": "1", "c": "3"})]
+    assert api.calls == [("replace", {"aws:createdBy": "x", "a": "1", "c": "3"})]
+    # Only the system tags left: they are sent alone, never deleted.
+    api.calls.clear()
+    tags.reconcile(module(), have, {}, replace=api.replace)
+    assert api.calls == [("replace", {"aws:createdBy": "x"})]
 
 
 def test_values_compare_as_text():
