@@ -19,6 +19,7 @@ ecs, ec2, iam, sd, aas, logs, ssm = (client(s) for s in ("ecs", "ec2", "iam", "s
 [cluster] = ecs.describe_clusters(clusters=[CLUSTER], include=["SETTINGS", "TAGS"])["clusters"]
 assert cluster["settings"] == [{"name": "containerInsights", "value": "enabled"}], "Container Insights"
 assert sorted(cluster["capacityProviders"]) == ["FARGATE", "FARGATE_SPOT"], "capacity providers"
+assert cluster["tags"] == [{"key": "project", "value": "molecule"}], "the cluster's tags (platform_tags)"
 
 [service] = ecs.describe_services(cluster=CLUSTER, services=[NAME], include=["TAGS"])["services"]
 assert service["deploymentController"] == {"type": "ECS"}, "rolling deployments"

@@ -45,8 +45,9 @@ assert sg["IpPermissionsEgress"] == [], "no egress"
 parameter = ssm.describe_parameters(ParameterFilters=[{"Key": "Name", "Values": [PARAMETER]}])["Parameters"][0]
 assert parameter["Type"] == "SecureString" and parameter["KeyId"] in (key, f"alias/{NAME}", key.split("/")[-1]), "token under the key"
 
-zone = next(z for z in r53.list_hosted_zones()["HostedZones"] if z["Name"] == ZONE)
-assert zone["Config"]["PrivateZone"], "private zone"
+zones = [z for z in r53.list_hosted_zones()["HostedZones"] if z["Name"] == ZONE]
+assert len(zones) == 1 and zones[0]["Config"]["PrivateZone"], f"one private zone {ZONE} (the prepared one, never a second), got {len(zones)}"
+zone = zones[0]
 record = next(r for r in r53.list_resource_record_sets(HostedZoneId=zone["Id"])["ResourceRecordSets"] if r["Name"] == RECORD)
 assert (record["Type"], record["ResourceRecords"][0]["Value"]) == ("CNAME", group["NodeGroups"][0]["PrimaryEndpoint"]["Address"]), "DNS record"
 print("molecule-cache verified")
