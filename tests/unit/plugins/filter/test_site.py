@@ -156,7 +156,7 @@ def test_hosted_zone_id(name, private, expected):
 def test_hosted_zone_id_refuses_to_guess_between_zones_of_one_name():
     """Private zones of one name in several VPCs: the name does not say which, so the id must."""
     twins = [*ZONES, {"id": "/hostedzone/ZPRIVATE2", "name": "dito.example.", "config": {"private_zone": True}}]
-    with pytest.raises(AnsibleFilterError, match="2 private hosted zones are named dito.example.*give the zone's id"):
+    with pytest.raises(AnsibleFilterError, match=r"2 private hosted zones are named dito\.example.*give the zone.s id"):
         site.hosted_zone_id(twins, "dito.example", True)
     assert site.hosted_zone_id(twins, "dito.example", False) == "ZPUBLIC"
 

@@ -84,7 +84,7 @@ def test_aws_owned_keys_are_never_removed_nor_set_and_stay_reported():
 
 def test_asking_for_an_aws_key_fails_before_any_call():
     api = Recorder()
-    with pytest.raises(Failed, match="reserved by AWS.*aws:mine"):
+    with pytest.raises(Failed, match=r"reserved by AWS.*aws:mine"):
         tags.reconcile(module(), {}, {"project": "dito", "aws:mine": "no"}, api.tag, api.untag)
     assert api.calls == []
 

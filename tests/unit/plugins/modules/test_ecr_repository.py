@@ -2,7 +2,6 @@
 
 import json
 
-import boto3
 import pytest
 
 from ansible_collections.dito.chat.plugins.modules import ecr_repository
@@ -27,11 +26,6 @@ PULL_POLICY = {
         }
     ],
 }
-
-
-@pytest.fixture
-def ecr(aws):
-    return boto3.client("ecr", region_name="eu-west-1")
 
 
 def present(**extra):

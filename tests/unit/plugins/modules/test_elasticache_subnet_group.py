@@ -1,18 +1,6 @@
 """dito.chat.elasticache_subnet_group against moto in-process."""
 
-import boto3
-import pytest
-
 from ansible_collections.dito.chat.plugins.modules import elasticache_subnet_group
-
-
-@pytest.fixture
-def ec(aws):
-    ec2 = boto3.client("ec2", region_name="eu-west-1")
-    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-    client = boto3.client("elasticache", region_name="eu-west-1")
-    client.subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24")["Subnet"]["SubnetId"] for i in (1, 2)]
-    return client
 
 
 def tags_of(ec, arn):

@@ -1,25 +1,6 @@
 """dito.chat.elb_target_group against moto in-process."""
 
-import boto3
-import pytest
-
 from ansible_collections.dito.chat.plugins.modules import elb_target_group
-
-
-@pytest.fixture
-def lb(aws):
-    ec2 = boto3.client("ec2", region_name="eu-west-1")
-    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-    subnets = [
-        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"eu-west-1{z}")["Subnet"]["SubnetId"] for i, z in ((1, "a"), (2, "b"))
-    ]
-    sg = ec2.create_security_group(GroupName="alb", Description="alb", VpcId=vpc)["GroupId"]
-    elb = boto3.client("elbv2", region_name="eu-west-1")
-    elb.arn = elb.create_load_balancer(Name="dito", Subnets=subnets, SecurityGroups=[sg], Type="application")["LoadBalancers"][0]["LoadBalancerArn"]
-    elb.vpc = vpc
-    acm = boto3.client("acm", region_name="eu-west-1")
-    elb.certs = [acm.request_certificate(DomainName=d)["CertificateArn"] for d in ("chat.example.com", "chat2.example.com")]
-    return elb
 
 
 def test_target_group_lifecycle(lb, run_module):
