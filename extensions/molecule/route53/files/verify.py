@@ -33,7 +33,7 @@ zones = {z["Config"]["PrivateZone"]: z["Id"].rsplit("/", 1)[-1] for z in r53.lis
 assert sorted(zones) == [False, True], "the prepared private zone and its public namesake"
 
 records = names(zones[True])
-assert [(name, kind) for name, kind, _ in records] == [(f"{RECORD}.", "A"), (f"{RECORD}.", "AAAA")], f"A and AAAA in the private zone, got {records}"
+assert [(name, kind) for name, kind, _alias in records] == [(f"{RECORD}.", "A"), (f"{RECORD}.", "AAAA")], f"A and AAAA in the private zone, got {records}"
 for _name, kind, alias in records:
     assert alias is not None, f"{kind} is an alias"
     target = (alias["HostedZoneId"], alias["DNSName"].rstrip(".").lower(), alias["EvaluateTargetHealth"])
