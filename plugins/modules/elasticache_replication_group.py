@@ -76,7 +76,7 @@ options:
     default: true
   auth_token:
     description:
-      - The AUTH token (16 to 128 printable characters, no spaces, V(/), V(") or V(@)). Set when the group is
+      - The AUTH token (16 to 128 letters, digits and V(!&#$^<>-) only, as ElastiCache requires). Set when the group is
         created, or added to a group that has none. AWS never reports a token, so a token given here is not
         rotated on later runs; use O(auth_token_parameter) for rotation.
       - Mutually exclusive with O(auth_token_parameter).
@@ -253,8 +253,9 @@ from ansible_collections.dito.chat.plugins.module_utils import kms
 from ansible_collections.dito.chat.plugins.module_utils import ssm
 from ansible_collections.dito.chat.plugins.module_utils import tags as tagging
 
-TOKEN = re.compile(r"^[!#-.0-?A-~]{16,128}$")
-FORMAT_HELP = 'it must be 16 to 128 printable ASCII characters without spaces, "/", double quotes or "@"'
+# ElastiCache user guide, AUTH: 16 to 128 printable characters, nonalphanumeric ones restricted to ! & # $ ^ < > -.
+TOKEN = re.compile(r"^[A-Za-z0-9!&#$^<>-]{16,128}$")
+FORMAT_HELP = "it must be 16 to 128 letters, digits and ! & # $ ^ < > - only"
 
 
 def desired_state(params):

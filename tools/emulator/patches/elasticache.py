@@ -234,6 +234,43 @@ def modify_replication_group_applies_every_documented_field():
     Response.modify_replication_group = response_modify_replication_group
 
 
+# AWS ElastiCache user guide, "Authenticating with the Valkey and Redis OSS AUTH command": tokens are 16-128
+# printable characters, and "nonalphanumeric characters are restricted to (!, &, #, $, ^, <, >, -)".
+AUTH_TOKEN = re.compile(r"^[A-Za-z0-9!&#$^<>-]{16,128}$")
+
+
+def auth_tokens_and_engine_versions_are_checked():
+    """CreateReplicationGroup and ModifyReplicationGroup refuse an AUTH token that AWS refuses, and an engine
+    version that ElastiCache does not offer.
+
+    AWS ElastiCache user guide, AUTH: a token is 16 to 128 printable characters, and its nonalphanumeric
+    characters are restricted to ``! & # $ ^ < > -`` (InvalidParameterValue otherwise). Supported engine versions
+    (user guide, "Supported engines and versions"): Redis OSS 4.0, 5.0, 6.x, 7.0, 7.1; Valkey 7.2 and 8.x - Valkey
+    on ElastiCache starts at 7.2 (InvalidParameterCombination "Cannot find version ... for valkey"). The versions
+    offered are those with a parameter-group family (the collection's one derivation). moto accepted any of both.
+    """
+    create, modify = Backend.create_replication_group, Backend.modify_replication_group
+
+    def check(engine, version, token):
+        if token is not None and not AUTH_TOKEN.match(token):
+            raise ec_exceptions.InvalidParameterValueException("Invalid AuthToken provided.")
+        if version is not None and parameter_group_family(engine or "redis", version) is None:
+            raise ec_exceptions.InvalidParameterCombinationException(f"Cannot find version {version} for {engine or 'redis'}")
+
+    def create_replication_group(self, **kwargs):
+        check(kwargs.get("engine"), kwargs.get("engine_version"), kwargs.get("auth_token"))
+        return create(self, **kwargs)
+
+    def modify_replication_group(self, replication_group_id, **changes):
+        group = self.replication_groups.get(replication_group_id)
+        engine = changes.get("engine") or getattr(group, "engine", None)
+        check(engine, changes.get("engine_version"), changes.get("auth_token"))
+        return modify(self, replication_group_id, **changes)
+
+    Backend.create_replication_group = create_replication_group
+    Backend.modify_replication_group = modify_replication_group
+
+
 def _log_delivery(request):
     return {
         "LogType": request.get("LogType"),

@@ -15,6 +15,11 @@ from ansible_collections.dito.chat.plugins.module_utils import elasticache as ec
         ("redis", "5.0.6", "redis5.0"),
         ("valkey", "8.0", "valkey8"),
         ("valkey", "7.2", "valkey7"),
+        ("valkey", "7.2.4", "valkey7"),
+        # Valkey on ElastiCache starts at 7.2.
+        ("valkey", "7.1", None),
+        ("valkey", "7.0", None),
+        ("valkey", "7", None),
         ("redis", "8.0", None),
         ("redis", "1.0", None),
         ("valkey", "6.0", None),

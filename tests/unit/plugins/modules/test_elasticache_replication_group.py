@@ -156,6 +156,14 @@ def test_invalid_options_fail_before_any_call(ec, run_module, api_calls):
     assert api_calls == []
 
 
+@pytest.mark.parametrize("token", ["sixteen.chars.with.dots", "with spaces in the token", "percent%percent%percent", "at@at@at@at@at@at@"])
+def test_a_token_with_characters_elasticache_refuses_fails_before_any_call(ec, run_module, api_calls, token):
+    """ElastiCache allows letters, digits and only ! & # $ ^ < > - (user guide, AUTH)."""
+    result = run_module(module.main, args(ec, auth_token_parameter=None, auth_token=token))
+    assert result["failed"] is True and "! & # $ ^ < > -" in result["msg"]
+    assert token not in result["msg"] and api_calls == []
+
+
 def test_missing_token_parameter_fails_clearly(ec, run_module):
     result = run_module(module.main, args(ec, auth_token_parameter="/nope"))  # noqa: S106 - a parameter name
     assert result["failed"] is True and "/nope" in result["msg"]

@@ -255,6 +255,23 @@ def test_replication_groups_honour_num_cache_clusters():
 
 
 @mock_aws
+def test_auth_tokens_and_engine_versions_are_checked():
+    """AUTH tokens take letters, digits and ! & # $ ^ < > - only; Valkey starts at 7.2 (ElastiCache user guide)."""
+    ec, sg = elasticache_network()
+    for token in ("with.dots.is.refused.by.aws", "x" * 15, "@" * 20):
+        with pytest.raises(ec.exceptions.ClientError, match="InvalidParameterValue"):
+            create_group(ec, sg, ReplicationGroupId="bad-token", AuthToken=token)
+    with pytest.raises(ec.exceptions.ClientError, match=r"Cannot find version 7\.1 for valkey"):
+        create_group(ec, sg, ReplicationGroupId="old-valkey", Engine="valkey", EngineVersion="7.1")
+    create_group(ec, sg, AuthToken="Aa1!&#$^<>-" + "b" * 10)
+    create_group(ec, sg, ReplicationGroupId="valkey", Engine="valkey", EngineVersion="7.2")
+    with pytest.raises(ec.exceptions.ClientError, match="InvalidParameterValue"):
+        ec.modify_replication_group(ReplicationGroupId="r", AuthToken="rotated/with/slashes/x", AuthTokenUpdateStrategy="ROTATE", ApplyImmediately=True)
+    with pytest.raises(ec.exceptions.ClientError, match=r"Cannot find version 7\.0 for valkey"):
+        ec.modify_replication_group(ReplicationGroupId="valkey", EngineVersion="7.0", ApplyImmediately=True)
+
+
+@mock_aws
 def test_replication_groups_keep_log_delivery_configurations():
     ec, sg = elasticache_network()
     request = {
