@@ -79,7 +79,14 @@ def test_task_definitions_are_hardened_and_read_secrets_from_ssm(converged, clie
         assert (container["readonlyRootFilesystem"], container["privileged"]) == (True, False)
         scratch = container["mountPoints"][0]
         assert (scratch["sourceVolume"], scratch["containerPath"], td["volumes"]) == ("scratch-tmp", "/tmp", [{"name": "scratch-tmp"}])  # noqa: S108
-        assert container["logConfiguration"]["options"]["awslogs-group"] == f"/ecs/dito-local-{service}"
+        assert container["logConfiguration"]["options"] == {
+            "awslogs-group": f"/ecs/dito-local-{service}",
+            "awslogs-region": "eu-west-1",
+            "awslogs-stream-prefix": service,
+            # A CloudWatch Logs hiccup never stalls the application (AWS's recommendation).
+            "mode": "non-blocking",
+            "max-buffer-size": "25m",
+        }
         secrets = {s["name"]: s["valueFrom"] for s in container.get("secrets", [])}
         if service == "backend":
             assert secrets == {
