@@ -82,6 +82,13 @@ def get_lifecycle_rules(client, name):
     return client.get_bucket_lifecycle_configuration(Bucket=name).get("Rules") or []
 
 
+@S3ErrorHandler.list_error_handler("get the versioning of bucket {name}")
+@AWSRetry.jittered_backoff()
+def get_versioning(client, name):
+    """C(Enabled), C(Suspended), or None for a bucket that never had versioning."""
+    return client.get_bucket_versioning(Bucket=name).get("Status")
+
+
 @S3ErrorHandler.list_error_handler("get the tags of bucket {name}", default_value={})
 @AWSRetry.jittered_backoff()
 def get_tags(client, name):
@@ -136,6 +143,12 @@ def put_lifecycle_rules(client, name, rules):
         client.put_bucket_lifecycle_configuration(Bucket=name, LifecycleConfiguration={"Rules": rules})
     else:
         client.delete_bucket_lifecycle(Bucket=name)
+
+
+@S3ErrorHandler.common_error_handler("turn on the versioning of bucket {name}")
+@AWSRetry.jittered_backoff()
+def enable_versioning(client, name):
+    client.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
 
 
 @S3ErrorHandler.common_error_handler("set the tags of bucket {name}")

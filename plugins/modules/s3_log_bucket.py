@@ -13,7 +13,9 @@ description:
   - Creates, updates or deletes one S3 bucket meant for logs, hardened in one invocation - default encryption
     SSE-S3 (the only one Elastic Load Balancing access logs support), every public access block on, object
     ownership C(BucketOwnerEnforced) (no ACLs), a bucket policy that denies any request not made over TLS and
-    lets Elastic Load Balancing deliver access logs under C(AWSLogs/<account>/), an expiry of old logs, and tags.
+    lets Elastic Load Balancing deliver access logs under C(AWSLogs/<account>/), versioning (so a log cannot be
+    silently overwritten or deleted; AWS Foundational Security Best Practices S3.14), an expiry of old logs and of
+    their noncurrent versions, and tags.
   - Compares each setting with what the bucket holds and writes only what differs. Check mode and diff mode are
     supported (M(amazon.aws.s3_bucket) has no check mode).
 author:
@@ -35,7 +37,7 @@ options:
     type: bool
     default: true
   expiration_days:
-    description: Days after which objects expire (0 keeps them).
+    description: Days after which objects expire, and noncurrent versions after they became noncurrent (0 keeps them).
     type: int
     default: 90
   force:
@@ -65,7 +67,7 @@ bucket:
   type: dict
   sample: {"name": "dito-prod-alb-logs", "arn": "arn:aws:s3:::dito-prod-alb-logs", "region": "eu-west-1", "expiration_days": 90, "tags": {"project": "dito"}}
 differences:
-  description: The settings that differed (encryption, public_access_block, ownership, policy, lifecycle, tags).
+  description: The settings that differed (encryption, public_access_block, ownership, policy, versioning, lifecycle, tags).
   returned: state=present
   type: list
   elements: str
@@ -140,6 +142,8 @@ def lifecycle_rules(days):
             "Status": "Enabled",
             "Filter": {"Prefix": ""},
             "Expiration": {"Days": days},
+            # Versioning is on: a log overwritten or deleted stays as a noncurrent version, for as long again.
+            "NoncurrentVersionExpiration": {"NoncurrentDays": days},
             "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7},
         }
     ]
@@ -156,8 +160,14 @@ def read(client, name):
         "ownership": s3.get_ownership_controls(client, name),
         "policy": policy,
         "lifecycle": s3.get_lifecycle_rules(client, name),
+        "versioning": s3.get_versioning(client, name),
         "tags": s3.get_tags(client, name),
     }
+
+
+def lifecycle_key(rule):
+    """What the module decides in a lifecycle rule: its status, the current and the noncurrent expiry."""
+    return (rule.get("Status"), (rule.get("Expiration") or {}).get("Days"), (rule.get("NoncurrentVersionExpiration") or {}).get("NoncurrentDays"))
 
 
 def differences(current, desired):
@@ -172,10 +182,10 @@ def differences(current, desired):
         diffs.append("ownership")
     if current["policy"] is None or compare_policies(current["policy"], desired["policy"]):
         diffs.append("policy")
-    if [(r.get("Status"), (r.get("Expiration") or {}).get("Days")) for r in current["lifecycle"]] != [
-        ("Enabled", r["Expiration"]["Days"]) for r in desired["lifecycle"]
-    ]:
+    if [lifecycle_key(r) for r in current["lifecycle"]] != [lifecycle_key(r) for r in desired["lifecycle"]]:
         diffs.append("lifecycle")
+    if current["versioning"] != "Enabled":
+        diffs.append("versioning")
     return diffs
 
 
@@ -188,6 +198,8 @@ def apply(client, name, diffs, desired):
         s3.put_encryption(client, name, ENCRYPTION)
     if "policy" in diffs:
         s3.put_policy(client, name, desired["policy"])
+    if "versioning" in diffs:
+        s3.enable_versioning(client, name)
     if "lifecycle" in diffs:
         s3.put_lifecycle_rules(client, name, desired["lifecycle"])
 
@@ -200,7 +212,7 @@ def ensure_present(module, client):
     desired = {"policy": policy_document(name, account, region, p["elb_log_delivery"]), "lifecycle": lifecycle_rules(p["expiration_days"])}
     current = read(client, name)
     if current is None:
-        diffs = ["bucket", "encryption", "public_access_block", "ownership", "policy", "lifecycle"]
+        diffs = ["bucket", "encryption", "public_access_block", "ownership", "policy", "versioning", "lifecycle"]
         have_tags, before = {}, {}
         if not module.check_mode:
             s3.create_bucket(client, name, region)

@@ -43,6 +43,7 @@ def test_load_balancers_are_as_designed(converged, client):
         bucket = attributes["access_logs.s3.bucket"]
         assert (attributes["access_logs.s3.enabled"], bucket) == ("true", f"dito-local-{service}-alb-logs")
         assert all(s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"].values())
+        assert s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
         policy = json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])
         assert {s["Sid"] for s in policy["Statement"]} == {"DenyInsecureTransport", "ElbAccessLogDelivery"}
         tags = {t["Key"]: t["Value"] for t in elb.describe_tags(ResourceArns=[lb["LoadBalancerArn"]])["TagDescriptions"][0]["Tags"]}

@@ -84,6 +84,8 @@ assert statements["DenyInsecureTransport"]["Condition"] == {"Bool": {"aws:Secure
 assert statements["ElbAccessLogDelivery"]["Action"] == "s3:PutObject", "ELB log delivery"
 [expiry] = s3.get_bucket_lifecycle_configuration(Bucket=BUCKET)["Rules"]
 assert (expiry["Status"], expiry["Expiration"]["Days"]) == ("Enabled", 90), "logs expire"
+assert expiry["NoncurrentVersionExpiration"] == {"NoncurrentDays": 90}, "noncurrent versions expire"
+assert s3.get_bucket_versioning(Bucket=BUCKET)["Status"] == "Enabled", "versioning on"
 
 expected = {
     "name": NAME,

@@ -32,7 +32,9 @@ def test_hardened_bucket_then_nothing_to_do(s3, run_module):
     delivery = statements["ElbAccessLogDelivery"]
     assert delivery["Principal"]["AWS"] == "arn:aws:iam::156460612806:root"
     assert delivery["Resource"] == f"arn:aws:s3:::{name}/AWSLogs/123456789012/*"
-    assert s3.get_bucket_lifecycle_configuration(Bucket=name)["Rules"][0]["Expiration"] == {"Days": 30}
+    [rule] = s3.get_bucket_lifecycle_configuration(Bucket=name)["Rules"]
+    assert (rule["Expiration"], rule["NoncurrentVersionExpiration"]) == ({"Days": 30}, {"NoncurrentDays": 30})
+    assert s3.get_bucket_versioning(Bucket=name)["Status"] == "Enabled"
     assert s3.get_bucket_tagging(Bucket=name)["TagSet"] == [{"Key": "project", "Value": "dito"}]
 
     assert run_module(s3_log_bucket.main, ARGS)["changed"] is False
@@ -43,8 +45,10 @@ def test_drift_is_repaired_and_only_that(s3, run_module):
     run_module(s3_log_bucket.main, ARGS)
     s3.delete_public_access_block(Bucket=ARGS["name"])
     s3.delete_bucket_policy(Bucket=ARGS["name"])
+    s3.put_bucket_versioning(Bucket=ARGS["name"], VersioningConfiguration={"Status": "Suspended"})
     repaired = run_module(s3_log_bucket.main, dict(ARGS, expiration_days=60))
-    assert repaired["differences"] == ["public_access_block", "policy", "lifecycle"]
+    assert repaired["differences"] == ["public_access_block", "policy", "lifecycle", "versioning"]
+    assert s3.get_bucket_versioning(Bucket=ARGS["name"])["Status"] == "Enabled"
     assert run_module(s3_log_bucket.main, dict(ARGS, expiration_days=60))["changed"] is False
 
 
