@@ -69,6 +69,8 @@ options:
   policy:
     description:
       - The repository policy (for example cross-account pull), as a dict or a JSON string.
+      - A bare account id among a statement's C(Principal.AWS) is written as that account's root ARN in the
+        region's partition (C(arn:aws-cn:iam::<account>:root) in China), as IAM stores it.
       - When not set, the repository policy is left alone unless I(purge_policy=true).
     type: json
   purge_policy:
@@ -190,6 +192,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.dito.chat.plugins.module_utils import ecr
+from ansible_collections.dito.chat.plugins.module_utils import partitions
 from ansible_collections.dito.chat.plugins.module_utils import tags as tagging
 
 
@@ -205,6 +208,14 @@ def _as_dict(module, value, option):
     return parsed
 
 
+def _account_principals(module, policy):
+    """The policy with bare account ids among its AWS principals written as root ARNs of the region's partition."""
+    try:
+        return partitions.expand_account_principals(policy, module.region)
+    except partitions.UnknownRegion as e:
+        module.fail_json(msg=f"policy: cannot write account principals as ARNs: {e}")
+
+
 def validate(module):
     if module.params["kms_key"] and module.params["encryption_type"] != "KMS":
         module.fail_json(msg="kms_key is only valid with encryption_type=KMS")
@@ -218,7 +229,7 @@ def desired_state(module):
         "encryption_type": params["encryption_type"],
         "kms_key": params["kms_key"],
         "lifecycle_policy": _as_dict(module, params["lifecycle_policy"], "lifecycle_policy"),
-        "policy": _as_dict(module, params["policy"], "policy"),
+        "policy": _account_principals(module, _as_dict(module, params["policy"], "policy")),
         "tags": params["tags"],
     }
 

@@ -78,6 +78,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
+from ansible_collections.dito.chat.plugins.module_utils import partitions
 from ansible_collections.dito.chat.plugins.module_utils import s3
 from ansible_collections.dito.chat.plugins.module_utils import sts
 from ansible_collections.dito.chat.plugins.module_utils import tags as tagging
@@ -106,13 +107,18 @@ ELB_ACCOUNTS = {
     "eu-north-1": "897822967062",
     "me-south-1": "076674570225",
     "sa-east-1": "507241528517",
+    # Their own partitions (principal arn:aws-us-gov:iam::<id>:root, arn:aws-cn:iam::<id>:root), same guide.
+    "us-gov-west-1": "048591011584",
+    "us-gov-east-1": "190560391635",
+    "cn-north-1": "638102146993",
+    "cn-northwest-1": "037604701340",
 }
 PUBLIC_ACCESS_BLOCK = {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True}
 ENCRYPTION = {"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}, "BucketKeyEnabled": False}]}
 
 
 def policy_document(bucket, account, region, elb_log_delivery):
-    arn = f"arn:aws:s3:::{bucket}"
+    arn = partitions.arn(region, "s3", bucket, arn_region="")
     statements = [
         {
             "Sid": "DenyInsecureTransport",
@@ -126,7 +132,7 @@ def policy_document(bucket, account, region, elb_log_delivery):
     if elb_log_delivery:
         principal = {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"}
         if region in ELB_ACCOUNTS:
-            principal["AWS"] = f"arn:aws:iam::{ELB_ACCOUNTS[region]}:root"
+            principal["AWS"] = partitions.account_root(region, ELB_ACCOUNTS[region])
         statements.append(
             {"Sid": "ElbAccessLogDelivery", "Effect": "Allow", "Principal": principal, "Action": "s3:PutObject", "Resource": f"{arn}/AWSLogs/{account}/*"}
         )
@@ -208,6 +214,10 @@ def ensure_present(module, client):
     p = module.params
     name = p["name"]
     region = module.region or "us-east-1"
+    try:
+        partitions.partition(region)  # the ARNs below are in its partition
+    except partitions.UnknownRegion as e:
+        module.fail_json(msg=str(e))
     account = sts.account_id(module.client("sts", retry_decorator=AWSRetry.jittered_backoff()))
     desired = {"policy": policy_document(name, account, region, p["elb_log_delivery"]), "lifecycle": lifecycle_rules(p["expiration_days"])}
     current = read(client, name)
@@ -229,7 +239,7 @@ def ensure_present(module, client):
     if retagged:
         diffs.append("tags")
     after = {"policy": desired["policy"], "lifecycle": desired["lifecycle"], "tags": tags}
-    bucket = {"name": name, "arn": f"arn:aws:s3:::{name}", "region": region, "expiration_days": p["expiration_days"], "tags": tags}
+    bucket = {"name": name, "arn": partitions.arn(region, "s3", name, arn_region=""), "region": region, "expiration_days": p["expiration_days"], "tags": tags}
     return bool(diffs), {"before": before, "after": after}, bucket, diffs
 
 

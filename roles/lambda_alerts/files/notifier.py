@@ -60,6 +60,15 @@ _URLS = {}  # SSM parameter name -> webhook URL, for the life of the execution e
 # Events
 
 
+def console_host(region):
+    """The AWS console's host for the region: China and GovCloud have consoles of their own."""
+    if region.startswith("cn-"):
+        return "console.amazonaws.cn"
+    if region.startswith("us-gov-"):
+        return "console.amazonaws-us-gov.com"
+    return f"{region}.console.aws.amazon.com"
+
+
 def summarize(event):
     """The facts of a CodePipeline state-change event, or None when it is not one."""
     if not isinstance(event, dict):
@@ -83,7 +92,7 @@ def summarize(event):
         "region": region,
         "time": event.get("time"),
         "console_url": (
-            f"https://{region}.console.aws.amazon.com/codesuite/codepipeline/pipelines/"
+            f"https://{console_host(region)}/codesuite/codepipeline/pipelines/"
             f"{urllib.parse.quote(pipeline)}/executions/{urllib.parse.quote(execution_id)}/timeline?region={region}"
         ),
     }
@@ -253,10 +262,27 @@ def sigv4_headers(method, url, body, region, service, access_key, secret_key, se
     return result
 
 
+# The endpoints' DNS suffix by region prefix, for the partitions other than aws (botocore's endpoint data: the
+# partitions' regionRegex and dnsSuffix; tests/unit/roles/lambda_alerts/test_notifier.py compares the two).
+DNS_SUFFIXES = (
+    ("cn-", "amazonaws.com.cn"),
+    ("us-isob-", "sc2s.sgov.gov"),
+    ("us-isof-", "csp.hci.ic.gov"),
+    ("us-iso-", "c2s.ic.gov"),
+    ("eu-isoe-", "cloud.adc-e.uk"),
+    ("eusc-", "amazonaws.eu"),
+)
+
+
+def dns_suffix(region):
+    """The DNS suffix of the region's endpoints: amazonaws.com, amazonaws.com.cn, ..."""
+    return next((suffix for prefix, suffix in DNS_SUFFIXES if region.startswith(prefix)), "amazonaws.com")
+
+
 def aws_json(service, target, payload, timeout=5.0):
     """Call an AWS JSON-protocol API (SSM, CodePipeline) with the Lambda's own credentials."""
     region = os.environ["AWS_REGION"]
-    endpoint = os.environ.get(f"AWS_ENDPOINT_URL_{service.upper()}") or os.environ.get("AWS_ENDPOINT_URL") or f"https://{service}.{region}.amazonaws.com"
+    endpoint = os.environ.get(f"AWS_ENDPOINT_URL_{service.upper()}") or os.environ.get("AWS_ENDPOINT_URL") or f"https://{service}.{region}.{dns_suffix(region)}"
     url = endpoint.rstrip("/") + "/"
     body = json.dumps(payload).encode()
     headers = sigv4_headers(

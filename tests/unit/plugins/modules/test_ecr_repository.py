@@ -130,3 +130,18 @@ def test_a_given_policy_wins_over_purge_policy(ecr, run_module):
     assert result["changed"] is True
     assert json.loads(ecr.get_repository_policy(repositoryName="dito/frontend")["policyText"]) == PULL_POLICY
     assert json.loads(ecr.get_lifecycle_policy(repositoryName="dito/frontend")["lifecyclePolicyText"]) == LIFECYCLE
+
+
+@pytest.mark.parametrize(("region", "partition"), [("eu-west-1", "aws"), ("cn-north-1", "aws-cn"), ("us-gov-west-1", "aws-us-gov")])
+def test_bare_account_principals_are_root_arns_of_the_regions_partition(aws, monkeypatch, run_module, region, partition):
+    """The ecr role passes pull accounts as bare ids; the module writes them as IAM stores them, in the partition of
+    the region, so that the policy is right in China and GovCloud and a second run compares equal."""
+    import boto3
+
+    monkeypatch.setenv("AWS_REGION", region)
+    bare = {"Version": "2012-10-17", "Statement": [dict(PULL_POLICY["Statement"][0], Principal={"AWS": ["111122223333", "210987654321"]})]}
+    result = run_module(ecr_repository.main, present(policy=bare))
+    held_policy = json.loads(boto3.client("ecr", region_name=region).get_repository_policy(repositoryName="dito/frontend")["policyText"])
+    assert held_policy["Statement"][0]["Principal"] == {"AWS": [f"arn:{partition}:iam::111122223333:root", f"arn:{partition}:iam::210987654321:root"]}
+    assert result["repository"]["policy"] == held_policy
+    assert run_module(ecr_repository.main, present(policy=bare))["changed"] is False

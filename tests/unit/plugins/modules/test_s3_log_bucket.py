@@ -60,3 +60,27 @@ def test_delete_with_force(s3, run_module):
     assert run_module(s3_log_bucket.main, {"name": ARGS["name"], "state": "absent", "force": True})["changed"] is True
     assert s3.list_buckets()["Buckets"] == []
     assert run_module(s3_log_bucket.main, {"name": ARGS["name"], "state": "absent"})["changed"] is False
+
+
+@pytest.mark.parametrize(
+    ("region", "partition", "elb_account"),
+    [
+        ("cn-north-1", "aws-cn", "638102146993"),
+        ("cn-northwest-1", "aws-cn", "037604701340"),
+        ("us-gov-west-1", "aws-us-gov", "048591011584"),
+        ("us-gov-east-1", "aws-us-gov", "190560391635"),
+    ],
+)
+def test_arns_and_the_elb_account_are_those_of_the_regions_partition(aws, monkeypatch, run_module, region, partition, elb_account):
+    """China and GovCloud have partitions of their own, with their own ELB log-delivery accounts (ALB user guide,
+    "Enable access logs": the bucket policy names arn:aws-cn:iam::<id>:root or arn:aws-us-gov:iam::<id>:root)."""
+    monkeypatch.setenv("AWS_REGION", region)
+    client = boto3.client("s3", region_name=region)
+    created = run_module(s3_log_bucket.main, ARGS)
+    name = ARGS["name"]
+    assert created["bucket"]["arn"] == f"arn:{partition}:s3:::{name}"
+    statements = {s["Sid"]: s for s in json.loads(client.get_bucket_policy(Bucket=name)["Policy"])["Statement"]}
+    assert statements["ElbAccessLogDelivery"]["Principal"]["AWS"] == f"arn:{partition}:iam::{elb_account}:root"
+    assert statements["ElbAccessLogDelivery"]["Resource"].startswith(f"arn:{partition}:s3:::{name}/")
+    assert sorted(statements["DenyInsecureTransport"]["Resource"]) == [f"arn:{partition}:s3:::{name}", f"arn:{partition}:s3:::{name}/*"]
+    assert run_module(s3_log_bucket.main, ARGS)["changed"] is False

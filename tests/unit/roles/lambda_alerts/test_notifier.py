@@ -211,3 +211,50 @@ def test_sigv4_signature_matches_botocore(notifier):
         signer.add_auth(request)
     assert ours["Authorization"] == request.headers["Authorization"]
     assert ours["x-amz-date"] == request.headers["X-Amz-Date"] == "20261128T030405Z"
+
+
+def test_endpoints_and_console_links_are_in_the_regions_partition(notifier, monkeypatch):
+    """The notifier (standard library only) knows the partitions' DNS suffixes as botocore's endpoint data has them,
+    for every region botocore knows; the SSM endpoint and the console link follow the event's region."""
+    import botocore.loaders
+
+    endpoints = botocore.loaders.create_loader().load_data("endpoints")
+    regions = {region: p["dnsSuffix"] for p in endpoints["partitions"] for region in p["regions"]}
+    assert {"eu-west-1", "cn-north-1", "us-gov-west-1"} <= set(regions)
+    assert {region: notifier.dns_suffix(region) for region in regions} == regions
+
+    seen = []
+    monkeypatch.setattr(notifier.urllib.request, "urlopen", lambda request, timeout: seen.append(request.full_url) or _Answer())
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    monkeypatch.delenv("AWS_ENDPOINT_URL_SSM", raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLEEXAMPLE")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "secret-example-secret-example")
+    for region, url in (
+        ("eu-west-1", "https://ssm.eu-west-1.amazonaws.com/"),
+        ("cn-north-1", "https://ssm.cn-north-1.amazonaws.com.cn/"),
+        ("us-gov-west-1", "https://ssm.us-gov-west-1.amazonaws.com/"),
+    ):
+        monkeypatch.setenv("AWS_REGION", region)
+        notifier.aws_json("ssm", "AmazonSSM.GetParameter", {"Name": "/x"})
+        assert seen[-1] == url
+
+    for region, host in (
+        ("eu-west-1", "eu-west-1.console.aws.amazon.com"),
+        ("cn-north-1", "console.amazonaws.cn"),
+        ("us-gov-east-1", "console.amazonaws-us-gov.com"),
+    ):
+        failed = copy.deepcopy(PIPELINE_FAILED)
+        failed["region"] = region
+        failed["detail"].pop("region", None)
+        assert notifier.summarize(failed)["console_url"].startswith(f"https://{host}/codesuite/"), region
+
+
+class _Answer:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def read(self):
+        return b"{}"
