@@ -17,6 +17,8 @@ export HTTPS_PROXY=http://127.0.0.1:9 HTTP_PROXY=http://127.0.0.1:9 NO_PROXY=127
 unset AWS_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL
 # The tests' own emulator, apart from the one `make local` leaves running.
 export DITO_EMULATOR_PORT=${DITO_TEST_EMULATOR_PORT:-5199} DITO_TEST_EMULATOR_PORT=${DITO_TEST_EMULATOR_PORT:-5199}
+# Its request log, which tests/integration/test_iam_actions.py compares with the roles' README IAM action lists.
+export DITO_EMULATOR_REQUEST_LOG="$root/.emulator/$DITO_EMULATOR_PORT.requests.jsonl"
 
 passed=(); failed=()
 stage() {  # stage NAME COMMAND...

@@ -6,8 +6,9 @@ Converging the stack is the slow part of the suite, so tests share one converged
   stack that the changers before it left. So a changer asserts only what its own change decides (for example
   "redis changed", not "nothing else changed"), or states in its docstring what it relies on;
 - `converged_to_destroy`: a test that removes the stack; the next user gets a stack converged anew;
-- `fresh_account`: a test that needs an empty account.
-The collection hook below orders them: readers, changers, destroyers, then the rest."""
+- `fresh_account`: a test that needs an empty account;
+- `role_calls`: a test of what the roles called in the whole session (the emulator's request log), run last.
+The collection hook below orders them: readers, changers, destroyers, the rest, then role_calls."""
 
 import os
 import re
@@ -20,9 +21,13 @@ import boto3
 import pytest
 
 from tests.conftest import ROOT
+from tools.emulator import request_log
 
 PORT = int(os.environ.get("DITO_TEST_EMULATOR_PORT", "5199"))
 ENDPOINT = f"http://127.0.0.1:{PORT}"
+# The emulator's request log (tools/emulator/request_log.py): what the tests' emulator answered, one JSON line a request.
+# tools/test.sh starts the emulator with it; so does emulator_endpoint below when it starts the emulator itself.
+REQUEST_LOG = os.environ.get("DITO_EMULATOR_REQUEST_LOG") or str(ROOT / ".emulator" / f"{PORT}.requests.jsonl")
 RECAP = re.compile(r"^(\S+)\s+: ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)\s+skipped=(\d+)", re.M)
 
 
@@ -31,14 +36,16 @@ def emulator(command):
         [sys.executable, "-m", "tools.emulator", command, "--port", str(PORT)],
         cwd=ROOT,
         check=True,
-        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        env=dict(os.environ, PYTHONPATH=str(ROOT), DITO_EMULATOR_REQUEST_LOG=REQUEST_LOG),
         stdout=subprocess.DEVNULL,
     )
 
 
 @pytest.fixture(scope="session")
 def emulator_endpoint():
-    """Start the tests' emulator (unless it already answers) and stop it at the end if we started it."""
+    """Start the tests' emulator (unless it already answers) and stop it at the end if we started it. Notes where the
+    request log stands, so that role_calls reads this session's requests only."""
+    _STACK["log_offset"] = os.path.getsize(REQUEST_LOG) if os.path.exists(REQUEST_LOG) else 0
     try:
         urllib.request.urlopen(f"{ENDPOINT}/moto-api/", timeout=1)
         started = False
@@ -51,13 +58,15 @@ def emulator_endpoint():
 
 
 # How many times the account was reset, and after which reset the shared stack was converged.
-_STACK = {"resets": 0, "converged_after": None, "run": None}
+_STACK = {"resets": 0, "converged_after": None, "run": None, "log_offset": 0, "playbooks": set()}
 
 
 def pytest_collection_modifyitems(items):
     def order(item):
         if "integration" not in item.path.parts:
             return 0
+        if "role_calls" in item.fixturenames:
+            return 5
         if "converged_to_destroy" in item.fixturenames:
             return 3
         if "converged_to_change" in item.fixturenames:
@@ -104,6 +113,7 @@ class Run:
 def playbook(emulator_endpoint):
     def run(name, *args, inventory=None):
         env = dict(os.environ, DITO_EMULATOR_PORT=str(PORT), ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0")
+        _STACK["playbooks"].add(name)
         cmd = [str(ROOT / ".venv" / "bin" / "ansible-playbook"), str(ROOT / "playbooks" / name), "-i", str(inventory or ROOT / "inventories" / "local"), *args]
         return Run(subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900, check=False))
 
@@ -141,3 +151,26 @@ def local_inventory(tmp_path, emulator_endpoint):
     target = tmp_path / "inventory"
     shutil.copytree(ROOT / "inventories" / "local", target)
     return target
+
+
+@pytest.fixture
+def role_calls(request, playbook):
+    """The emulator's request log of this session, read after every other test ran: the calls of site.yml and of
+    teardown.yml at least (a session that ran neither runs them here, on the shared stack), by IAM action, grouped by
+    the role that made them (`app/<role>` in the User-Agent, see site__aws_defaults); "" for other callers."""
+    if "site.yml" not in _STACK["playbooks"]:
+        request.getfixturevalue("converged")
+    if "teardown.yml" not in _STACK["playbooks"]:
+        request.getfixturevalue("converged")
+        down = playbook("teardown.yml")
+        assert down.rc == 0, down
+        _STACK["converged_after"] = None
+    assert os.path.exists(REQUEST_LOG), (
+        f"the emulator on port {PORT} keeps no request log at {REQUEST_LOG}: restart it with DITO_EMULATOR_REQUEST_LOG={REQUEST_LOG}"
+    )
+    entries = request_log.read(REQUEST_LOG, _STACK["log_offset"])
+    assert entries, f"the emulator on port {PORT} logged no request to {REQUEST_LOG}: restart it with DITO_EMULATOR_REQUEST_LOG={REQUEST_LOG}"
+    calls = {}
+    for entry in entries:
+        calls.setdefault(entry["role"], {}).update(dict.fromkeys(entry["actions"], entry["operation"]))
+    return calls

@@ -20,6 +20,13 @@ def serve(port, host="127.0.0.1"):
     default_user_config["lambda"]["use_docker"] = False
     default_user_config["batch"]["use_docker"] = False
     applied = patches.apply_all()
+    # Opt-in: one JSON line per request, by IAM action and calling role (tools/emulator/request_log.py).
+    request_log_path = os.environ.get("DITO_EMULATOR_REQUEST_LOG")
+    if request_log_path:
+        from tools.emulator import request_log
+
+        request_log.enable(request_log_path)
+        print(f"emulator: logging requests to {request_log_path}", flush=True)
 
     server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
     server.start()
