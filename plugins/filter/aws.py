@@ -10,9 +10,9 @@ aws_dns_suffix.yml)."""
 from ansible.errors import AnsibleFilterError
 
 try:
-    import botocore  # noqa: F401 - the module_utils below need it
+    from botocore import regions as _botocore_regions  # the module_utils below need it
 
-    HAS_BOTOCORE = True
+    HAS_BOTOCORE = _botocore_regions is not None
 except ImportError:
     HAS_BOTOCORE = False
 
