@@ -119,9 +119,10 @@ def update_code(client, name, zip_bytes):
 
 
 @LambdaErrorHandler.common_error_handler("configure the asynchronous invocation of {name}")
-@AWSRetry.jittered_backoff()
-def put_event_invoke_config(client, name, request):
-    return client.put_function_event_invoke_config(FunctionName=name, **request)
+def put_event_invoke_config(module, client, name, role, request):
+    """PutFunctionEventInvokeConfig, waiting likewise while the role's new policy (sending to the destination)
+    propagates: Lambda checks that the role may send there."""
+    return iam_propagation.call_while_role_propagates(module, client.put_function_event_invoke_config, role, FunctionName=name, **request)
 
 
 @LambdaErrorHandler.common_error_handler("wait for function {name}")

@@ -24,8 +24,13 @@ except ImportError:
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 # What each service answers while it cannot assume a new role yet: (error code, message pattern).
-# Lambda: CreateFunction / UpdateFunctionConfiguration (the exact message, as AWS sends it).
-LAMBDA = (("InvalidParameterValueException", re.compile(r"The role defined for the function cannot be assumed by Lambda")),)
+# Lambda: CreateFunction / UpdateFunctionConfiguration refuse a role it cannot assume yet; PutFunctionEventInvokeConfig
+# (and a DeadLetterConfig) check that the role may send to the destination, and refuse a policy put moments ago
+# ("The provided execution role does not have permissions to call SendMessage on SQS").
+LAMBDA = (
+    ("InvalidParameterValueException", re.compile(r"The role defined for the function cannot be assumed by Lambda")),
+    ("InvalidParameterValueException", re.compile(r"execution role does not have permissions to call \w+ on")),
+)
 # For the modules to come (CodeBuild CreateProject/UpdateProject, CodeDeploy CreateDeploymentGroup, CodePipeline
 # CreatePipeline/UpdatePipeline), as those services word it; pass the tuple of the service the module calls.
 CODEBUILD = (("InvalidInputException", re.compile(r"CodeBuild is not authorized to perform: sts:AssumeRole")),)
@@ -77,15 +82,16 @@ def iam_propagation_retry(known=LAMBDA):
 
 
 def call_while_role_propagates(module, func, role, known=LAMBDA, **kwargs):
-    """Call ``func(**kwargs)``; while the service answers that it cannot assume ``role`` yet, warn what is
-    awaited and retry for about a minute. Any other error, or the same one after the bound, is raised."""
+    """Call ``func(**kwargs)``; while the service answers that it cannot assume ``role`` (or use its policy)
+    yet, warn what is awaited and retry for about a minute. Any other error, or the same one after the bound,
+    is raised."""
     try:
         return func(**kwargs)
     except ClientError as e:
         if not role_not_yet_assumable(e, known):
             raise
         module.warn(
-            f"Waiting up to {int(waiting_bound())} s for IAM to propagate the role {role}: "
+            f"Waiting up to {int(waiting_bound())} s for IAM to propagate the role {role} and its policies: "
             f"AWS answered {_code_and_message(e)[1]!r}, as it does for a role created moments ago."
         )
     return iam_propagation_retry(known)(func)(**kwargs)

@@ -14,8 +14,10 @@ description:
     KMS key of its environment, its asynchronous invocation settings (retries, event age, on-failure destination)
     and its tags. Check mode and diff mode are supported; a second run reports no change.
   - "While IAM propagates a role created moments ago, Lambda refuses it (InvalidParameterValueException
-    C(The role defined for the function cannot be assumed by Lambda)). The module retries exactly that answer, for
-    about a minute at most, and warns what it waits for; M(amazon.aws.lambda) fails at once."
+    C(The role defined for the function cannot be assumed by Lambda)), and refuses an on-failure destination that
+    the role's policy of a moment ago allows (C(The provided execution role does not have permissions to call
+    SendMessage on SQS)). The module retries exactly those answers, for about a minute at most, and warns what it
+    waits for; M(amazon.aws.lambda) fails at once."
   - Unlike M(amazon.aws.lambda), giving O(kms_key_arn) does not update the function on every run, and the code is
     compared by its SHA-256 without publishing a version on each change.
 author:
@@ -244,7 +246,7 @@ def ensure_present(module, client):
         if retagged:
             diffs.append("Tags")
     if invoke_diffs and not module.check_mode:
-        lam.put_event_invoke_config(client, name, lam.invoke_request(current_invoke, invoke_wanted))
+        lam.put_event_invoke_config(module, client, name, p["role"], lam.invoke_request(current_invoke, invoke_wanted))
 
     arn = arn.split(":$LATEST")[0] if arn else None
     invoke_after = lam.normalise_invoke(current_invoke)

@@ -89,3 +89,10 @@ def test_other_errors_fail_at_once(fast):
     with pytest.raises(ClientError, match=r"Unzipped size"):
         iam_propagation.call_while_role_propagates(module, call, "r")
     assert len(calls) == 1 and module.warnings == []
+
+
+def test_a_destination_policy_of_a_moment_ago_is_waited_for(fast):
+    module = Module()
+    call, calls = failing(1, error("InvalidParameterValueException", "The provided execution role does not have permissions to call SendMessage on SQS"))
+    assert iam_propagation.call_while_role_propagates(module, call, "r")["ok"] is True
+    assert len(calls) == 2 and len(module.warnings) == 1
