@@ -23,7 +23,7 @@ def service_trust_policy(service, account, source_arn=None):
         raise AnsibleFilterError(f"service_trust_policy: the service must be a service principal such as lambda.amazonaws.com (got {service!r})")
     account = str(account)
     if not ACCOUNT.match(account):
-        raise AnsibleFilterError(f"service_trust_policy: the account must be a 12-digit account id (got {account!r})")
+        raise AnsibleFilterError(f"service_trust_policy: the account must be a 12-digit account id (got {account!r})")  # or * (check-mode plans)
     condition = {"StringEquals": {"aws:SourceAccount": account}}
     if source_arn:
         condition["ArnLike"] = {"aws:SourceArn": source_arn}

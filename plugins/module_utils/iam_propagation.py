@@ -18,8 +18,8 @@ import re
 
 try:
     from botocore.exceptions import ClientError
-except ImportError:
-    pass  # Handled by AnsibleAWSModule
+except ImportError:  # Handled by AnsibleAWSModule
+    ClientError = None
 
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
@@ -56,7 +56,7 @@ def _code_and_message(error):
 
 def role_not_yet_assumable(error, known=LAMBDA):
     """Whether a botocore ClientError is a service's "cannot assume the role (yet)" answer."""
-    if not isinstance(error, ClientError):
+    if ClientError is None or not isinstance(error, ClientError):
         return False
     code, message = _code_and_message(error)
     return any(code == known_code and pattern.search(message) for known_code, pattern in known)

@@ -33,6 +33,7 @@ def new_roles_cannot_be_assumed_while_iam_propagates():
 
     Off by default. On with N > 0 seconds: ``DITO_EMULATOR_IAM_PROPAGATION_SECONDS=N`` when the server starts,
     or at any time ``POST /moto-api/config {"iam": {"propagation_seconds": N}}`` (0 turns it off again).
+    ``POST /moto-api/reset`` returns it to the start value, so a scenario that turned it on cannot leak it.
     """
     backend_cls = lambda_models.LambdaBackend
     original_create = backend_cls.create_function
@@ -68,6 +69,21 @@ def new_roles_cannot_be_assumed_while_iam_propagates():
             default_user_config.setdefault("iam", {})["propagation_seconds"] = float(config["iam"]["propagation_seconds"])
 
     MotoAPIBackend.set_config = set_config
+
+    original_get_config = MotoAPIBackend.get_config
+
+    def get_config(self):
+        return dict(original_get_config(self), iam={"propagation_seconds": propagation_seconds()})
+
+    MotoAPIBackend.get_config = get_config
+
+    original_reset = MotoAPIBackend.reset
+
+    def reset(self):
+        default_user_config.get("iam", {}).pop("propagation_seconds", None)
+        original_reset(self)
+
+    MotoAPIBackend.reset = reset
 
 
 def update_function_configuration_applies_the_kms_key():

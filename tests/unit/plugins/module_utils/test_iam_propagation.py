@@ -57,7 +57,10 @@ def test_the_bound_is_about_a_minute():
 def test_a_new_role_is_waited_for_with_one_warning(fast):
     module = Module()
     call, calls = failing(2, error("InvalidParameterValueException", LAMBDA_MESSAGE))
-    assert iam_propagation.call_while_role_propagates(module, call, "arn:aws:iam::123456789012:role/alerts", FunctionName="f") == {"ok": True, "FunctionName": "f"}
+    assert iam_propagation.call_while_role_propagates(module, call, "arn:aws:iam::123456789012:role/alerts", FunctionName="f") == {
+        "ok": True,
+        "FunctionName": "f",
+    }
     assert len(calls) == 3
     assert len(module.warnings) == 1
     assert "IAM to propagate the role arn:aws:iam::123456789012:role/alerts" in module.warnings[0] and LAMBDA_MESSAGE in module.warnings[0]
@@ -65,7 +68,11 @@ def test_a_new_role_is_waited_for_with_one_warning(fast):
 
 def test_throttling_is_retried_too_while_waiting(fast):
     module = Module()
-    answers = [error("InvalidParameterValueException", LAMBDA_MESSAGE), error("TooManyRequestsException", "Rate exceeded"), error("Throttling", "Rate exceeded")]
+    answers = [
+        error("InvalidParameterValueException", LAMBDA_MESSAGE),
+        error("TooManyRequestsException", "Rate exceeded"),
+        error("Throttling", "Rate exceeded"),
+    ]
 
     def call(**kwargs):
         if answers:

@@ -99,7 +99,9 @@ def test_a_role_made_moments_ago_is_waited_for(setup, run_module, propagation):
     """Under the emulator's fault mode, the stock module fails where ours waits, says why, and converges."""
     propagation(60)
     role = setup["iam"].create_role(RoleName="fresh", AssumeRolePolicyDocument=TRUST)["Role"]["Arn"]
-    stock = run_module(stock_lambda.main, {"name": "stock", "role": role, "runtime": "python3.12", "handler": "handler.handler", "zip_file": setup["args"]["zip_file"]})
+    stock = run_module(
+        stock_lambda.main, {"name": "stock", "role": role, "runtime": "python3.12", "handler": "handler.handler", "zip_file": setup["args"]["zip_file"]}
+    )
     assert stock.get("failed") and "cannot be assumed by Lambda" in stock["msg"]
 
     propagation(4)

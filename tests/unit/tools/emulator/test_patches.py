@@ -429,9 +429,7 @@ def lambda_zip():
 
 
 def create_lambda(awslambda, role_arn, **extra):
-    return awslambda.create_function(
-        FunctionName="fn", Runtime="python3.12", Handler="handler.handler", Role=role_arn, Code={"ZipFile": lambda_zip()}, **extra
-    )
+    return awslambda.create_function(FunctionName="fn", Runtime="python3.12", Handler="handler.handler", Role=role_arn, Code={"ZipFile": lambda_zip()}, **extra)
 
 
 @pytest.fixture
@@ -459,6 +457,9 @@ def test_new_roles_cannot_be_assumed_while_iam_propagates(iam_propagation, monke
     awslambda.delete_function(FunctionName="fn")
 
     iam_propagation(30)
+    from moto.moto_api._internal.models import moto_api_backend as api
+
+    assert api.get_config()["iam"] == {"propagation_seconds": 30}
     new = iam.create_role(RoleName="new", AssumeRolePolicyDocument=LAMBDA_TRUST)["Role"]["Arn"]
     with pytest.raises(awslambda.exceptions.InvalidParameterValueException, match=r"^.*The role defined for the function cannot be assumed by Lambda\.$"):
         create_lambda(awslambda, new)
@@ -475,12 +476,12 @@ def test_new_roles_cannot_be_assumed_while_iam_propagates(iam_propagation, monke
     with pytest.raises(awslambda.exceptions.InvalidParameterValueException, match=r"cannot be assumed by Lambda"):
         awslambda.update_function_configuration(FunctionName="fn", Role=newer)
     awslambda.update_function_configuration(FunctionName="fn", Timeout=9)  # no role in the request: nothing to assume
-    # The environment sets the default when the server starts.
-    iam_propagation(0)
-    assert lambda_patches.propagation_seconds() == 0
-    from moto.core.config import default_user_config
+    # A reset returns to the start value (the environment's, else off).
+    from moto.moto_api._internal.models import moto_api_backend
 
-    default_user_config["iam"].pop("propagation_seconds")
+    iam_propagation(30)
+    moto_api_backend.reset()
+    assert lambda_patches.propagation_seconds() == 0
     monkeypatch.setenv("DITO_EMULATOR_IAM_PROPAGATION_SECONDS", "7")
     assert lambda_patches.propagation_seconds() == 7
 
