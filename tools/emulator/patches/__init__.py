@@ -10,6 +10,7 @@ below, add its test, and list it in tools/emulator/README.md.
 """
 
 from tools.emulator.patches import applicationautoscaling
+from tools.emulator.patches import awslambda
 from tools.emulator.patches import ecs
 from tools.emulator.patches import elasticache
 from tools.emulator.patches import elbv2
@@ -39,6 +40,9 @@ PATCHES = (
     elbv2.application_load_balancers_report_their_regions_hosted_zone,
     events.test_event_pattern_answers,
     kms.schedule_key_deletion_accepts_key_arn,
+    awslambda.new_roles_cannot_be_assumed_while_iam_propagates,
+    awslambda.update_function_configuration_applies_the_kms_key,
+    awslambda.put_function_event_invoke_config_overwrites,
 )
 
 

@@ -411,3 +411,101 @@ def test_replication_groups_report_the_kms_key_arn():
     assert create_group(ec, sg, ReplicationGroupId="by-id", AtRestEncryptionEnabled=True, KmsKeyId=key["KeyId"])["KmsKeyId"] == key["Arn"]
     with pytest.raises(ec.exceptions.ClientError, match="InvalidParameterValue"):
         create_group(ec, sg, ReplicationGroupId="unknown", AtRestEncryptionEnabled=True, KmsKeyId="alias/none")
+
+
+LAMBDA_TRUST = json.dumps(
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+)
+
+
+def lambda_zip():
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("handler.py", "def handler(event, context):\n    return event\n")
+    return buffer.getvalue()
+
+
+def create_lambda(awslambda, role_arn, **extra):
+    return awslambda.create_function(FunctionName="fn", Runtime="python3.12", Handler="handler.handler", Role=role_arn, Code={"ZipFile": lambda_zip()}, **extra)
+
+
+@pytest.fixture
+def iam_propagation():
+    """Turn the fault mode on (through the moto-api config, as a test against the server would), then off."""
+    from moto.core.config import default_user_config
+    from moto.moto_api._internal.models import moto_api_backend
+
+    def set_seconds(seconds):
+        moto_api_backend.set_config({"iam": {"propagation_seconds": seconds}})
+
+    yield set_seconds
+    default_user_config["iam"].pop("propagation_seconds", None)
+
+
+@mock_aws
+def test_new_roles_cannot_be_assumed_while_iam_propagates(iam_propagation, monkeypatch):
+    from tools.emulator.patches import awslambda as lambda_patches
+
+    iam = boto3.client("iam", region_name="eu-west-1")
+    awslambda = boto3.client("lambda", region_name="eu-west-1")
+    old = iam.create_role(RoleName="old", AssumeRolePolicyDocument=LAMBDA_TRUST)["Role"]["Arn"]
+    # Off by default: a role made a moment ago is assumable at once, as moto has it.
+    create_lambda(awslambda, old)
+    awslambda.delete_function(FunctionName="fn")
+
+    iam_propagation(30)
+    from moto.moto_api._internal.models import moto_api_backend as api
+
+    assert api.get_config()["iam"] == {"propagation_seconds": 30}
+    new = iam.create_role(RoleName="new", AssumeRolePolicyDocument=LAMBDA_TRUST)["Role"]["Arn"]
+    with pytest.raises(awslambda.exceptions.InvalidParameterValueException, match=r"^.*The role defined for the function cannot be assumed by Lambda\.$"):
+        create_lambda(awslambda, new)
+    assert awslambda.list_functions()["Functions"] == []
+    with pytest.raises(awslambda.exceptions.InvalidParameterValueException, match=r"cannot be assumed by Lambda"):
+        create_lambda(awslambda, old)  # "old" is also younger than 30 s
+    # Once the role is older than the window, both calls go through.
+    iam_propagation(0.5)
+    import time
+
+    time.sleep(0.6)
+    create_lambda(awslambda, new)
+    newer = iam.create_role(RoleName="newer", AssumeRolePolicyDocument=LAMBDA_TRUST)["Role"]["Arn"]
+    with pytest.raises(awslambda.exceptions.InvalidParameterValueException, match=r"cannot be assumed by Lambda"):
+        awslambda.update_function_configuration(FunctionName="fn", Role=newer)
+    awslambda.update_function_configuration(FunctionName="fn", Timeout=9)  # no role in the request: nothing to assume
+    # A reset returns to the start value (the environment's, else off).
+    from moto.moto_api._internal.models import moto_api_backend
+
+    iam_propagation(30)
+    moto_api_backend.reset()
+    assert lambda_patches.propagation_seconds() == 0
+    monkeypatch.setenv("DITO_EMULATOR_IAM_PROPAGATION_SECONDS", "7")
+    assert lambda_patches.propagation_seconds() == 7
+
+
+@mock_aws
+def test_update_function_configuration_applies_the_kms_key():
+    iam = boto3.client("iam", region_name="eu-west-1")
+    awslambda = boto3.client("lambda", region_name="eu-west-1")
+    key = boto3.client("kms", region_name="eu-west-1").create_key()["KeyMetadata"]["Arn"]
+    create_lambda(awslambda, iam.create_role(RoleName="r", AssumeRolePolicyDocument=LAMBDA_TRUST)["Role"]["Arn"])
+    assert awslambda.update_function_configuration(FunctionName="fn", KMSKeyArn=key)["KMSKeyArn"] == key
+    assert awslambda.get_function(FunctionName="fn")["Configuration"]["KMSKeyArn"] == key
+    awslambda.update_function_configuration(FunctionName="fn", KMSKeyArn="")
+    assert "KMSKeyArn" not in awslambda.get_function(FunctionName="fn")["Configuration"]
+
+
+@mock_aws
+def test_put_function_event_invoke_config_overwrites():
+    iam = boto3.client("iam", region_name="eu-west-1")
+    awslambda = boto3.client("lambda", region_name="eu-west-1")
+    create_lambda(awslambda, iam.create_role(RoleName="r", AssumeRolePolicyDocument=LAMBDA_TRUST)["Role"]["Arn"])
+    queue = "arn:aws:sqs:eu-west-1:123456789012:failed"
+    awslambda.put_function_event_invoke_config(FunctionName="fn", MaximumRetryAttempts=2)
+    awslambda.put_function_event_invoke_config(FunctionName="fn", MaximumRetryAttempts=1, DestinationConfig={"OnFailure": {"Destination": queue}})
+    held = awslambda.get_function_event_invoke_config(FunctionName="fn")
+    assert (held["MaximumRetryAttempts"], held["DestinationConfig"]["OnFailure"]["Destination"]) == (1, queue)
+    assert len(awslambda.list_function_event_invoke_configs(FunctionName="fn")["FunctionEventInvokeConfigs"]) == 1
