@@ -599,7 +599,7 @@ def auth_token_rotation_keeps_both_tokens_until_set():
             changes["auth_token_update_strategy"] = strategy
         result = original_modify(self, replication_group_id, **changes)
         if strategy == "ROTATE":
-            group.auth_tokens = (held + [token])[-2:]
+            group.auth_tokens = [*held, token][-2:]
         elif strategy == "SET":
             group.auth_tokens = [token]
         elif strategy == "DELETE":
@@ -608,9 +608,7 @@ def auth_token_rotation_keeps_both_tokens_until_set():
 
     def response_modify_replication_group(self):
         if (self._get_param("AuthTokenUpdateStrategy") or "").upper() == "DELETE" and not self._get_param("UserGroupIdsToAdd"):
-            raise ec_exceptions.InvalidParameterCombinationException(
-                "The DELETE strategy is allowed only when transitioning to RBAC (with UserGroupIdsToAdd)."
-            )
+            raise ec_exceptions.InvalidParameterCombinationException("The DELETE strategy is allowed only when transitioning to RBAC (with UserGroupIdsToAdd).")
         return original_response(self)
 
     Backend.create_replication_group = create_replication_group
