@@ -461,16 +461,18 @@ def create(module, client, desired, ssm_client):
 def apply_changes(module, client, current, desired, diffs, token, step):
     group_id = module.params["replication_group_id"]
     request = ec.modify_request(current, desired, diffs)
-    if token is not None:
-        request.update(AuthToken=token, AuthTokenUpdateStrategy=step.upper())
     more = "replicas" in diffs and desired["replicas"] > current["replicas"]
     fewer = "replicas" in diffs and desired["replicas"] < current["replicas"]
     # Replicas first when growing (failover may need them), last when shrinking (failover off first).
     if more:
         ec.change_replica_count(client, group_id, desired["replicas"], True)
-        wait_available(module, client, force=bool(request or fewer))
+        wait_available(module, client, force=bool(request or token or fewer))
     if request:
         ec.modify_replication_group(client, ReplicationGroupId=group_id, **request)
+        wait_available(module, client, force=bool(token or fewer))
+    if token is not None:
+        # The token in a request of its own, as other tools do it: ElastiCache applies a token change alone.
+        ec.modify_replication_group(client, ReplicationGroupId=group_id, AuthToken=token, AuthTokenUpdateStrategy=step.upper())
         wait_available(module, client, force=fewer)
     if fewer:
         ec.change_replica_count(client, group_id, desired["replicas"], False)
@@ -514,6 +516,11 @@ def ensure_present(module, client, ssm_client):
                 value, modified = token_from(module, ssm_client)
             newer = bool(modified and group.get("AuthTokenLastModifiedDate") and modified > group["AuthTokenLastModifiedDate"])
             step, refusal = token_step(p["auth_token_update_strategy"], current["auth_token_enabled"], newer, rotation is not None)
+            if step and current["engine"] == "redis" and current["engine_version"] and ec.version_tuple(current["engine_version"]) < (5, 0, 6):
+                refusal = (
+                    f"ElastiCache changes the AUTH token of an existing group from Redis OSS 5.0.6 on (this one runs {current['engine_version']}); "
+                    "upgrade it first"
+                )
             if refusal:
                 module.fail_json(msg=f"The AUTH token of {p['replication_group_id']} was not changed: {refusal}", changed=False)
             token_applied = step is not None

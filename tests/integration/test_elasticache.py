@@ -80,7 +80,12 @@ def test_the_auth_token_never_appears_in_the_output_and_rotates(converged_to_cha
     assert rotated.rc == 0, rotated
     new_token = ssm.get_parameter(Name=PARAMETER, WithDecryption=True)["Parameter"]["Value"]
     assert len(token) == len(new_token) == 64 and new_token != token
-    assert held(client)[0]["AuthTokenLastModifiedDate"] > created
+    group = held(client)[0]
+    assert group["AuthTokenLastModifiedDate"] > created
+    # The first step only: the old token stays valid, the group says so, and the run warns until the SET.
+    tags = {t["Key"]: t["Value"] for t in client("elasticache").list_tags_for_resource(ResourceName=group["ARN"])["TagList"]}
+    assert tags["dito.chat:auth-token-rotation"] == "previous-token"
+    assert "auth_token_update_strategy=set to retire it" in rotated.out
     for run in (first, rotated):
         assert token not in run.out and new_token not in run.out
 

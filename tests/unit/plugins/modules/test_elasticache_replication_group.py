@@ -246,3 +246,13 @@ def test_final_snapshot_on_delete(ec, run_module):
     assert ec.describe_replication_groups()["ReplicationGroups"] == []
     again = run_module(module.main, absent)
     assert (again["changed"], again["final_snapshot"]) == (False, None)
+
+
+def test_no_token_change_before_redis_5_0_6(ec, run_module):
+    """ElastiCache modifies the AUTH token of an existing group from Redis OSS 5.0.6 on (user guide, AUTH)."""
+    old = args(ec, engine_version="5.0.0", parameter_group=None)
+    run_module(module.main, old)
+    time.sleep(1.1)
+    ec.ssm.put_parameter(Name="/dito/redis/auth", Value=SECOND, Type="SecureString", KeyId=ec.key, Overwrite=True)
+    refused = run_module(module.main, old)
+    assert refused["failed"] is True and "5.0.6" in refused["msg"] and accepted() == [TOKEN]
