@@ -573,7 +573,8 @@ def auth_token_rotation_keeps_both_tokens_until_set():
     The emulator keeps the accepted credentials on the group as ``auth_tokens`` (oldest first; ``None`` is
     "no AUTH"), which a test reads in-process. A refused request changes nothing: SET without a prior ROTATE
     and DELETE without ``UserGroupIdsToAdd`` answer InvalidParameterCombination (the user guide does not quote
-    the message; the code is one that ModifyReplicationGroup documents).
+    the message; the code is one that ModifyReplicationGroup documents). The user guide allows the modification from
+    Redis OSS 5.0.6 (and any Valkey) on: an older engine answers InvalidParameterCombination too.
     """
     original_create, original_modify = Backend.create_replication_group, Backend.modify_replication_group
     original_response = Response.modify_replication_group
@@ -591,6 +592,11 @@ def auth_token_rotation_keeps_both_tokens_until_set():
         if group is not None and strategy:
             if strategy in ("ROTATE", "SET") and not token:
                 raise ec_exceptions.InvalidParameterCombinationException("AuthTokenUpdateStrategy must be specified with AuthToken.")
+            version = [int(n) for n in re.findall(r"\d+", str(group.engine_version or DEFAULT_ENGINE_VERSION.get(group.engine, "7.1")))]
+            if (group.engine or "redis") == "redis" and version < [5, 0, 6]:
+                raise ec_exceptions.InvalidParameterCombinationException(
+                    f"The AUTH token cannot be modified on Redis OSS {group.engine_version}: 5.0.6 or later is needed."
+                )
             if strategy == "SET" and len(held) < 2:
                 raise ec_exceptions.InvalidParameterCombinationException(
                     "The SET strategy is allowed only after ROTATE: the replication group does not hold two AUTH tokens "

@@ -457,6 +457,9 @@ def test_enabling_auth_with_rotate_stays_open_until_set():
     assert rotated["ReplicationGroup"]["AuthTokenEnabled"] is True and held_tokens("r") == [None, "a" * 32]
     ec.modify_replication_group(ReplicationGroupId="r", AuthToken="a" * 32, AuthTokenUpdateStrategy="SET", ApplyImmediately=True)
     assert held_tokens("r") == ["a" * 32]
+    create_group(ec, sg, ReplicationGroupId="old", EngineVersion="5.0.5", CacheParameterGroupName=None)
+    with pytest.raises(ec.exceptions.ClientError, match=r"InvalidParameterCombination.*5\.0\.6"):
+        ec.modify_replication_group(ReplicationGroupId="old", AuthToken="b" * 32, AuthTokenUpdateStrategy="ROTATE", ApplyImmediately=True)
 
 
 @mock_aws
