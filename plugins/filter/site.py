@@ -129,7 +129,8 @@ def redis_client_groups(services, project, environment):
 
 
 def service_runtime(service, redis):
-    """A service's container environment and secrets (name -> parameter): a Redis client reads the Redis host and
+    """A service's container environment and secrets (name -> parameter): a Redis client reads the Redis host (the
+    primary endpoint's address, which ElastiCache's TLS certificate names - not the private zone's CNAME) and the
     AUTH token from Parameter Store at start, and gets the port and TLS as plain values; the inventory's own
     ``site_service.environment`` and ``.secrets`` come on top. ``redis`` is ``{port, host_parameter,
     auth_token_parameter}``."""

@@ -51,7 +51,23 @@ def test_redis_is_encrypted_authenticated_replicated_and_private(converged, clie
     assert zone["Config"]["PrivateZone"] is True
     records = client("route53").list_resource_record_sets(HostedZoneId=zone["Id"])["ResourceRecordSets"]
     [record] = [r for r in records if r["Name"] == "redis.local.dito.internal."]
-    assert (record["Type"], record["ResourceRecords"]) == ("CNAME", [{"Value": group["NodeGroups"][0]["PrimaryEndpoint"]["Address"]}])
+    primary_address = group["NodeGroups"][0]["PrimaryEndpoint"]["Address"]
+    assert (record["Type"], record["ResourceRecords"]) == ("CNAME", [{"Value": primary_address}])
+
+
+def test_the_services_connect_to_the_name_the_tls_certificate_carries(converged, client):
+    """REDIS_HOST is the primary endpoint's own address: ElastiCache's certificate names no CNAME of ours, so a client
+    that verifies the host (Go, Node, .NET) would refuse redis.<private zone>."""
+    group = held(client)[0]
+    container = next(
+        c
+        for c in client("ecs").describe_task_definition(taskDefinition="dito-local-backend")["taskDefinition"]["containerDefinitions"]
+        if any(s["name"] == "REDIS_HOST" for s in c.get("secrets", []))
+    )
+    [host_arn] = [s["valueFrom"] for s in container["secrets"] if s["name"] == "REDIS_HOST"]
+    host = client("ssm").get_parameter(Name=host_arn.split(":parameter", 1)[1])["Parameter"]
+    assert host["Value"] == group["NodeGroups"][0]["PrimaryEndpoint"]["Address"]
+    assert host["Value"].endswith(".cache.amazonaws.com") and host["Type"] == "String"
 
 
 def test_the_auth_token_never_appears_in_the_output_and_rotates(converged_to_change, playbook, client):
@@ -64,7 +80,12 @@ def test_the_auth_token_never_appears_in_the_output_and_rotates(converged_to_cha
     assert rotated.rc == 0, rotated
     new_token = ssm.get_parameter(Name=PARAMETER, WithDecryption=True)["Parameter"]["Value"]
     assert len(token) == len(new_token) == 64 and new_token != token
-    assert held(client)[0]["AuthTokenLastModifiedDate"] > created
+    group = held(client)[0]
+    assert group["AuthTokenLastModifiedDate"] > created
+    # The first step only: the old token stays valid, the group says so, and the run warns until the SET.
+    tags = {t["Key"]: t["Value"] for t in client("elasticache").list_tags_for_resource(ResourceName=group["ARN"])["TagList"]}
+    assert tags["dito.chat:auth-token-rotation"] == "previous-token"
+    assert "auth_token_update_strategy=set to retire it" in rotated.out
     for run in (first, rotated):
         assert token not in run.out and new_token not in run.out
 

@@ -36,6 +36,8 @@ PATCHES = (
     elasticache.cache_subnet_groups_can_be_modified_and_deleted,
     elasticache.cache_parameter_groups,
     elasticache.auth_tokens_and_engine_versions_are_checked,
+    elasticache.auth_token_rotation_keeps_both_tokens_until_set,
+    elasticache.delete_replication_group_takes_a_final_snapshot,
     elbv2.application_load_balancers_have_default_attributes,
     elbv2.application_load_balancers_report_their_regions_hosted_zone,
     events.test_event_pattern_answers,

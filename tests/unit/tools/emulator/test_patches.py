@@ -243,7 +243,7 @@ def create_group(ec, sg, **extra):
         TransitEncryptionEnabled=True,
         AuthToken="x" * 32,
     )
-    return ec.create_replication_group(**{**args, **extra})["ReplicationGroup"]
+    return ec.create_replication_group(**{k: v for k, v in {**args, **extra}.items() if v is not None})["ReplicationGroup"]
 
 
 @mock_aws
@@ -509,3 +509,67 @@ def test_put_function_event_invoke_config_overwrites():
     held = awslambda.get_function_event_invoke_config(FunctionName="fn")
     assert (held["MaximumRetryAttempts"], held["DestinationConfig"]["OnFailure"]["Destination"]) == (1, queue)
     assert len(awslambda.list_function_event_invoke_configs(FunctionName="fn")["FunctionEventInvokeConfigs"]) == 1
+
+
+def held_tokens(group_id):
+    """The credentials the emulated group accepts, oldest first (None: unauthenticated access)."""
+    from moto.elasticache.models import elasticache_backends
+
+    return elasticache_backends["123456789012"]["eu-west-1"].replication_groups[group_id].auth_tokens
+
+
+@mock_aws
+def test_auth_token_rotation_keeps_both_tokens_until_set():
+    """ROTATE keeps the previous token (or no-AUTH access) beside the new one until SET (ElastiCache user guide, AUTH)."""
+    ec, sg = elasticache_network()
+    first, second, third = ("a" * 32, "b" * 32, "c" * 32)
+    create_group(ec, sg, AuthToken=first)
+    assert held_tokens("r") == [first]
+    with pytest.raises(ec.exceptions.ClientError, match=r"InvalidParameterCombination.*SET strategy is allowed only after ROTATE"):
+        ec.modify_replication_group(ReplicationGroupId="r", AuthToken=second, AuthTokenUpdateStrategy="SET", ApplyImmediately=True)
+    assert held_tokens("r") == [first]
+
+    rotated = ec.modify_replication_group(ReplicationGroupId="r", AuthToken=second, AuthTokenUpdateStrategy="ROTATE", ApplyImmediately=True)["ReplicationGroup"]
+    assert rotated["AuthTokenEnabled"] is True and held_tokens("r") == [first, second]
+    ec.modify_replication_group(ReplicationGroupId="r", AuthToken=third, ApplyImmediately=True)  # ROTATE is the default
+    assert held_tokens("r") == [second, third]
+    done = ec.modify_replication_group(ReplicationGroupId="r", AuthToken=third, AuthTokenUpdateStrategy="SET", ApplyImmediately=True)["ReplicationGroup"]
+    assert done["AuthTokenEnabled"] is True and done["AuthTokenLastModifiedDate"] >= rotated["AuthTokenLastModifiedDate"]
+    assert held_tokens("r") == [third]
+    with pytest.raises(ec.exceptions.ClientError, match="InvalidParameterCombination"):
+        ec.modify_replication_group(ReplicationGroupId="r", AuthToken=first, AuthTokenUpdateStrategy="SET", ApplyImmediately=True)
+    with pytest.raises(ec.exceptions.ClientError, match=r"InvalidParameterCombination.*RBAC"):
+        ec.modify_replication_group(ReplicationGroupId="r", AuthTokenUpdateStrategy="DELETE", ApplyImmediately=True)
+    assert held_tokens("r") == [third]
+
+
+@mock_aws
+def test_enabling_auth_with_rotate_stays_open_until_set():
+    """AUTH added to a group without it (ROTATE) still admits unauthenticated clients until SET."""
+    ec, sg = elasticache_network()
+    open_group = create_group(ec, sg, AuthToken=None)
+    assert open_group["AuthTokenEnabled"] is False and held_tokens("r") == [None]
+    with pytest.raises(ec.exceptions.ClientError, match="InvalidParameterCombination"):
+        ec.modify_replication_group(ReplicationGroupId="r", AuthToken="a" * 32, AuthTokenUpdateStrategy="SET", ApplyImmediately=True)
+    rotated = ec.modify_replication_group(ReplicationGroupId="r", AuthToken="a" * 32, AuthTokenUpdateStrategy="ROTATE", ApplyImmediately=True)
+    assert rotated["ReplicationGroup"]["AuthTokenEnabled"] is True and held_tokens("r") == [None, "a" * 32]
+    ec.modify_replication_group(ReplicationGroupId="r", AuthToken="a" * 32, AuthTokenUpdateStrategy="SET", ApplyImmediately=True)
+    assert held_tokens("r") == ["a" * 32]
+    create_group(ec, sg, ReplicationGroupId="old", EngineVersion="5.0.5", CacheParameterGroupName=None)
+    with pytest.raises(ec.exceptions.ClientError, match=r"InvalidParameterCombination.*5\.0\.6"):
+        ec.modify_replication_group(ReplicationGroupId="old", AuthToken="b" * 32, AuthTokenUpdateStrategy="ROTATE", ApplyImmediately=True)
+
+
+@mock_aws
+def test_delete_replication_group_takes_a_final_snapshot():
+    ec, sg = elasticache_network()
+    create_group(ec, sg)
+    ec.delete_replication_group(ReplicationGroupId="r", FinalSnapshotIdentifier="r-final-1")
+    [snapshot] = ec.describe_snapshots(SnapshotName="r-final-1")["Snapshots"]
+    assert (snapshot["ReplicationGroupId"], snapshot["SnapshotStatus"], snapshot["CacheNodeType"]) == ("r", "available", "cache.t4g.small")
+    assert ec.describe_replication_groups()["ReplicationGroups"] == []
+
+    create_group(ec, sg)
+    with pytest.raises(ec.exceptions.SnapshotAlreadyExistsFault):
+        ec.delete_replication_group(ReplicationGroupId="r", FinalSnapshotIdentifier="r-final-1")
+    assert len(ec.describe_replication_groups()["ReplicationGroups"]) == 1
