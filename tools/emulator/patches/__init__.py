@@ -10,11 +10,13 @@ below, add its test, and list it in tools/emulator/README.md.
 """
 
 from tools.emulator.patches import applicationautoscaling
+from tools.emulator.patches import ec2
 from tools.emulator.patches import ecs
 from tools.emulator.patches import elasticache
 from tools.emulator.patches import elbv2
 from tools.emulator.patches import events
 from tools.emulator.patches import kms
+from tools.emulator.patches import route53
 
 PATCHES = (
     applicationautoscaling.deregistering_a_scalable_target_deletes_its_policies,
@@ -39,6 +41,8 @@ PATCHES = (
     elbv2.application_load_balancers_report_their_regions_hosted_zone,
     events.test_event_pattern_answers,
     kms.schedule_key_deletion_accepts_key_arn,
+    ec2.security_groups_need_an_existing_vpc,
+    route53.private_zones_of_one_name_conflict_in_a_vpc,
 )
 
 
