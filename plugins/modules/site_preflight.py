@@ -219,7 +219,10 @@ def main():
     try:
         identity = preflight.caller_identity(module.client("sts", retry_decorator=retry))
     except preflight.AnsiblePreflightError as e:
-        module.fail_json_aws_error(e)
+        # Bad credentials, or an opt-in region that the account has not enabled (its endpoints refuse them).
+        region = module.params["variable_names"].get("region", "region")
+        cause = f"the credentials, or {region} not enabled for the account"
+        module.fail_json_aws(e.exception, msg=f"Could not get the caller identity in {module.region} ({cause})")
 
     subnet_zones = check_network(checks, module.client("ec2", retry_decorator=retry))
     check_certificate(checks, module.client("acm", retry_decorator=retry), identity)
