@@ -11,11 +11,13 @@ below, add its test, and list it in tools/emulator/README.md.
 
 from tools.emulator.patches import applicationautoscaling
 from tools.emulator.patches import awslambda
+from tools.emulator.patches import ec2
 from tools.emulator.patches import ecs
 from tools.emulator.patches import elasticache
 from tools.emulator.patches import elbv2
 from tools.emulator.patches import events
 from tools.emulator.patches import kms
+from tools.emulator.patches import route53
 
 PATCHES = (
     applicationautoscaling.deregistering_a_scalable_target_deletes_its_policies,
@@ -45,6 +47,8 @@ PATCHES = (
     awslambda.new_roles_cannot_be_assumed_while_iam_propagates,
     awslambda.update_function_configuration_applies_the_kms_key,
     awslambda.put_function_event_invoke_config_overwrites,
+    ec2.security_groups_need_an_existing_vpc,
+    route53.private_zones_of_one_name_conflict_in_a_vpc,
 )
 
 

@@ -573,3 +573,38 @@ def test_delete_replication_group_takes_a_final_snapshot():
     with pytest.raises(ec.exceptions.SnapshotAlreadyExistsFault):
         ec.delete_replication_group(ReplicationGroupId="r", FinalSnapshotIdentifier="r-final-1")
     assert len(ec.describe_replication_groups()["ReplicationGroups"]) == 1
+
+
+@mock_aws
+def test_security_groups_need_an_existing_vpc():
+    ec2 = boto3.client("ec2", region_name="eu-west-1")
+    with pytest.raises(ec2.exceptions.ClientError, match=r"InvalidVpcID\.NotFound"):
+        ec2.create_security_group(GroupName="web", Description="web", VpcId="vpc-0123456789abcdef0")
+    assert [g["GroupName"] for g in ec2.describe_security_groups()["SecurityGroups"]] == ["default"]
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    group = ec2.create_security_group(GroupName="web", Description="web", VpcId=vpc)["GroupId"]
+    assert ec2.describe_security_groups(GroupIds=[group])["SecurityGroups"][0]["VpcId"] == vpc
+
+
+@mock_aws
+def test_private_zones_of_one_name_conflict_in_a_vpc():
+    ec2 = boto3.client("ec2", region_name="eu-west-1")
+    vpc, other = (ec2.create_vpc(CidrBlock=c)["Vpc"]["VpcId"] for c in ("10.0.0.0/16", "10.1.0.0/16"))
+    route53 = boto3.client("route53", region_name="eu-west-1")
+
+    def private_zone(reference, vpc_id, name="prod.dito.internal"):
+        config = {"Comment": reference, "PrivateZone": True}
+        return route53.create_hosted_zone(Name=name, CallerReference=reference, HostedZoneConfig=config, VPC={"VPCRegion": "eu-west-1", "VPCId": vpc_id})
+
+    first = private_zone("first", vpc)["HostedZone"]["Id"]
+    with pytest.raises(route53.exceptions.ConflictingDomainExists):
+        private_zone("second", vpc)
+    # The same name in another VPC, another name in the same VPC, and a public zone of that name are fine.
+    in_other = private_zone("other-vpc", other)["HostedZone"]["Id"]
+    private_zone("other-name", vpc, name="staging.dito.internal")
+    route53.create_hosted_zone(Name="prod.dito.internal", CallerReference="public")
+    with pytest.raises(route53.exceptions.ConflictingDomainExists):
+        route53.associate_vpc_with_hosted_zone(HostedZoneId=in_other, VPC={"VPCRegion": "eu-west-1", "VPCId": vpc})
+    zones = route53.list_hosted_zones_by_vpc(VPCId=vpc, VPCRegion="eu-west-1")["HostedZoneSummaries"]
+    assert sorted(z["Name"] for z in zones) == ["prod.dito.internal.", "staging.dito.internal."]
+    assert first.endswith(next(z["HostedZoneId"] for z in zones if z["Name"] == "prod.dito.internal."))
