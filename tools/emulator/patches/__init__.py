@@ -15,6 +15,7 @@ from tools.emulator.patches import elasticache
 from tools.emulator.patches import elbv2
 from tools.emulator.patches import events
 from tools.emulator.patches import kms
+from tools.emulator.patches import route53
 from tools.emulator.patches import servicediscovery
 
 PATCHES = (
@@ -40,6 +41,7 @@ PATCHES = (
     elbv2.application_load_balancers_report_their_regions_hosted_zone,
     events.test_event_pattern_answers,
     kms.schedule_key_deletion_accepts_key_arn,
+    route53.deleting_a_hosted_zone_needs_only_its_apex_soa_and_ns_left,
     servicediscovery.deleting_a_dns_namespace_deletes_its_hosted_zone,
     servicediscovery.namespaces_with_services_cannot_be_deleted,
 )

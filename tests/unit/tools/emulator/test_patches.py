@@ -443,3 +443,17 @@ def test_namespaces_with_services_cannot_be_deleted():
     sd.delete_service(Id=service["Id"])
     sd.delete_namespace(Id=namespace["Id"])
     assert sd.list_namespaces()["Namespaces"] == []
+
+
+@mock_aws
+def test_deleting_a_hosted_zone_needs_only_its_apex_soa_and_ns_left():
+    r53 = boto3.client("route53", region_name="eu-west-1")
+    zone = r53.create_hosted_zone(Name="prod.dito.internal", CallerReference="z")["HostedZone"]["Id"]
+    delegation = {"Name": "team.prod.dito.internal", "Type": "NS", "TTL": 60, "ResourceRecords": [{"Value": "ns-1.example.net."}]}
+    r53.change_resource_record_sets(HostedZoneId=zone, ChangeBatch={"Changes": [{"Action": "CREATE", "ResourceRecordSet": delegation}]})
+    with pytest.raises(r53.exceptions.HostedZoneNotEmpty):
+        r53.delete_hosted_zone(Id=zone)
+
+    r53.change_resource_record_sets(HostedZoneId=zone, ChangeBatch={"Changes": [{"Action": "DELETE", "ResourceRecordSet": delegation}]})
+    r53.delete_hosted_zone(Id=zone)  # the apex SOA and NS go with the zone
+    assert r53.list_hosted_zones()["HostedZones"] == []
