@@ -4,6 +4,7 @@ behind the dead proxy of tests/conftest.py, so a run that got past the guard wou
 
 import os
 import re
+import shutil
 import subprocess
 
 import pytest
@@ -53,6 +54,6 @@ def test_teardown_refuses_without_the_environment_before_any_aws_call(args, got)
 def test_make_teardown_confirms_the_local_inventory():
     """`make teardown` passes the local inventory's own environment."""
     local = yaml.safe_load((ROOT / "inventories" / "local" / "group_vars" / "all" / "main.yml").read_text())
-    recipe = subprocess.run(["make", "-n", "teardown"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    recipe = subprocess.run([shutil.which("make"), "-n", "teardown"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     [line] = [x for x in recipe.splitlines() if "playbooks/teardown.yml" in x]
     assert "-i inventories/local" in line and f"-e confirm={local['site_environment']}" in line, line
