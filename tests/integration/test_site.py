@@ -84,6 +84,8 @@ def test_check_on_an_empty_account_completes_and_creates_nothing(fresh_account, 
         ({"ecs_service_autoscaling": {"min_capacity": 2, "max_capacity": 6, "requests_per_target": 500}}, "requests_per_target tracks one target group"),
         ({"ecs_service_cluster_tags": {"team": "chat"}}, "No longer read: ecs_service_cluster_tags"),
         ({"site_private_zone": "not a zone"}, "site_private_zone"),
+        ({"platform_ecr_registry_scanning": {"type": "BASIC", "frequency": "CONTINUOUS_SCAN"}}, "CONTINUOUS_SCAN is ENHANCED only"),
+        ({"platform_ecr_registry_scanning": {"type": "ENHANCED", "filters": ["Dito/*"]}}, "platform_ecr_registry_scanning needs"),
     ],
 )
 def test_invalid_input_stops_before_any_aws_call(fresh_account, playbook, client, extra, names):
