@@ -18,6 +18,7 @@ from tools.emulator.patches import elbv2
 from tools.emulator.patches import events
 from tools.emulator.patches import kms
 from tools.emulator.patches import route53
+from tools.emulator.patches import servicediscovery
 
 PATCHES = (
     applicationautoscaling.deregistering_a_scalable_target_deletes_its_policies,
@@ -49,6 +50,9 @@ PATCHES = (
     awslambda.put_function_event_invoke_config_overwrites,
     ec2.security_groups_need_an_existing_vpc,
     route53.private_zones_of_one_name_conflict_in_a_vpc,
+    route53.deleting_a_hosted_zone_needs_only_its_apex_soa_and_ns_left,
+    servicediscovery.deleting_a_dns_namespace_deletes_its_hosted_zone,
+    servicediscovery.namespaces_with_services_cannot_be_deleted,
 )
 
 

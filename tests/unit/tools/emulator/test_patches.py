@@ -608,3 +608,49 @@ def test_private_zones_of_one_name_conflict_in_a_vpc():
     zones = route53.list_hosted_zones_by_vpc(VPCId=vpc, VPCRegion="eu-west-1")["HostedZoneSummaries"]
     assert sorted(z["Name"] for z in zones) == ["prod.dito.internal.", "staging.dito.internal."]
     assert first.endswith(next(z["HostedZoneId"] for z in zones if z["Name"] == "prod.dito.internal."))
+
+
+def private_dns_namespace(sd, ec2, name="svc.prod.dito.internal"):
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    operation = sd.get_operation(OperationId=sd.create_private_dns_namespace(Name=name, Vpc=vpc)["OperationId"])["Operation"]
+    return sd.get_namespace(Id=operation["Targets"]["NAMESPACE"])["Namespace"]
+
+
+@mock_aws
+def test_deleting_a_dns_namespace_deletes_its_hosted_zone():
+    sd, r53 = boto3.client("servicediscovery", region_name="eu-west-1"), boto3.client("route53", region_name="eu-west-1")
+    namespace = private_dns_namespace(sd, boto3.client("ec2", region_name="eu-west-1"))
+    zone = namespace["Properties"]["DnsProperties"]["HostedZoneId"].rsplit("/", 1)[-1]
+    other = r53.create_hosted_zone(Name="other.internal", CallerReference="other")["HostedZone"]["Id"].rsplit("/", 1)[-1]
+    assert {z["Id"].rsplit("/", 1)[-1] for z in r53.list_hosted_zones()["HostedZones"]} == {zone, other}
+
+    sd.delete_namespace(Id=namespace["Id"])
+    assert [z["Id"].rsplit("/", 1)[-1] for z in r53.list_hosted_zones()["HostedZones"]] == [other]
+
+
+@mock_aws
+def test_namespaces_with_services_cannot_be_deleted():
+    sd = boto3.client("servicediscovery", region_name="eu-west-1")
+    namespace = private_dns_namespace(sd, boto3.client("ec2", region_name="eu-west-1"))
+    service = sd.create_service(Name="backend", NamespaceId=namespace["Id"], DnsConfig={"DnsRecords": [{"Type": "A", "TTL": 10}]})["Service"]
+    with pytest.raises(sd.exceptions.ResourceInUse):
+        sd.delete_namespace(Id=namespace["Id"])
+    assert sd.get_namespace(Id=namespace["Id"])["Namespace"]["Name"] == "svc.prod.dito.internal"
+
+    sd.delete_service(Id=service["Id"])
+    sd.delete_namespace(Id=namespace["Id"])
+    assert sd.list_namespaces()["Namespaces"] == []
+
+
+@mock_aws
+def test_deleting_a_hosted_zone_needs_only_its_apex_soa_and_ns_left():
+    r53 = boto3.client("route53", region_name="eu-west-1")
+    zone = r53.create_hosted_zone(Name="prod.dito.internal", CallerReference="z")["HostedZone"]["Id"]
+    delegation = {"Name": "team.prod.dito.internal", "Type": "NS", "TTL": 60, "ResourceRecords": [{"Value": "ns-1.example.net."}]}
+    r53.change_resource_record_sets(HostedZoneId=zone, ChangeBatch={"Changes": [{"Action": "CREATE", "ResourceRecordSet": delegation}]})
+    with pytest.raises(r53.exceptions.HostedZoneNotEmpty):
+        r53.delete_hosted_zone(Id=zone)
+
+    r53.change_resource_record_sets(HostedZoneId=zone, ChangeBatch={"Changes": [{"Action": "DELETE", "ResourceRecordSet": delegation}]})
+    r53.delete_hosted_zone(Id=zone)  # the apex SOA and NS go with the zone
+    assert r53.list_hosted_zones()["HostedZones"] == []
