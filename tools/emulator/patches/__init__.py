@@ -37,6 +37,7 @@ PATCHES = (
     elasticache.auth_tokens_and_engine_versions_are_checked,
     elbv2.application_load_balancers_have_default_attributes,
     elbv2.application_load_balancers_report_their_regions_hosted_zone,
+    elbv2.enabling_access_logs_checks_the_bucket_policy_and_writes_the_test_file,
     events.test_event_pattern_answers,
     kms.schedule_key_deletion_accepts_key_arn,
 )
