@@ -15,6 +15,7 @@ from tools.emulator.patches import elasticache
 from tools.emulator.patches import elbv2
 from tools.emulator.patches import events
 from tools.emulator.patches import kms
+from tools.emulator.patches import s3
 
 PATCHES = (
     applicationautoscaling.deregistering_a_scalable_target_deletes_its_policies,
@@ -40,6 +41,7 @@ PATCHES = (
     elbv2.enabling_access_logs_checks_the_bucket_policy_and_writes_the_test_file,
     events.test_event_pattern_answers,
     kms.schedule_key_deletion_accepts_key_arn,
+    s3.bucket_policy_conditions_are_evaluated,
 )
 
 

@@ -1,9 +1,12 @@
 """Elastic Load Balancing v2 behaviours that moto 5.2 bends."""
 
 import json
-import re
 
 from moto.elbv2 import models as elbv2_models
+
+from tools.emulator.patches.s3 import condition_holds
+from tools.emulator.patches.s3 import like
+from tools.emulator.patches.s3 import listed
 
 # The attributes an Application Load Balancer has from creation, with their documented defaults
 # (Elastic Load Balancing User Guide for ALBs, "Load balancer attributes").
@@ -125,15 +128,6 @@ ELB_LOG_DELIVERY_SERVICE = "logdelivery.elasticloadbalancing.amazonaws.com"
 ELB_TEST_FILE = "ELBAccessLogTestFile"
 
 
-def _listed(value):
-    return value if isinstance(value, list) else [value]
-
-
-def _like(pattern, value):
-    """IAM's wildcard match (* and ?), case-sensitive."""
-    return re.fullmatch(re.escape(pattern).replace(r"\*", ".*").replace(r"\?", "."), value) is not None
-
-
 def _principal_is(principal, partition, region):
     """Whether a statement's Principal names the region's Elastic Load Balancing log writer (or everyone)."""
     if principal == "*":
@@ -142,57 +136,26 @@ def _principal_is(principal, partition, region):
         return False
     if region in ELB_LOG_ACCOUNTS:
         account = ELB_LOG_ACCOUNTS[region]
-        return any(p in ("*", account, f"arn:{partition}:iam::{account}:root") for p in _listed(principal.get("AWS", [])))
-    return ELB_LOG_DELIVERY_SERVICE in _listed(principal.get("Service", []))
-
-
-def _condition_holds(condition, context):
-    """A statement's Condition block against the request's context (keys absent from it are absent, as on AWS)."""
-    for operator, tests in (condition or {}).items():
-        if_exists = operator.endswith("IfExists")
-        base = operator[: -len("IfExists")] if if_exists else operator
-        for key, wanted in tests.items():
-            wanted = [str(w).lower() if base == "Bool" else str(w) for w in _listed(wanted)]
-            value = context.get(key.lower())
-            if base == "Null":
-                if (value is None) != (wanted[0].lower() == "true"):
-                    return False
-                continue
-            if value is None:
-                if if_exists or "Not" in base:
-                    continue
-                return False
-            if base in ("StringEquals", "ArnEquals", "Bool"):
-                ok = value in wanted
-            elif base in ("StringLike", "ArnLike"):
-                ok = any(_like(w, value) for w in wanted)
-            elif base in ("StringNotEquals", "ArnNotEquals"):
-                ok = value not in wanted
-            elif base in ("StringNotLike", "ArnNotLike"):
-                ok = not any(_like(w, value) for w in wanted)
-            else:
-                ok = False  # an operator this check does not know never grants
-            if not ok:
-                return False
-    return True
+        return any(p in ("*", account, f"arn:{partition}:iam::{account}:root") for p in listed(principal.get("AWS", [])))
+    return ELB_LOG_DELIVERY_SERVICE in listed(principal.get("Service", []))
 
 
 def _policy_allows_elb_put(policy, key_arn, partition, region, context):
     """IAM evaluation of a bucket policy for s3:PutObject by the region's ELB log writer: an explicit Deny wins,
     otherwise an Allow is needed."""
     allowed = False
-    for statement in _listed(policy.get("Statement", [])):
+    for statement in listed(policy.get("Statement", [])):
         if not _principal_is(statement.get("Principal"), partition, region):
             continue
         if "Action" in statement:
-            acts = any(_like(a.lower(), "s3:putobject") for a in _listed(statement["Action"]))
+            acts = any(like(a.lower(), "s3:putobject") for a in listed(statement["Action"]))
         else:
-            acts = not any(_like(a.lower(), "s3:putobject") for a in _listed(statement.get("NotAction", [])))
+            acts = not any(like(a.lower(), "s3:putobject") for a in listed(statement.get("NotAction", [])))
         if "Resource" in statement:
-            covers = any(_like(r, key_arn) for r in _listed(statement["Resource"]))
+            covers = any(like(r, key_arn) for r in listed(statement["Resource"]))
         else:
-            covers = not any(_like(r, key_arn) for r in _listed(statement.get("NotResource", [])))
-        if not (acts and covers and _condition_holds(statement.get("Condition"), context)):
+            covers = not any(like(r, key_arn) for r in listed(statement.get("NotResource", [])))
+        if not (acts and covers and condition_holds(statement.get("Condition"), context)):
             continue
         if statement.get("Effect") == "Deny":
             return False

@@ -55,9 +55,9 @@ def test_drift_is_repaired_and_only_that(s3, run_module):
 
 def test_delete_with_force(s3, run_module):
     run_module(s3_log_bucket.main, ARGS)
-    # moto evaluates the TLS-only statement against its in-process client as insecure: lift it to write.
-    s3.delete_bucket_policy(Bucket=ARGS["name"])
-    s3.put_object(Bucket=ARGS["name"], Key="AWSLogs/123456789012/x.log", Body=b"x")
+    # Two versions of a log, under the hardened policy (its TLS-only statement admits these requests, as on AWS).
+    for body in (b"x", b"y"):
+        s3.put_object(Bucket=ARGS["name"], Key="dito-local-web/AWSLogs/123456789012/x.log", Body=body)
     assert run_module(s3_log_bucket.main, {"name": ARGS["name"], "state": "absent", "force": True})["changed"] is True
     assert s3.list_buckets()["Buckets"] == []
     assert run_module(s3_log_bucket.main, {"name": ARGS["name"], "state": "absent"})["changed"] is False
@@ -85,3 +85,13 @@ def test_a_changed_prefix_rewrites_the_grant(s3, run_module):
 def test_a_prefix_elb_refuses_fails_before_any_call(s3, run_module, prefix):
     failed = run_module(s3_log_bucket.main, dict(ARGS, elb_log_prefixes=[prefix]))
     assert failed["failed"] is True and "elb_log_prefixes" in failed["msg"] and s3.list_buckets()["Buckets"] == []
+
+
+def test_objects_it_cannot_delete_fail_the_run(s3, run_module):
+    """DeleteObjects answers 200 with Errors: the module says which, rather than fail later on BucketNotEmpty."""
+    run_module(s3_log_bucket.main, ARGS)
+    s3.put_object(Bucket=ARGS["name"], Key="dito-local-web/AWSLogs/123456789012/x.log", Body=b"x")
+    deny = {"Effect": "Deny", "Principal": "*", "Action": "s3:DeleteObject", "Resource": f"arn:aws:s3:::{ARGS['name']}/*"}
+    s3.put_bucket_policy(Bucket=ARGS["name"], Policy=json.dumps({"Version": "2012-10-17", "Statement": [deny]}))
+    failed = run_module(s3_log_bucket.main, {"name": ARGS["name"], "state": "absent", "force": True})
+    assert failed["failed"] is True and "Could not delete 1 object version(s)" in failed["msg"] and "AccessDenied" in failed["msg"]

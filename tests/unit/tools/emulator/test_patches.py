@@ -280,6 +280,31 @@ def test_enabling_access_logs_checks_the_bucket_policy_and_writes_the_test_file(
     elb.modify_load_balancer_attributes(LoadBalancerArn=arn, Attributes=[{"Key": "access_logs.s3.enabled", "Value": "false"}])
 
 
+
+@mock_aws
+def test_bucket_policy_conditions_are_evaluated():
+    s3 = boto3.client("s3", region_name="eu-west-1")
+    s3.create_bucket(Bucket="web-logs", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    deny = {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": ["arn:aws:s3:::web-logs", "arn:aws:s3:::web-logs/*"]}
+    statements = [
+        # The TLS-only statement of every hardened bucket: a request over TLS is not concerned.
+        dict(deny, Condition={"Bool": {"aws:SecureTransport": "false"}}),
+        # A statement without a condition still applies.
+        dict(deny, Action="s3:DeleteObject", Resource="arn:aws:s3:::web-logs/kept/*"),
+    ]
+    s3.put_bucket_policy(Bucket="web-logs", Policy=json.dumps({"Version": "2012-10-17", "Statement": statements}))
+    for key in ("AWSLogs/123456789012/x.log", "kept/y.log"):
+        s3.put_object(Bucket="web-logs", Key=key, Body=b"x")
+    answer = s3.delete_objects(Bucket="web-logs", Delete={"Objects": [{"Key": "AWSLogs/123456789012/x.log"}, {"Key": "kept/y.log"}], "Quiet": True})
+    assert [(e["Key"], e["Code"]) for e in answer.get("Errors", [])] == [("kept/y.log", "AccessDenied")]
+    assert [o["Key"] for o in s3.list_objects_v2(Bucket="web-logs")["Contents"]] == ["kept/y.log"]
+    # A condition that holds for a TLS request applies.
+    statements[0]["Condition"] = {"Bool": {"aws:SecureTransport": "true"}}
+    s3.put_bucket_policy(Bucket="web-logs", Policy=json.dumps({"Version": "2012-10-17", "Statement": statements[:1]}))
+    answer = s3.delete_objects(Bucket="web-logs", Delete={"Objects": [{"Key": "kept/y.log"}], "Quiet": True})
+    assert [e["Code"] for e in answer.get("Errors", [])] == ["AccessDenied"]
+
+
 # ElastiCache (Redis OSS / Valkey, cluster mode disabled)
 
 
