@@ -251,7 +251,10 @@ def ensure_present(module, client):
     name = p["name"]
     region = module.region or "us-east-1"
     account = sts.account_id(module.client("sts", retry_decorator=AWSRetry.jittered_backoff()))
-    desired = {"policy": policy_document(name, account, region, p["elb_log_delivery"], p["elb_log_prefixes"]), "lifecycle": lifecycle_rules(p["expiration_days"])}
+    desired = {
+        "policy": policy_document(name, account, region, p["elb_log_delivery"], p["elb_log_prefixes"]),
+        "lifecycle": lifecycle_rules(p["expiration_days"]),
+    }
     current = read(client, name)
     if current is None:
         diffs = ["bucket", "encryption", "public_access_block", "ownership", "policy", "versioning", "lifecycle"]

@@ -212,7 +212,6 @@ def test_application_load_balancers_have_default_attributes():
     assert attrs["idle_timeout.timeout_seconds"] == "120"
 
 
-
 def access_log_attributes(bucket, prefix):
     return [
         {"Key": "access_logs.s3.enabled", "Value": "true"},
@@ -248,9 +247,7 @@ def log_bucket_policy(bucket, principal, resource):
 def test_enabling_access_logs_checks_the_bucket_policy_and_writes_the_test_file(region, principal):
     ec2, elb, s3 = (boto3.client(s, region_name=region) for s in ("ec2", "elbv2", "s3"))
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-    subnets = [
-        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"{region}{z}")["Subnet"]["SubnetId"] for i, z in ((1, "a"), (2, "b"))
-    ]
+    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"{region}{z}")["Subnet"]["SubnetId"] for i, z in ((1, "a"), (2, "b"))]
     arn = elb.create_load_balancer(Name="web", Subnets=subnets)["LoadBalancers"][0]["LoadBalancerArn"]
 
     def enable(prefix="web"):
@@ -260,7 +257,11 @@ def test_enabling_access_logs_checks_the_bucket_policy_and_writes_the_test_file(
 
     assert enable()["Code"] == "InvalidConfigurationRequest"  # no such bucket
     s3.create_bucket(Bucket="web-logs", CreateBucketConfiguration={"LocationConstraint": region})
-    assert enable() == {"Type": "Sender", "Code": "InvalidConfigurationRequest", "Message": "Access Denied for bucket: web-logs. Please check S3bucket permission"}
+    assert enable() == {
+        "Type": "Sender",
+        "Code": "InvalidConfigurationRequest",
+        "Message": "Access Denied for bucket: web-logs. Please check S3bucket permission",
+    }
     # The grant of the bucket's root (what s3_log_bucket wrote before), while the load balancer writes under its prefix.
     s3.put_bucket_policy(Bucket="web-logs", Policy=log_bucket_policy("web-logs", principal, "arn:aws:s3:::web-logs/AWSLogs/123456789012/*"))
     assert enable()["Message"] == "Access Denied for bucket: web-logs. Please check S3bucket permission"
@@ -278,7 +279,6 @@ def test_enabling_access_logs_checks_the_bucket_policy_and_writes_the_test_file(
     # Turning logs off needs no permission.
     s3.delete_bucket_policy(Bucket="web-logs")
     elb.modify_load_balancer_attributes(LoadBalancerArn=arn, Attributes=[{"Key": "access_logs.s3.enabled", "Value": "false"}])
-
 
 
 @mock_aws
