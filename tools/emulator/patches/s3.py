@@ -26,8 +26,8 @@ def condition_holds(condition, context):
     for operator, tests in (condition or {}).items():
         if_exists = operator.endswith("IfExists")
         base = operator[: -len("IfExists")] if if_exists else operator
-        for key, wanted in tests.items():
-            wanted = [str(w).lower() if base == "Bool" else str(w) for w in listed(wanted)]
+        for key, values in tests.items():
+            wanted = [str(w).lower() if base == "Bool" else str(w) for w in listed(values)]
             value = context.get(key.lower())
             if base == "Null":
                 if (value is None) != (wanted[0].lower() == "true"):
@@ -74,11 +74,9 @@ def bucket_policy_conditions_are_evaluated():
         policy = json.loads(self.policy.decode() if isinstance(self.policy, bytes) else self.policy)
         statements = []
         for statement in listed(policy.get("Statement", [])):
-            if "Condition" in statement:
-                if not condition_holds(statement["Condition"], REQUEST_CONTEXT):
-                    continue
-                statement = {k: v for k, v in statement.items() if k != "Condition"}
-            statements.append(statement)
+            if "Condition" in statement and not condition_holds(statement["Condition"], REQUEST_CONTEXT):
+                continue
+            statements.append({k: v for k, v in statement.items() if k != "Condition"})
         return IAMPolicy(json.dumps({"Version": policy.get("Version", "2012-10-17"), "Statement": statements})).is_action_permitted(action, resource)
 
     bucket_cls.get_permission = get_permission
