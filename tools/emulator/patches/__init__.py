@@ -18,6 +18,7 @@ from tools.emulator.patches import elbv2
 from tools.emulator.patches import events
 from tools.emulator.patches import kms
 from tools.emulator.patches import route53
+from tools.emulator.patches import s3
 from tools.emulator.patches import servicediscovery
 
 PATCHES = (
@@ -43,6 +44,7 @@ PATCHES = (
     elasticache.delete_replication_group_takes_a_final_snapshot,
     elbv2.application_load_balancers_have_default_attributes,
     elbv2.application_load_balancers_report_their_regions_hosted_zone,
+    elbv2.enabling_access_logs_checks_the_bucket_policy_and_writes_the_test_file,
     events.test_event_pattern_answers,
     kms.schedule_key_deletion_accepts_key_arn,
     awslambda.new_roles_cannot_be_assumed_while_iam_propagates,
@@ -53,6 +55,7 @@ PATCHES = (
     route53.deleting_a_hosted_zone_needs_only_its_apex_soa_and_ns_left,
     servicediscovery.deleting_a_dns_namespace_deletes_its_hosted_zone,
     servicediscovery.namespaces_with_services_cannot_be_deleted,
+    s3.bucket_policy_conditions_are_evaluated,
 )
 
 

@@ -212,6 +212,99 @@ def test_application_load_balancers_have_default_attributes():
     assert attrs["idle_timeout.timeout_seconds"] == "120"
 
 
+def access_log_attributes(bucket, prefix):
+    return [
+        {"Key": "access_logs.s3.enabled", "Value": "true"},
+        {"Key": "access_logs.s3.bucket", "Value": bucket},
+        {"Key": "access_logs.s3.prefix", "Value": prefix},
+    ]
+
+
+def log_bucket_policy(bucket, principal, resource):
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "DenyInsecureTransport",
+                    "Effect": "Deny",
+                    "Principal": "*",
+                    "Action": "s3:*",
+                    "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
+                    "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                },
+                {"Effect": "Allow", "Principal": principal, "Action": "s3:PutObject", "Resource": resource},
+            ],
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("region", "principal"),
+    [("eu-west-1", {"AWS": "arn:aws:iam::156460612806:root"}), ("me-central-1", {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"})],
+)
+@mock_aws
+def test_enabling_access_logs_checks_the_bucket_policy_and_writes_the_test_file(region, principal):
+    ec2, elb, s3 = (boto3.client(s, region_name=region) for s in ("ec2", "elbv2", "s3"))
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"{region}{z}")["Subnet"]["SubnetId"] for i, z in ((1, "a"), (2, "b"))]
+    arn = elb.create_load_balancer(Name="web", Subnets=subnets)["LoadBalancers"][0]["LoadBalancerArn"]
+
+    def enable(prefix="web"):
+        with pytest.raises(elb.exceptions.ClientError) as refused:
+            elb.modify_load_balancer_attributes(LoadBalancerArn=arn, Attributes=access_log_attributes("web-logs", prefix))
+        return refused.value.response["Error"]
+
+    assert enable()["Code"] == "InvalidConfigurationRequest"  # no such bucket
+    s3.create_bucket(Bucket="web-logs", CreateBucketConfiguration={"LocationConstraint": region})
+    assert enable() == {
+        "Type": "Sender",
+        "Code": "InvalidConfigurationRequest",
+        "Message": "Access Denied for bucket: web-logs. Please check S3bucket permission",
+    }
+    # The grant of the bucket's root (what s3_log_bucket wrote before), while the load balancer writes under its prefix.
+    s3.put_bucket_policy(Bucket="web-logs", Policy=log_bucket_policy("web-logs", principal, "arn:aws:s3:::web-logs/AWSLogs/123456789012/*"))
+    assert enable()["Message"] == "Access Denied for bucket: web-logs. Please check S3bucket permission"
+    # Another region's principal on the right key.
+    other = {"AWS": "arn:aws:iam::127311923021:root"} if "AWS" in principal else {"AWS": "arn:aws:iam::156460612806:root"}
+    s3.put_bucket_policy(Bucket="web-logs", Policy=log_bucket_policy("web-logs", other, "arn:aws:s3:::web-logs/web/AWSLogs/123456789012/*"))
+    assert enable()["Message"] == "Access Denied for bucket: web-logs. Please check S3bucket permission"
+    assert s3.list_objects_v2(Bucket="web-logs").get("Contents", []) == []
+
+    s3.put_bucket_policy(Bucket="web-logs", Policy=log_bucket_policy("web-logs", principal, "arn:aws:s3:::web-logs/web/AWSLogs/123456789012/*"))
+    elb.modify_load_balancer_attributes(LoadBalancerArn=arn, Attributes=access_log_attributes("web-logs", "web"))
+    attrs = {a["Key"]: a["Value"] for a in elb.describe_load_balancer_attributes(LoadBalancerArn=arn)["Attributes"]}
+    assert (attrs["access_logs.s3.enabled"], attrs["access_logs.s3.bucket"], attrs["access_logs.s3.prefix"]) == ("true", "web-logs", "web")
+    assert [o["Key"] for o in s3.list_objects_v2(Bucket="web-logs")["Contents"]] == ["web/AWSLogs/123456789012/ELBAccessLogTestFile"]
+    # Turning logs off needs no permission.
+    s3.delete_bucket_policy(Bucket="web-logs")
+    elb.modify_load_balancer_attributes(LoadBalancerArn=arn, Attributes=[{"Key": "access_logs.s3.enabled", "Value": "false"}])
+
+
+@mock_aws
+def test_bucket_policy_conditions_are_evaluated():
+    s3 = boto3.client("s3", region_name="eu-west-1")
+    s3.create_bucket(Bucket="web-logs", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    deny = {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": ["arn:aws:s3:::web-logs", "arn:aws:s3:::web-logs/*"]}
+    statements = [
+        # The TLS-only statement of every hardened bucket: a request over TLS is not concerned.
+        dict(deny, Condition={"Bool": {"aws:SecureTransport": "false"}}),
+        # A statement without a condition still applies.
+        dict(deny, Action="s3:DeleteObject", Resource="arn:aws:s3:::web-logs/kept/*"),
+    ]
+    s3.put_bucket_policy(Bucket="web-logs", Policy=json.dumps({"Version": "2012-10-17", "Statement": statements}))
+    for key in ("AWSLogs/123456789012/x.log", "kept/y.log"):
+        s3.put_object(Bucket="web-logs", Key=key, Body=b"x")
+    answer = s3.delete_objects(Bucket="web-logs", Delete={"Objects": [{"Key": "AWSLogs/123456789012/x.log"}, {"Key": "kept/y.log"}], "Quiet": True})
+    assert [(e["Key"], e["Code"]) for e in answer.get("Errors", [])] == [("kept/y.log", "AccessDenied")]
+    assert [o["Key"] for o in s3.list_objects_v2(Bucket="web-logs")["Contents"]] == ["kept/y.log"]
+    # A condition that holds for a TLS request applies.
+    statements[0]["Condition"] = {"Bool": {"aws:SecureTransport": "true"}}
+    s3.put_bucket_policy(Bucket="web-logs", Policy=json.dumps({"Version": "2012-10-17", "Statement": statements[:1]}))
+    answer = s3.delete_objects(Bucket="web-logs", Delete={"Objects": [{"Key": "kept/y.log"}], "Quiet": True})
+    assert [e["Code"] for e in answer.get("Errors", [])] == ["AccessDenied"]
+
+
 # ElastiCache (Redis OSS / Valkey, cluster mode disabled)
 
 
