@@ -13,7 +13,10 @@ def repositories(client):
     return {r["repositoryName"]: r for r in ecr.describe_repositories()["repositories"]}
 
 
-def test_site_converges_then_changes_nothing_and_check_agrees(converged, playbook, client):
+def test_site_converges(converged, client):
+    """The first converge. That a re-run and a --check then change nothing is asserted by
+    test_alb.py::test_a_rerun_after_codedeploy_deployed_to_green_changes_nothing, on the same stack after a
+    deployment moved it (the harder case: two whole-stack runs less than asserting both cases)."""
     first = converged
     assert set(first.recap) == {*SERVICES, "platform", "redis"}, first
     assert all(first.recap[s]["changed"] >= 1 for s in (*SERVICES, "platform", "redis")), first
@@ -33,12 +36,6 @@ def test_site_converges_then_changes_nothing_and_check_agrees(converged, playboo
         with pytest.raises(ecr.exceptions.RepositoryPolicyNotFoundException):
             ecr.get_repository_policy(repositoryName=repo["repositoryName"])
         assert f"ecr_uri: {repo['repositoryUri']}" in first.out
-
-    second = playbook("site.yml")
-    assert second.rc == 0 and second.total("changed") == 0, second
-
-    check = playbook("site.yml", "--check", "--diff")
-    assert check.rc == 0 and check.total("changed") == 0, check
 
 
 def test_check_on_an_empty_account_completes_and_creates_nothing(fresh_account, playbook, client):
