@@ -29,8 +29,9 @@ emulator-reset:
 check: emulator-start
 	$(ACT) ansible-playbook playbooks/site.yml -i inventories/local --check --diff
 
+# The local inventory's environment is "local": this target confirms it (other inventories: -e confirm=<environment>).
 teardown: emulator-start
-	$(ACT) ansible-playbook playbooks/teardown.yml -i inventories/local
+	$(ACT) ansible-playbook playbooks/teardown.yml -i inventories/local -e confirm=local
 
 lint: setup
 	$(ACT) ruff check . && ruff format --check . && ansible-lint && antsibull-changelog lint && python -m tools.role_docs --check && python -m tools.lint_no_aws_cli

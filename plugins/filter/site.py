@@ -10,6 +10,9 @@ logic lives here so that it is tested (tests/unit/plugins/filter/test_site.py). 
 
 from __future__ import annotations
 
+import ipaddress
+import re
+
 from ansible.errors import AnsibleFilterError
 
 # A service's container port when the inventory names none.
@@ -68,22 +71,55 @@ def site_names(service, project, environment, bucket_suffix=""):
     }
 
 
-def alb_ports(service, plain_http=False):
-    """The listener ports of a service's load balancer: HTTPS (and the 80 redirect) unless an internal one asks for
-    plain HTTP."""
-    return [80, 443] if service_defaults(service)["public"] or not _bool(plain_http) else [80]
+def alb_ports(service, internal_https=False):
+    """The listener ports of a service's load balancer: HTTPS (and the 80 redirect) on a public one, and on an internal
+    one that has a certificate of its own; plain HTTP (80) on an internal one otherwise."""
+    return [80, 443] if service_defaults(service)["public"] or _bool(internal_https) else [80]
 
 
-def service_security_groups(service, services, project, environment, plain_http=False):
+def test_listener_rules(sources, port):
+    """The rules that open a load balancer's test listener port to the sources the inventory names
+    (``site_test_listener_sources``: IPv4/IPv6 CIDRs and security group ids), and to nothing else; none when it names
+    none. A CIDR of the whole Internet is refused: test traffic reaches the release not yet in production."""
+    if sources in (None, ""):
+        sources = []
+    if not isinstance(sources, (list, tuple)):
+        raise AnsibleFilterError(f"site_test_listener_sources must be a list of CIDRs and security group ids, got {sources!r}")
+    ipv4, ipv6, groups = [], [], []
+    for given in sources:
+        source = str(given).strip()
+        if re.fullmatch(r"sg-[0-9a-f]{8,17}", source):
+            groups.append(source)
+            continue
+        try:
+            network = ipaddress.ip_network(source, strict=True)
+        except ValueError:
+            raise AnsibleFilterError(
+                f"site_test_listener_sources: {source!r} is neither a CIDR (10.0.0.0/16, with no host bits set) nor a security group id (sg-...)"
+            ) from None
+        if network.prefixlen == 0:
+            raise AnsibleFilterError(f"site_test_listener_sources: {source} is the whole Internet; name the testers' networks or security groups")
+        (ipv4 if network.version == 4 else ipv6).append(str(network))
+    port = int(port)
+    rules = []
+    if ipv4:
+        rules.append({"proto": "tcp", "ports": [port], "cidr_ip": sorted(set(ipv4)), "rule_desc": "Test traffic"})
+    if ipv6:
+        rules.append({"proto": "tcp", "ports": [port], "cidr_ipv6": sorted(set(ipv6)), "rule_desc": "Test traffic"})
+    rules.extend({"proto": "tcp", "ports": [port], "group_id": group, "rule_desc": "Test traffic"} for group in sorted(set(groups)))
+    return rules
+
+
+def service_security_groups(service, services, project, environment, internal_https=False, test_port=8443, test_sources=None):
     """The two security groups of a service (the security_groups role's ``security_groups_list``).
 
     The load balancer's group admits its listener ports from anywhere on a public service, and only from the
-    public services' tasks on an internal one; the tasks' group admits the container port only from its load
-    balancer."""
+    public services' tasks (its callers, by security group, never a CIDR) on an internal one; its test listener port
+    only from ``test_sources``. The tasks' group admits the container port only from its load balancer."""
     svc = service_defaults(service)
     names = site_names(svc, project, environment)
     prefix = names["prefix"]
-    ports = alb_ports(svc, plain_http)
+    ports = alb_ports(svc, internal_https)
     if svc["public"]:
         alb_rules = [
             {"proto": "tcp", "ports": ports, "cidr_ip": "0.0.0.0/0", "rule_desc": "Web clients"},
@@ -101,6 +137,7 @@ def service_security_groups(service, services, project, environment, plain_http=
             for other in map(service_defaults, services)
             if other["public"]
         ]
+    alb_rules.extend(test_listener_rules(test_sources, test_port))
     return [
         {
             "name": names["alb_security_group"],
@@ -129,7 +166,8 @@ def redis_client_groups(services, project, environment):
 
 
 def service_runtime(service, redis):
-    """A service's container environment and secrets (name -> parameter): a Redis client reads the Redis host and
+    """A service's container environment and secrets (name -> parameter): a Redis client reads the Redis host (the
+    primary endpoint's address, which ElastiCache's TLS certificate names - not the private zone's CNAME) and the
     AUTH token from Parameter Store at start, and gets the port and TLS as plain values; the inventory's own
     ``site_service.environment`` and ``.secrets`` come on top. ``redis`` is ``{port, host_parameter,
     auth_token_parameter}``."""
@@ -162,6 +200,21 @@ def hosted_zone_id(zones, name, private):
     return found[0] if found else ""
 
 
+def certificate_uncovered_names(names, certificate_names):
+    """The names among ``names`` that a certificate for ``certificate_names`` (its domain name and subject alternative
+    names) does not cover. A wildcard covers one label only (RFC 6125): ``*.example.com`` covers ``chat.example.com``,
+    not ``example.com`` nor ``api.chat.example.com``. So the public certificate on ``backend.prod.dito.internal``
+    is found out before a client refuses it."""
+    covered = {str(n).rstrip(".").lower() for n in certificate_names or [] if n}
+    uncovered = []
+    for given in names or []:
+        name = str(given).rstrip(".").lower()
+        parent = name.split(".", 1)[1] if "." in name else ""
+        if name not in covered and not (parent and f"*.{parent}" in covered):
+            uncovered.append(name)
+    return uncovered
+
+
 def _bool(value):
     if isinstance(value, str):
         return value.strip().lower() in ("1", "true", "yes", "on")
@@ -175,6 +228,7 @@ class FilterModule:
             "platform_names": platform_names,
             "site_names": site_names,
             "service_security_groups": service_security_groups,
+            "certificate_uncovered_names": certificate_uncovered_names,
             "redis_client_groups": redis_client_groups,
             "service_runtime": service_runtime,
             "hosted_zone_id": hosted_zone_id,

@@ -23,7 +23,9 @@ class ElastiCacheErrorHandler(AWSErrorHandler):
 
     @classmethod
     def _is_missing(cls):
-        return is_boto3_error_code(["ReplicationGroupNotFoundFault", "CacheClusterNotFound", "CacheSubnetGroupNotFoundFault", "CacheParameterGroupNotFound"])
+        return is_boto3_error_code(
+            ["ReplicationGroupNotFoundFault", "CacheClusterNotFound", "CacheSubnetGroupNotFoundFault", "CacheParameterGroupNotFound", "SnapshotNotFoundFault"]
+        )
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -253,6 +255,12 @@ def delete_replication_group(client, replication_group_id, final_snapshot_identi
         params["FinalSnapshotIdentifier"] = final_snapshot_identifier
     client.delete_replication_group(**params)
     return True
+
+
+@ElastiCacheErrorHandler.list_error_handler("describe snapshot {name}")
+@AWSRetry.jittered_backoff()
+def describe_snapshot(client, name):
+    return client.describe_snapshots(SnapshotName=name)["Snapshots"][0]
 
 
 @ElastiCacheErrorHandler.common_error_handler("wait for {replication_group_id} to be {what}")

@@ -169,7 +169,13 @@ def delete_all_object_versions(client, name):
     for page in paginator.paginate(Bucket=name):
         objects = object_identifiers(page)
         if objects:
-            client.delete_objects(Bucket=name, Delete={"Objects": objects, "Quiet": True})
+            # DeleteObjects answers 200 and lists what it could not delete under Errors (AccessDenied, say).
+            errors = client.delete_objects(Bucket=name, Delete={"Objects": objects, "Quiet": True}).get("Errors", [])
+            if errors:
+                first = errors[0]
+                raise AnsibleS3Error(
+                    message=f"Could not delete {len(errors)} object version(s) of {name}, first {first.get('Key')}: {first.get('Code')} {first.get('Message')}"
+                )
 
 
 @S3ErrorHandler.deletion_error_handler("delete bucket {name}")

@@ -84,13 +84,23 @@ options:
   auth_token_parameter:
     description:
       - The name of an SSM Parameter Store SecureString that holds the AUTH token. The module reads it itself
-        (the token never passes through Ansible), uses it at creation, and applies it with
-        O(auth_token_update_strategy) whenever the parameter was modified after the group's token was.
+        (the token never passes through Ansible), uses it at creation, and rotates it in whenever the parameter
+        was modified after the group's token was.
     type: str
   auth_token_update_strategy:
     description:
-      - How a new token is applied. V(rotate) keeps the old token valid beside the new one (clients move
-        without an outage; a later V(set) retires the old one); V(set) replaces it at once.
+      - The step of a token change, as ElastiCache has two (ModifyReplicationGroup C(AuthTokenUpdateStrategy)).
+      - V(rotate) adds a new token (the parameter modified after the group's token, or AUTH added to a group that
+        has none) with C(ROTATE). AWS then accepts the previous token too - or, when AUTH was just added,
+        unauthenticated connections - until a C(SET). The module tags the group
+        C(dito.chat:auth-token-rotation) (V(previous-token) or V(unauthenticated)) to remember it, and warns on
+        every run while it lasts.
+      - V(set) is the second step, once every client uses the new token. It retires the previous token (or
+        unauthenticated access) with C(SET) and removes the tag; with no rotation pending it changes nothing.
+        AWS allows C(SET) only after C(ROTATE), so V(set) fails, changing nothing, when the token to apply has
+        not been rotated in (a parameter newer than the group's token, or a group without AUTH).
+      - A rotation done outside this module is not known to it (DescribeReplicationGroups does not tell a
+        pending rotation from a finished one).
     type: str
     default: rotate
     choices: [rotate, set]
@@ -146,7 +156,10 @@ options:
     type: bool
     default: false
   final_snapshot_identifier:
-    description: The name of a snapshot taken when the group is deleted (O(state=absent) or a replacement).
+    description:
+      - The name of a snapshot taken when the group is deleted (O(state=absent) or a replacement). AWS refuses
+        a name that a snapshot already has (the group is then not deleted), so give each deletion its own name.
+      - With O(state=absent), the snapshot gets O(tags).
     type: str
   wait:
     description:
@@ -231,7 +244,19 @@ differences:
   elements: str
   sample: ["cache_node_type"]
 auth_token_applied:
-  description: Whether a token was (or would be) applied to an existing group (added or rotated).
+  description: Whether a token was (or would be) applied to an existing group (added, rotated or set).
+  returned: state=present
+  type: bool
+  sample: false
+auth_token_update:
+  description: The token step taken (or, under check mode, that would be), V(rotate) or V(set); null for none.
+  returned: state=present
+  type: str
+  sample: rotate
+auth_token_rotation_pending:
+  description:
+    - Whether the group accepts a previous token (or unauthenticated connections) beside the current one after
+      the run, until a run with O(auth_token_update_strategy=set).
   returned: state=present
   type: bool
   sample: false
@@ -240,6 +265,11 @@ replaced:
   returned: state=present
   type: bool
   sample: false
+final_snapshot:
+  description: The final snapshot taken (or, under check mode, that would be) when the group was deleted; null for none.
+  returned: state=absent
+  type: str
+  sample: dito-prod-redis-final-20261130101500
 """
 
 import re
@@ -256,6 +286,16 @@ from ansible_collections.dito.chat.plugins.module_utils import tags as tagging
 # ElastiCache user guide, AUTH: 16 to 128 printable characters, nonalphanumeric ones restricted to ! & # $ ^ < > -.
 TOKEN = re.compile(r"^[A-Za-z0-9!&#$^<>-]{16,128}$")
 FORMAT_HELP = "it must be 16 to 128 letters, digits and ! & # $ ^ < > - only"
+
+# The tag that records a ROTATE awaiting its SET, valued with what AWS still accepts beside the new token:
+# DescribeReplicationGroups reports AuthTokenEnabled and AuthTokenLastModifiedDate only, the same whether the
+# previous token (or unauthenticated access) is still accepted or not.
+ROTATION_TAG = "dito.chat:auth-token-rotation"
+STILL_ACCEPTED = {"previous-token": "its previous AUTH token", "unauthenticated": "unauthenticated connections"}
+PENDING_WARNING = (
+    "{group} still accepts {what} beside its current AUTH token (a ROTATE awaits its SET). Once every client uses the "
+    "current token, run with auth_token_update_strategy=set to retire it."
+)
 
 
 def desired_state(params):
@@ -332,6 +372,26 @@ def token_from(module, ssm_client):
     return parameter["Value"], parameter.get("LastModifiedDate")
 
 
+def token_step(strategy, auth_enabled, newer, pending):
+    """The AUTH token step for an existing group: ``("rotate" | "set" | None, refusal or None)``. A pure function.
+
+    ``auth_enabled``: the group has AUTH; ``newer``: the token to apply is newer than the group's (a parameter
+    modified since); ``pending``: a ROTATE awaits its SET. AWS allows SET only after ROTATE (ModifyReplicationGroup,
+    AuthTokenUpdateStrategy), so a token that was never rotated in cannot be set.
+    """
+    if not auth_enabled or newer:
+        if strategy == "set":
+            what = "the group has no AUTH token yet" if not auth_enabled else "the token in the parameter is newer than the group's"
+            return None, (
+                f"auth_token_update_strategy=set needs a prior ROTATE of the same token, and {what}: AWS allows SET only after ROTATE. "
+                "Run with auth_token_update_strategy=rotate first, then with set once every client uses the new token."
+            )
+        return "rotate", None
+    if pending and strategy == "set":
+        return "set", None
+    return None, None
+
+
 def create_request(module, desired, token):
     p = module.params
     request = {
@@ -398,19 +458,21 @@ def create(module, client, desired, ssm_client):
     wait_available(module, client)
 
 
-def apply_changes(module, client, current, desired, diffs, token):
+def apply_changes(module, client, current, desired, diffs, token, step):
     group_id = module.params["replication_group_id"]
     request = ec.modify_request(current, desired, diffs)
-    if token is not None:
-        request.update(AuthToken=token, AuthTokenUpdateStrategy=module.params["auth_token_update_strategy"].upper())
     more = "replicas" in diffs and desired["replicas"] > current["replicas"]
     fewer = "replicas" in diffs and desired["replicas"] < current["replicas"]
     # Replicas first when growing (failover may need them), last when shrinking (failover off first).
     if more:
         ec.change_replica_count(client, group_id, desired["replicas"], True)
-        wait_available(module, client, force=bool(request or fewer))
+        wait_available(module, client, force=bool(request or token or fewer))
     if request:
         ec.modify_replication_group(client, ReplicationGroupId=group_id, **request)
+        wait_available(module, client, force=bool(token or fewer))
+    if token is not None:
+        # The token in a request of its own, as other tools do it: ElastiCache applies a token change alone.
+        ec.modify_replication_group(client, ReplicationGroupId=group_id, AuthToken=token, AuthTokenUpdateStrategy=step.upper())
         wait_available(module, client, force=fewer)
     if fewer:
         ec.change_replica_count(client, group_id, desired["replicas"], False)
@@ -421,7 +483,9 @@ def ensure_present(module, client, ssm_client):
     p = module.params
     desired = desired_state(p)
     group, primary, current_tags = read(client, p["replication_group_id"])
+    rotation = current_tags.pop(ROTATION_TAG, None)
     replaced = token_applied = False
+    step = None
     diffs = []
     if group is None:
         if desired["cache_node_type"] is None:
@@ -443,39 +507,61 @@ def ensure_present(module, client, ssm_client):
                 differences=diffs,
                 changed=False,
             )
-        token = None
+        token = step = None
         if refused:
             replaced = True
         elif p["auth_token"] is not None or p["auth_token_parameter"]:
-            if not current["auth_token_enabled"]:
-                token_applied = True
-            elif p["auth_token_parameter"]:
+            value = modified = None
+            if p["auth_token_parameter"] and current["auth_token_enabled"]:
                 value, modified = token_from(module, ssm_client)
-                token_applied = bool(modified and group.get("AuthTokenLastModifiedDate") and modified > group["AuthTokenLastModifiedDate"])
-                token = value if token_applied else None
-            if token_applied and token is None and not module.check_mode:
-                token = token_from(module, ssm_client)[0]
+            newer = bool(modified and group.get("AuthTokenLastModifiedDate") and modified > group["AuthTokenLastModifiedDate"])
+            step, refusal = token_step(p["auth_token_update_strategy"], current["auth_token_enabled"], newer, rotation is not None)
+            if step and current["engine"] == "redis" and current["engine_version"] and ec.version_tuple(current["engine_version"]) < (5, 0, 6):
+                refusal = (
+                    f"ElastiCache changes the AUTH token of an existing group from Redis OSS 5.0.6 on (this one runs {current['engine_version']}); "
+                    "upgrade it first"
+                )
+            if refusal:
+                module.fail_json(msg=f"The AUTH token of {p['replication_group_id']} was not changed: {refusal}", changed=False)
+            token_applied = step is not None
+            if token_applied and not module.check_mode:
+                token = value if value is not None else token_from(module, ssm_client)[0]
         changed = bool(diffs or token_applied)
         before, after = current, predicted(current, desired, diffs)
         if token_applied:
             after["auth_token_enabled"] = True
         if replaced:
-            # The new group is created with the asked tags.
+            # The new group is created with the asked tags and one token.
+            rotation = None
             if not module.check_mode:
                 ec.delete_replication_group(client, p["replication_group_id"], p["final_snapshot_identifier"])
                 ec.wait_for(client, p["replication_group_id"], "deleted", p["wait_timeout"])
                 create(module, client, desired, ssm_client)
             tags = p["tags"] or {}
         else:
-            if changed and not module.check_mode:
-                apply_changes(module, client, current, desired, diffs, token)
             arn = group["ARN"]
+            if step == "rotate":
+                # A second ROTATE drops the oldest of two tokens: what stays beside the new one is a token.
+                rotation = "previous-token" if current["auth_token_enabled"] else "unauthenticated"
+            elif step == "set":
+                rotation = None
+            if changed and not module.check_mode:
+                # The tag goes on before the ROTATE: should the ROTATE fail, the parameter is still newer than the
+                # group's token, and the next run rotates again (a SET stays refused).
+                if step == "rotate":
+                    ec.add_tags(client, arn, {ROTATION_TAG: rotation})
+                apply_changes(module, client, current, desired, diffs, token, step)
+                if step == "set":
+                    ec.remove_tags(client, arn, [ROTATION_TAG])
             retagged, tags = tagging.reconcile(module, current_tags, p["tags"], lambda t: ec.add_tags(client, arn, t), lambda k: ec.remove_tags(client, arn, k))
             changed = changed or retagged
     final = group
     if changed and not module.check_mode:
         final, primary, tags = read(client, p["replication_group_id"])
+        rotation = tags.pop(ROTATION_TAG, None)
         after = ec.current_state(final, primary)
+    if rotation is not None:
+        module.warn(PENDING_WARNING.format(group=p["replication_group_id"], what=STILL_ACCEPTED.get(rotation, STILL_ACCEPTED["previous-token"])))
     primary_endpoint, reader_endpoint = endpoints(final)
     result = {
         "replication_group": camel_dict_to_snake_dict(final or {}, ignore_list=["Tags"]),
@@ -485,22 +571,31 @@ def ensure_present(module, client, ssm_client):
         "tags": tags,
         "differences": diffs,
         "auth_token_applied": token_applied,
+        "auth_token_update": step,
+        "auth_token_rotation_pending": rotation is not None,
         "replaced": replaced,
     }
     return changed, {"before": before, "after": after}, result
 
 
 def ensure_absent(module, client):
+    """Delete the group, with its final snapshot when one is named. Returns ``(changed, final snapshot or None)``."""
     p = module.params
     group = ec.describe_replication_group(client, p["replication_group_id"])
     if group is None or (group.get("Status") == "deleting" and not p["wait"]):
-        return False
+        return False, None
+    # A group already being deleted (by an earlier, interrupted run) takes no snapshot any more.
+    snapshot = p["final_snapshot_identifier"] if group.get("Status") != "deleting" else None
     if not module.check_mode:
         if group.get("Status") != "deleting":
-            ec.delete_replication_group(client, p["replication_group_id"], p["final_snapshot_identifier"])
+            ec.delete_replication_group(client, p["replication_group_id"], snapshot)
         if p["wait"]:
             ec.wait_for(client, p["replication_group_id"], "deleted", p["wait_timeout"])
-    return True
+        if snapshot and p["tags"]:
+            found = ec.describe_snapshot(client, snapshot)
+            if found:
+                ec.add_tags(client, found["ARN"], p["tags"])
+    return True, snapshot
 
 
 def main():
@@ -556,7 +651,8 @@ def main():
 
     try:
         if module.params["state"] == "absent":
-            module.exit_json(changed=ensure_absent(module, client))
+            deleted, snapshot = ensure_absent(module, client)
+            module.exit_json(changed=deleted, final_snapshot=snapshot)
         changed, diff, result = ensure_present(module, client, ssm_client)
     except (ec.AnsibleElastiCacheError, kms.AnsibleKMSError, ssm.AnsibleSSMError) as e:
         module.fail_json_aws_error(e)

@@ -13,7 +13,8 @@ description:
   - Creates, updates or deletes one S3 bucket meant for logs, hardened in one invocation - default encryption
     SSE-S3 (the only one Elastic Load Balancing access logs support), every public access block on, object
     ownership C(BucketOwnerEnforced) (no ACLs), a bucket policy that denies any request not made over TLS and
-    lets Elastic Load Balancing deliver access logs under C(AWSLogs/<account>/), versioning (so a log cannot be
+    lets Elastic Load Balancing deliver access logs under C(<prefix>/AWSLogs/<account>/) of each of
+    O(elb_log_prefixes) and nowhere else, versioning (so a log cannot be
     silently overwritten or deleted; AWS Foundational Security Best Practices S3.14), an expiry of old logs and of
     their noncurrent versions, and tags.
   - Compares each setting with what the bucket holds and writes only what differs. Check mode and diff mode are
@@ -32,10 +33,20 @@ options:
     choices: [present, absent]
   elb_log_delivery:
     description:
-      - Let Elastic Load Balancing write access logs (the regional ELB account of the regions opened before August
-        2022, the C(logdelivery.elasticloadbalancing.amazonaws.com) service principal elsewhere and in addition).
+      - Let Elastic Load Balancing write access logs, as the ALB user guide's "Enable access logs" documents - to the
+        Elastic Load Balancing account of the region in the regions opened before August 2022, to the
+        C(logdelivery.elasticloadbalancing.amazonaws.com) service principal in the others.
     type: bool
     default: true
+  elb_log_prefixes:
+    description:
+      - The prefixes the load balancers write their logs under (C(access_logs.s3.prefix)), V("") for none. The policy
+        grants C(s3:PutObject) on C(<bucket>/<prefix>/AWSLogs/<account>/*) of each, exactly where Elastic Load
+        Balancing writes (its C(ELBAccessLogTestFile) too, without which it refuses to turn logs on).
+      - A prefix must not start or end with C(/) nor contain C(AWSLogs) (Elastic Load Balancing adds that part).
+    type: list
+    elements: str
+    default: [""]
   expiration_days:
     description: Days after which objects expire, and noncurrent versions after they became noncurrent (0 keeps them).
     type: int
@@ -55,6 +66,7 @@ EXAMPLES = r"""
 - name: The access-log bucket of the environment's load balancers
   dito.chat.s3_log_bucket:
     name: dito-prod-alb-logs-111122223333
+    elb_log_prefixes: [dito-prod-frontend, dito-prod-backend]
     expiration_days: 365
     tags:
       project: dito
@@ -84,7 +96,8 @@ from ansible_collections.dito.chat.plugins.module_utils import sts
 from ansible_collections.dito.chat.plugins.module_utils import tags as tagging
 
 # Elastic Load Balancing's account per region (regions opened before August 2022), from the ELB user guide
-# "Enable access logs for your Application Load Balancer", step "Attach a policy to your S3 bucket".
+# "Enable access logs for your Application Load Balancer", step "Attach a policy to your S3 bucket". Every other
+# region takes the log-delivery service principal. (The GovCloud accounts of that list need the aws-us-gov partition.)
 ELB_ACCOUNTS = {
     "us-east-1": "127311923021",
     "us-east-2": "033677994240",
@@ -117,7 +130,33 @@ PUBLIC_ACCESS_BLOCK = {"BlockPublicAcls": True, "IgnorePublicAcls": True, "Block
 ENCRYPTION = {"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}, "BucketKeyEnabled": False}]}
 
 
-def policy_document(bucket, account, region, elb_log_delivery):
+ELB_LOG_DELIVERY_SERVICE = "logdelivery.elasticloadbalancing.amazonaws.com"
+
+
+def elb_principal(region):
+    """Who writes a region's access logs: the regional Elastic Load Balancing account where the user guide lists one,
+    the log-delivery service principal elsewhere."""
+    if region in ELB_ACCOUNTS:
+        return {"AWS": partitions.account_root(region, ELB_ACCOUNTS[region])}
+    return {"Service": ELB_LOG_DELIVERY_SERVICE}
+
+
+def prefix_problem(prefix):
+    """Why Elastic Load Balancing would not take ``prefix`` as access_logs.s3.prefix, or None."""
+    if prefix.startswith("/") or prefix.endswith("/"):
+        return f"elb_log_prefixes: {prefix!r} must not start or end with /"
+    if "AWSLogs" in prefix:
+        return f"elb_log_prefixes: {prefix!r} must not contain AWSLogs (Elastic Load Balancing adds it)"
+    return None
+
+
+def log_keys(bucket, account, prefixes, region="us-east-1"):
+    """The object ARNs Elastic Load Balancing writes to, one per prefix (<bucket>[/<prefix>]/AWSLogs/<account>/*)."""
+    base = partitions.arn(region, "s3", bucket, arn_region="")
+    return [f"{base}/{prefix + '/' if prefix else ''}AWSLogs/{account}/*" for prefix in sorted(set(prefixes))]
+
+
+def policy_document(bucket, account, region, elb_log_delivery, prefixes=("",)):
     arn = partitions.arn(region, "s3", bucket, arn_region="")
     statements = [
         {
@@ -130,11 +169,15 @@ def policy_document(bucket, account, region, elb_log_delivery):
         }
     ]
     if elb_log_delivery:
-        principal = {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"}
-        if region in ELB_ACCOUNTS:
-            principal["AWS"] = partitions.account_root(region, ELB_ACCOUNTS[region])
+        keys = log_keys(bucket, account, prefixes, region)
         statements.append(
-            {"Sid": "ElbAccessLogDelivery", "Effect": "Allow", "Principal": principal, "Action": "s3:PutObject", "Resource": f"{arn}/AWSLogs/{account}/*"}
+            {
+                "Sid": "ElbAccessLogDelivery",
+                "Effect": "Allow",
+                "Principal": elb_principal(region),
+                "Action": "s3:PutObject",
+                "Resource": keys[0] if len(keys) == 1 else keys,
+            }
         )
     return {"Version": "2012-10-17", "Statement": statements}
 
@@ -219,7 +262,10 @@ def ensure_present(module, client):
     except partitions.UnknownRegion as e:
         module.fail_json(msg=str(e))
     account = sts.account_id(module.client("sts", retry_decorator=AWSRetry.jittered_backoff()))
-    desired = {"policy": policy_document(name, account, region, p["elb_log_delivery"]), "lifecycle": lifecycle_rules(p["expiration_days"])}
+    desired = {
+        "policy": policy_document(name, account, region, p["elb_log_delivery"], p["elb_log_prefixes"]),
+        "lifecycle": lifecycle_rules(p["expiration_days"]),
+    }
     current = read(client, name)
     if current is None:
         diffs = ["bucket", "encryption", "public_access_block", "ownership", "policy", "versioning", "lifecycle"]
@@ -260,6 +306,7 @@ def main():
             name=dict(type="str", required=True),
             state=dict(type="str", default="present", choices=["present", "absent"]),
             elb_log_delivery=dict(type="bool", default=True),
+            elb_log_prefixes=dict(type="list", elements="str", default=[""]),
             expiration_days=dict(type="int", default=90),
             force=dict(type="bool", default=False),
             tags=dict(type="dict", aliases=["resource_tags"]),
@@ -267,6 +314,11 @@ def main():
         ),
         supports_check_mode=True,
     )
+    problems = [problem for problem in map(prefix_problem, module.params["elb_log_prefixes"]) if problem]
+    if not module.params["elb_log_prefixes"]:
+        problems.append("elb_log_prefixes: give at least one prefix ('' for none)")
+    if problems:
+        module.fail_json(msg="; ".join(problems))
     client = module.client("s3", retry_decorator=AWSRetry.jittered_backoff())
     try:
         if module.params["state"] == "absent":

@@ -2,6 +2,7 @@
 blue/green-aware re-run after CodeDeploy moved production traffic to green."""
 
 import json
+import re
 
 import yaml
 
@@ -30,22 +31,40 @@ def test_load_balancers_are_as_designed(converged, client):
         lb, listeners, attributes, groups = load_balancer(elb, service)
         assert lb["Scheme"] == scheme
         assert sorted(z["SubnetId"] for z in lb["AvailabilityZones"]) == sorted(subnets)
-        assert sorted(listeners) == [80, 443, 8443]
-        for https in (443, 8443):
-            assert (listeners[https]["Protocol"], listeners[https]["SslPolicy"]) == ("HTTPS", "ELBSecurityPolicy-TLS13-1-2-2021-06")
-            assert listeners[https]["Certificates"][0]["CertificateArn"] == net["site_certificate_arn"]
-            assert listeners[https]["DefaultActions"] == [{"Type": "forward", "TargetGroupArn": groups["blue"]["TargetGroupArn"]}]
-        assert listeners[80]["DefaultActions"][0]["RedirectConfig"] == {"Protocol": "HTTPS", "Port": "443", "StatusCode": "HTTP_301"}
+        forward = [{"Type": "forward", "TargetGroupArn": groups["blue"]["TargetGroupArn"]}]
+        if scheme == "internet-facing":
+            assert sorted(listeners) == [80, 443, 8443]
+            for https in (443, 8443):
+                assert (listeners[https]["Protocol"], listeners[https]["SslPolicy"]) == ("HTTPS", "ELBSecurityPolicy-TLS13-1-2-2021-06")
+                assert listeners[https]["Certificates"][0]["CertificateArn"] == net["site_certificate_arn"]
+                assert listeners[https]["DefaultActions"] == forward
+            assert listeners[80]["DefaultActions"][0]["RedirectConfig"] == {"Protocol": "HTTPS", "Port": "443", "StatusCode": "HTTP_301"}
+        else:
+            # No certificate names backend.local.dito.internal (the public one is *.dito.local): plain HTTP inside the
+            # VPC, production on 80 and test traffic on 8443, no certificate anywhere.
+            assert {p: (li["Protocol"], li.get("Certificates", [])) for p, li in listeners.items()} == {80: ("HTTP", []), 8443: ("HTTP", [])}
+            assert all(li["DefaultActions"] == forward for li in listeners.values())
         for group in groups.values():
             assert (group["TargetType"], group["Port"], group["HealthCheckPath"], group["Matcher"]) == ("ip", port, "/", {"HttpCode": "200-399"})
         assert attributes["routing.http.drop_invalid_header_fields.enabled"] == "true"
         assert attributes["deletion_protection.enabled"] == "false"  # the local inventory turns it off
         bucket = attributes["access_logs.s3.bucket"]
-        assert (attributes["access_logs.s3.enabled"], bucket) == ("true", f"dito-local-{service}-alb-logs")
+        assert (attributes["access_logs.s3.enabled"], bucket, attributes["access_logs.s3.prefix"]) == (
+            "true",
+            f"dito-local-{service}-alb-logs",
+            f"dito-local-{service}",
+        )
         assert all(s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"].values())
         assert s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
         policy = json.loads(s3.get_bucket_policy(Bucket=bucket)["Policy"])
-        assert {s["Sid"] for s in policy["Statement"]} == {"DenyInsecureTransport", "ElbAccessLogDelivery"}
+        statements = {s["Sid"]: s for s in policy["Statement"]}
+        assert set(statements) == {"DenyInsecureTransport", "ElbAccessLogDelivery"}
+        # Exactly the load balancer's prefix, to Ireland's ELB account; the emulator refuses logs otherwise, as AWS
+        # does, and wrote its test file where AWS writes it.
+        assert statements["ElbAccessLogDelivery"]["Principal"] == {"AWS": "arn:aws:iam::156460612806:root"}
+        assert statements["ElbAccessLogDelivery"]["Resource"] == f"arn:aws:s3:::{bucket}/dito-local-{service}/AWSLogs/123456789012/*"
+        keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket).get("Contents", [])]
+        assert f"dito-local-{service}/AWSLogs/123456789012/ELBAccessLogTestFile" in keys
         tags = {t["Key"]: t["Value"] for t in elb.describe_tags(ResourceArns=[lb["LoadBalancerArn"]])["TagDescriptions"][0]["Tags"]}
         assert tags["service"] == service and tags["project"] == "dito"
 
@@ -58,7 +77,9 @@ def test_load_balancers_are_as_designed(converged, client):
         assert alias["Type"] == "A" and alias["AliasTarget"]["HostedZoneId"] == lb["CanonicalHostedZoneId"]
         assert alias["AliasTarget"]["DNSName"].rstrip(".").lower() == lb["DNSName"].lower()
 
-    # Every rule's source is a security group, except the public load balancer's 80 and 443.
+    # Every rule's source is a security group, except the public load balancer's 80 and 443 and the test port, open
+    # only to what the local inventory names (site_test_listener_sources: the VPC's CIDR). The internal load balancer
+    # admits plain HTTP (80) from its callers' group.
     names = {g["GroupId"]: g["GroupName"] for g in ec2.describe_security_groups()["SecurityGroups"]}
     rules = {}
     for group in ec2.describe_security_groups()["SecurityGroups"]:
@@ -67,12 +88,16 @@ def test_load_balancers_are_as_designed(converged, client):
             cidrs = [r["CidrIp"] for r in permission["IpRanges"]] + [r["CidrIpv6"] for r in permission.get("Ipv6Ranges", [])]
             rules.setdefault(group["GroupName"], set()).add((permission["FromPort"], tuple(sources), tuple(cidrs)))
     assert rules == {
-        "dito-local-frontend-alb": {(80, (), ("0.0.0.0/0", "::/0")), (443, (), ("0.0.0.0/0", "::/0"))},
+        "dito-local-frontend-alb": {(80, (), ("0.0.0.0/0", "::/0")), (443, (), ("0.0.0.0/0", "::/0")), (8443, (), ("10.42.0.0/16",))},
         "dito-local-frontend-tasks": {(80, ("dito-local-frontend-alb",), ())},
-        "dito-local-backend-alb": {(80, ("dito-local-frontend-tasks",), ()), (443, ("dito-local-frontend-tasks",), ())},
+        "dito-local-backend-alb": {(80, ("dito-local-frontend-tasks",), ()), (8443, (), ("10.42.0.0/16",))},
         "dito-local-backend-tasks": {(8080, ("dito-local-backend-alb",), ())},
         "dito-local-redis": {(6379, ("dito-local-backend-tasks",), ())},
     }
+
+
+# The production and the test listener of each load balancer (the internal one serves plain HTTP).
+PORTS = {"frontend": (443, 8443), "backend": (80, 8443)}
 
 
 def codedeploy_deploys(ecs, service, green):
@@ -115,7 +140,7 @@ def codedeploy_deploys(ecs, service, green):
 def test_a_rerun_after_codedeploy_deployed_to_green_changes_nothing(converged_to_change, playbook, client):
     """CodeDeploy moved production and test traffic to green (plain on one load balancer, weighted on the other)
     and the services to a newer task definition behind green; autoscaling scaled them to 3. A re-run and a --check
-    change nothing and leave all of it where it is."""
+    change nothing and leave all of it where it is, but for a listener the role no longer makes, which goes."""
     elb, ecs = client("elbv2"), client("ecs")
     deployed = {}
     for service, form in (("frontend", "plain"), ("backend", "weighted")):
@@ -127,18 +152,31 @@ def test_a_rerun_after_codedeploy_deployed_to_green_changes_nothing(converged_to
             if form == "plain"
             else {"Type": "forward", "ForwardConfig": {"TargetGroups": [{"TargetGroupArn": green, "Weight": 100}, {"TargetGroupArn": blue, "Weight": 0}]}}
         )
-        for port in (443, 8443):
+        for port in PORTS[service]:
             elb.modify_listener(ListenerArn=listeners[port]["ListenerArn"], DefaultActions=[action])
         deployed[service] = codedeploy_deploys(ecs, service, green)
 
+    # What the former design left on the back end's internal load balancer: HTTPS 443 with the public certificate.
+    backend = load_balancer(elb, "backend")[0]["LoadBalancerArn"]
+    elb.create_listener(
+        LoadBalancerArn=backend,
+        Port=443,
+        Protocol="HTTPS",
+        Certificates=[{"CertificateArn": network()["site_certificate_arn"]}],
+        DefaultActions=[{"Type": "forward", "TargetGroupArn": load_balancer(elb, "backend")[3]["blue"]["TargetGroupArn"]}],
+    )
+
     rerun = playbook("site.yml")
-    assert rerun.rc == 0 and rerun.total("changed") == 0, rerun
+    # The one change: that listener goes (the role owns the listeners); nothing CodeDeploy did is undone.
+    assert rerun.rc == 0 and rerun.total("changed") == 1, rerun
+    assert re.search(r"changed: \[backend\] => \(item=443\)", rerun.out), rerun
+    assert sorted(li["Port"] for li in elb.describe_listeners(LoadBalancerArn=backend)["Listeners"]) == [80, 8443]
     check = playbook("site.yml", "--check")
     assert check.rc == 0 and check.total("changed") == 0, check
     for service in ("frontend", "backend"):
         found = load_balancer(elb, service)
         listeners, groups = found[1], found[3]
-        for port in (443, 8443):
+        for port in PORTS[service]:
             action = listeners[port]["DefaultActions"][0]
             on = action.get("TargetGroupArn") or next(g["TargetGroupArn"] for g in action["ForwardConfig"]["TargetGroups"] if g["Weight"])
             assert on == groups["green"]["TargetGroupArn"], (service, port, action)
@@ -149,3 +187,15 @@ def test_a_rerun_after_codedeploy_deployed_to_green_changes_nothing(converged_to
         # No revision registered over the deployed one: the re-run kept the deployed image.
         assert ecs.describe_task_definition(taskDefinition=f"dito-local-{service}")["taskDefinition"]["taskDefinitionArn"] == deployed[service]
     assert "dito-local-frontend-green" in rerun.out
+
+
+def test_the_public_certificate_is_refused_on_an_internal_name(playbook, client):
+    """The public certificate (*.dito.local) on backend.local.dito.internal: no client that verifies the host would
+    accept it. The role reads the certificate and stops before it makes anything, naming the variable."""
+    run = playbook(str(ROOT / "tests" / "integration" / "files" / "alb_internal_certificate.yml"), "--check")
+    assert run.rc != 0, run
+    assert "alb_certificate_arn" in run.out and "does not cover backend.local.dito.internal" in run.out, run
+    run = playbook(str(ROOT / "tests" / "integration" / "files" / "alb_internal_certificate.yml"))
+    assert run.rc != 0 and "does not cover backend.local.dito.internal" in run.out, run
+    assert "refused-internal-alb-logs" not in [b["Name"] for b in client("s3").list_buckets()["Buckets"]]
+    assert [lb for lb in client("elbv2").describe_load_balancers()["LoadBalancers"] if lb["LoadBalancerName"] == "refused-internal"] == []

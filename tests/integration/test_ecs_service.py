@@ -93,7 +93,9 @@ def test_task_definitions_are_hardened_and_read_secrets_from_ssm(converged, clie
                 "REDIS_AUTH_TOKEN": "arn:aws:ssm:eu-west-1:123456789012:parameter/dito/local/redis/auth-token",
                 "REDIS_HOST": "arn:aws:ssm:eu-west-1:123456789012:parameter/dito/local/redis/host",
             }
-            assert ssm.get_parameter(Name="/dito/local/redis/host")["Parameter"]["Value"] == "redis.local.dito.internal"
+            # The primary endpoint's own name, which ElastiCache's TLS certificate carries (not the private zone's CNAME).
+            redis = client("elasticache").describe_replication_groups(ReplicationGroupId="dito-local-redis")["ReplicationGroups"][0]
+            assert ssm.get_parameter(Name="/dito/local/redis/host")["Parameter"]["Value"] == redis["NodeGroups"][0]["PrimaryEndpoint"]["Address"]
         else:
             assert secrets == {}
         assert "REDIS" not in json.dumps(container.get("environment", [])) or service == "backend"

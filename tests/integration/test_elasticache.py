@@ -51,35 +51,51 @@ def test_redis_is_encrypted_authenticated_replicated_and_private(converged, clie
     assert zone["Config"]["PrivateZone"] is True
     records = client("route53").list_resource_record_sets(HostedZoneId=zone["Id"])["ResourceRecordSets"]
     [record] = [r for r in records if r["Name"] == "redis.local.dito.internal."]
-    assert (record["Type"], record["ResourceRecords"]) == ("CNAME", [{"Value": group["NodeGroups"][0]["PrimaryEndpoint"]["Address"]}])
+    primary_address = group["NodeGroups"][0]["PrimaryEndpoint"]["Address"]
+    assert (record["Type"], record["ResourceRecords"]) == ("CNAME", [{"Value": primary_address}])
 
 
-def test_the_auth_token_never_appears_in_the_output_and_rotates(converged_to_change, playbook, client):
+def test_the_services_connect_to_the_name_the_tls_certificate_carries(converged, client):
+    """REDIS_HOST is the primary endpoint's own address: ElastiCache's certificate names no CNAME of ours, so a client
+    that verifies the host (Go, Node, .NET) would refuse redis.<private zone>."""
+    group = held(client)[0]
+    container = next(
+        c
+        for c in client("ecs").describe_task_definition(taskDefinition="dito-local-backend")["taskDefinition"]["containerDefinitions"]
+        if any(s["name"] == "REDIS_HOST" for s in c.get("secrets", []))
+    )
+    [host_arn] = [s["valueFrom"] for s in container["secrets"] if s["name"] == "REDIS_HOST"]
+    host = client("ssm").get_parameter(Name=host_arn.split(":parameter", 1)[1])["Parameter"]
+    assert host["Value"] == group["NodeGroups"][0]["PrimaryEndpoint"]["Address"]
+    assert host["Value"].endswith(".cache.amazonaws.com") and host["Type"] == "String"
+
+
+def test_the_token_rotates_unseen_and_the_node_type_changes_in_place(converged_to_change, playbook, client):
+    """One run, limited to the Redis host as an operator would run it, rotates the AUTH token (first step) and
+    changes the node type: the group is modified in place, and neither token ever appears in the output."""
     ssm = client("ssm")
     first = converged_to_change  # the run that created the token, with -vvv --diff
     token = ssm.get_parameter(Name=PARAMETER, WithDecryption=True)["Parameter"]["Value"]
-    created = held(client)[0]["AuthTokenLastModifiedDate"]
+    before = held(client)[0]
 
-    rotated = playbook("site.yml", "-vvv", "--diff", "-e", "elasticache_auth_token_rotate=true")
-    assert rotated.rc == 0, rotated
+    run = playbook("site.yml", "--limit", "redis", "-vvv", "--diff", "-e", "elasticache_auth_token_rotate=true", "-e", "elasticache_node_type=cache.t4g.medium")
+    assert run.rc == 0 and set(run.recap) == {"redis"}, run
     new_token = ssm.get_parameter(Name=PARAMETER, WithDecryption=True)["Parameter"]["Value"]
     assert len(token) == len(new_token) == 64 and new_token != token
-    assert held(client)[0]["AuthTokenLastModifiedDate"] > created
-    for run in (first, rotated):
-        assert token not in run.out and new_token not in run.out
-
-
-def test_node_type_changes_in_place(converged_to_change, playbook, client):
-    before = held(client)[0]
-    run = playbook("site.yml", "-e", "elasticache_node_type=cache.t4g.medium")
-    assert run.rc == 0 and run.recap["redis"]["changed"] == 1, run
     after = held(client)[0]
+    assert after["AuthTokenLastModifiedDate"] > before["AuthTokenLastModifiedDate"]
     assert (after["ARN"], after["ReplicationGroupCreateTime"], after["CacheNodeType"]) == (
         before["ARN"],
         before["ReplicationGroupCreateTime"],
         "cache.t4g.medium",
     )
-    # That a second run with the new type changes nothing is the module's unit test (a whole site.yml run here).
+    # The first step only: the old token stays valid, the group says so, and the run warns until the SET.
+    tags = {t["Key"]: t["Value"] for t in client("elasticache").list_tags_for_resource(ResourceName=after["ARN"])["TagList"]}
+    assert tags["dito.chat:auth-token-rotation"] == "previous-token"
+    assert "auth_token_update_strategy=set to retire it" in run.out
+    for each in (first, run):
+        assert token not in each.out and new_token not in each.out
+    # That a second run changes nothing, and the SET step, are the module's unit tests (a whole site.yml run here).
 
 
 def test_turning_at_rest_encryption_off_is_refused(converged, playbook, client, tmp_path):

@@ -56,12 +56,12 @@ def readme_actions(role):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_every_readme_has_an_iam_action_list(role):
-    assert readme_actions(role) or role == "site"
+    assert readme_actions(role)
 
 
 def test_each_role_readme_lists_every_action_the_role_called(role_calls):
-    # Every role but site calls AWS: a role without calls means the attribution (app/<role>) is lost.
-    assert sorted(r for r in ROLES if not role_calls.get(f"dito.chat.{r}")) == ["site"], sorted(role_calls)
+    # Every role calls AWS (site: its read-only preflight): a role without calls means the attribution (app/<role>) is lost.
+    assert sorted(r for r in ROLES if not role_calls.get(f"dito.chat.{r}")) == [], sorted(role_calls)
     missing, unused = {}, {}
     for role in ROLES:
         called = dict(role_calls.get(f"dito.chat.{role}", {}))

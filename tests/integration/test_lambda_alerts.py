@@ -56,6 +56,26 @@ def test_site_builds_the_alerting_path(converged, client):
     assert permission["Principal"]["Service"] == "events.amazonaws.com"
     assert permission["Condition"]["ArnLike"]["AWS:SourceArn"] == rule["Arn"]
 
+    # Hardening: only Lambda acting for this account may assume the role (confused deputy); the environment is
+    # encrypted under the role's key; an alert that fails every attempt lands in an encrypted, tagged queue that
+    # only this function may send to, and a message there raises an alarm.
+    trust = client("iam").get_role(RoleName=NAME)["Role"]["AssumeRolePolicyDocument"]["Statement"]
+    assert [(s["Principal"], s["Condition"]) for s in trust] == [({"Service": "lambda.amazonaws.com"}, {"StringEquals": {"aws:SourceAccount": "123456789012"}})]
+    assert function["KMSKeyArn"] == key["Arn"]
+    queue_arn = f"arn:aws:sqs:eu-west-1:123456789012:{NAME}-failed"
+    invoke = client("lambda").get_function_event_invoke_config(FunctionName=NAME)
+    assert (invoke["DestinationConfig"]["OnFailure"]["Destination"], invoke["MaximumRetryAttempts"]) == (queue_arn, 2)
+    sqs = client("sqs")
+    queue_url = sqs.get_queue_url(QueueName=f"{NAME}-failed")["QueueUrl"]
+    assert sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["KmsMasterKeyId"])["Attributes"]["KmsMasterKeyId"] == key["Arn"]
+    assert sqs.list_queue_tags(QueueUrl=queue_url)["Tags"]["project"] == "dito"
+    assert statements["FailureRecords"] == {"Sid": "FailureRecords", "Effect": "Allow", "Action": ["sqs:SendMessage"], "Resource": [queue_arn]}
+    assert statements["FailureRecordsKey"]["Condition"] == {"StringEquals": {"kms:ViaService": "sqs.eu-west-1.amazonaws.com"}}
+    depth = client("cloudwatch").describe_alarms(AlarmNames=[f"{NAME}-failed"])["MetricAlarms"]
+    assert [(a["Namespace"], a["MetricName"], a["Dimensions"], a["ComparisonOperator"], a["Threshold"]) for a in depth] == [
+        ("AWS/SQS", "ApproximateNumberOfMessagesVisible", [{"Name": "QueueName", "Value": f"{NAME}-failed"}], "GreaterThanThreshold", 0.0)
+    ]
+
     alarms = client("cloudwatch").describe_alarms(AlarmNames=[f"{NAME}-errors"])["MetricAlarms"]
     assert [(a["MetricName"], a["Namespace"], a["Threshold"]) for a in alarms] == [("Errors", "AWS/Lambda", 1.0)]
     alarm_tags = {t["Key"]: t["Value"] for t in client("cloudwatch").list_tags_for_resource(ResourceARN=alarms[0]["AlarmArn"])["Tags"]}

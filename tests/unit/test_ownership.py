@@ -13,6 +13,8 @@ OWNERS = {
     "amazon.aws.route53_zone": "roles/platform/tasks/present.yml",
     "dito.chat.ecs_cluster": "roles/platform/tasks/present.yml",
     "dito.chat.cloudmap_namespace": "roles/platform/tasks/present.yml",
+    # Account-wide: one configuration per account and region, which any second writer would replace.
+    "dito.chat.ecr_registry_scanning": "roles/platform/tasks/present.yml",
 }
 
 

@@ -9,9 +9,15 @@ moto's id generator is seeded first, so every emulator instance (the developer's
 the same ids and the generated file is the same whichever instance wrote it last.
 """
 
+import datetime
 import urllib.request
 
 import boto3
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
 
 RANDOM_SEED = 4242
 VPC_NAME = "dito-local"
@@ -73,12 +79,38 @@ def describe_network(ec2, vpc_id):
     return {"vpc_id": vpc_id, "public_subnet_ids": by_tier["public"], "private_subnet_ids": by_tier["private"]}
 
 
+def self_signed(domain):
+    """A certificate of ``domain`` and its key, in PEM, valid for a year."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, domain)])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=365))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(domain)]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption())
+    return cert.public_bytes(serialization.Encoding.PEM), key_pem
+
+
 def certificate(acm):
-    """The ACM certificate of the local names (the production inventory names its own), made once."""
+    """The ACM certificate of the local names (the production inventory names its own), made once.
+
+    Imported, so ISSUED at once as on AWS. A requested (DNS-validated) one stays PENDING_VALIDATION on AWS
+    until its validation record resolves, which a .local zone never does; moto issues it after a minute
+    whatever, so the preflight would see a pending certificate in the first minute of every test.
+    """
     for summary in acm.list_certificates()["CertificateSummaryList"]:
         if summary["DomainName"] == CERTIFICATE_DOMAIN:
             return summary["CertificateArn"]
-    return acm.request_certificate(DomainName=CERTIFICATE_DOMAIN, ValidationMethod="DNS")["CertificateArn"]
+    cert, key = self_signed(CERTIFICATE_DOMAIN)
+    return acm.import_certificate(Certificate=cert, PrivateKey=key)["CertificateArn"]
 
 
 def public_zone(route53):

@@ -10,11 +10,16 @@ below, add its test, and list it in tools/emulator/README.md.
 """
 
 from tools.emulator.patches import applicationautoscaling
+from tools.emulator.patches import awslambda
+from tools.emulator.patches import ec2
 from tools.emulator.patches import ecs
 from tools.emulator.patches import elasticache
 from tools.emulator.patches import elbv2
 from tools.emulator.patches import events
 from tools.emulator.patches import kms
+from tools.emulator.patches import route53
+from tools.emulator.patches import s3
+from tools.emulator.patches import servicediscovery
 
 PATCHES = (
     applicationautoscaling.deregistering_a_scalable_target_deletes_its_policies,
@@ -35,10 +40,22 @@ PATCHES = (
     elasticache.cache_subnet_groups_can_be_modified_and_deleted,
     elasticache.cache_parameter_groups,
     elasticache.auth_tokens_and_engine_versions_are_checked,
+    elasticache.auth_token_rotation_keeps_both_tokens_until_set,
+    elasticache.delete_replication_group_takes_a_final_snapshot,
     elbv2.application_load_balancers_have_default_attributes,
     elbv2.application_load_balancers_report_their_regions_hosted_zone,
+    elbv2.enabling_access_logs_checks_the_bucket_policy_and_writes_the_test_file,
     events.test_event_pattern_answers,
     kms.schedule_key_deletion_accepts_key_arn,
+    awslambda.new_roles_cannot_be_assumed_while_iam_propagates,
+    awslambda.update_function_configuration_applies_the_kms_key,
+    awslambda.put_function_event_invoke_config_overwrites,
+    ec2.security_groups_need_an_existing_vpc,
+    route53.private_zones_of_one_name_conflict_in_a_vpc,
+    route53.deleting_a_hosted_zone_needs_only_its_apex_soa_and_ns_left,
+    servicediscovery.deleting_a_dns_namespace_deletes_its_hosted_zone,
+    servicediscovery.namespaces_with_services_cannot_be_deleted,
+    s3.bucket_policy_conditions_are_evaluated,
 )
 
 

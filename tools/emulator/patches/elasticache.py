@@ -553,3 +553,95 @@ def cache_parameter_groups():
     Response.reset_cache_parameter_group = reset
     Response.delete_cache_parameter_group = delete
     Response.describe_cache_parameters = parameters
+
+
+def auth_token_rotation_keeps_both_tokens_until_set():
+    """ModifyReplicationGroup's AUTH token strategies keep the tokens that AWS keeps.
+
+    AWS API reference, ModifyReplicationGroup ``AuthTokenUpdateStrategy``: "ROTATE - default, if no update
+    strategy is provided; SET - allowed only after ROTATE; DELETE - allowed only when transitioning to RBAC";
+    it "must be specified with the auth-token parameter". ElastiCache user guide, "Authenticating with the
+    Valkey and Redis OSS AUTH command", Modifying the AUTH token: after ROTATE "the cluster supports the
+    previous AUTH token in addition to the one specified"; on a group without AUTH, "the cluster supports the
+    AUTH token specified in the auth-token parameter in addition to supporting connecting without
+    authentication"; a ROTATE on a group that holds two tokens drops the oldest; SET "can only be used with a
+    cluster that has 2 AUTH tokens or 1 optional AUTH token from using a ROTATE strategy previously", after
+    which only its token is accepted. DescribeReplicationGroups shows the same in every state:
+    ``AuthTokenEnabled: true`` and a new ``AuthTokenLastModifiedDate`` (nothing there tells a rotation in
+    progress from a finished one once the modification is applied). moto kept no token at all.
+
+    The emulator keeps the accepted credentials on the group as ``auth_tokens`` (oldest first; ``None`` is
+    "no AUTH"), which a test reads in-process. A refused request changes nothing: SET without a prior ROTATE
+    and DELETE without ``UserGroupIdsToAdd`` answer InvalidParameterCombination (the user guide does not quote
+    the message; the code is one that ModifyReplicationGroup documents). The user guide allows the modification from
+    Redis OSS 5.0.6 (and any Valkey) on: an older engine answers InvalidParameterCombination too.
+    """
+    original_create, original_modify = Backend.create_replication_group, Backend.modify_replication_group
+    original_response = Response.modify_replication_group
+
+    def create_replication_group(self, **kwargs):
+        group = original_create(self, **kwargs)
+        group.auth_tokens = [kwargs.get("auth_token")]
+        return group
+
+    def modify_replication_group(self, replication_group_id, **changes):
+        group = self.replication_groups.get(replication_group_id)
+        held = getattr(group, "auth_tokens", [None])
+        token = changes.get("auth_token")
+        strategy = (changes.get("auth_token_update_strategy") or ("ROTATE" if token else "")).upper()
+        if group is not None and strategy:
+            if strategy in ("ROTATE", "SET") and not token:
+                raise ec_exceptions.InvalidParameterCombinationException("AuthTokenUpdateStrategy must be specified with AuthToken.")
+            version = [int(n) for n in re.findall(r"\d+", str(group.engine_version or DEFAULT_ENGINE_VERSION.get(group.engine, "7.1")))]
+            if (group.engine or "redis") == "redis" and version < [5, 0, 6]:
+                raise ec_exceptions.InvalidParameterCombinationException(
+                    f"The AUTH token cannot be modified on Redis OSS {group.engine_version}: 5.0.6 or later is needed."
+                )
+            if strategy == "SET" and len(held) < 2:
+                raise ec_exceptions.InvalidParameterCombinationException(
+                    "The SET strategy is allowed only after ROTATE: the replication group does not hold two AUTH tokens "
+                    "(or a token beside unauthenticated access)."
+                )
+            changes["auth_token_update_strategy"] = strategy
+        result = original_modify(self, replication_group_id, **changes)
+        if strategy == "ROTATE":
+            group.auth_tokens = [*held, token][-2:]
+        elif strategy == "SET":
+            group.auth_tokens = [token]
+        elif strategy == "DELETE":
+            group.auth_tokens = [None]
+        return result
+
+    def response_modify_replication_group(self):
+        if (self._get_param("AuthTokenUpdateStrategy") or "").upper() == "DELETE" and not self._get_param("UserGroupIdsToAdd"):
+            raise ec_exceptions.InvalidParameterCombinationException("The DELETE strategy is allowed only when transitioning to RBAC (with UserGroupIdsToAdd).")
+        return original_response(self)
+
+    Backend.create_replication_group = create_replication_group
+    Backend.modify_replication_group = modify_replication_group
+    Response.modify_replication_group = response_modify_replication_group
+
+
+def delete_replication_group_takes_a_final_snapshot():
+    """DeleteReplicationGroup with ``FinalSnapshotIdentifier`` keeps a snapshot of the group.
+
+    AWS API reference, DeleteReplicationGroup: "FinalSnapshotIdentifier - The name of a final node group (shard)
+    snapshot. ElastiCache creates the snapshot from the primary node in the cluster [...]. After the final
+    snapshot is taken, the replication group is immediately deleted." Errors: SnapshotAlreadyExistsFault when a
+    snapshot of that name exists (nothing is deleted then). The snapshot is
+    encrypted with the group's at-rest key and DescribeSnapshots lists it. moto ignored the parameter.
+    """
+    original = Response.delete_replication_group
+
+    def delete_replication_group(self):
+        name = self._get_param("FinalSnapshotIdentifier")
+        group_id = self._get_param("ReplicationGroupId")
+        backend = self.elasticache_backend
+        if name and group_id in backend.replication_groups:
+            group = backend.replication_groups[group_id]
+            backend.create_snapshot(
+                snapshot_name=name, replication_group_id=group_id, cache_cluster_id=None, kms_key_id=getattr(group, "kms_key_id", None), tags=None
+            )
+        return original(self)
+
+    Response.delete_replication_group = delete_replication_group

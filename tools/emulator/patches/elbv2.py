@@ -1,6 +1,12 @@
 """Elastic Load Balancing v2 behaviours that moto 5.2 bends."""
 
+import json
+
 from moto.elbv2 import models as elbv2_models
+
+from tools.emulator.patches.s3 import condition_holds
+from tools.emulator.patches.s3 import like
+from tools.emulator.patches.s3 import listed
 
 # The attributes an Application Load Balancer has from creation, with their documented defaults
 # (Elastic Load Balancing User Guide for ALBs, "Load balancer attributes").
@@ -88,3 +94,120 @@ def application_load_balancers_report_their_regions_hosted_zone():
             self.canonical_hosted_zone_id = ALB_HOSTED_ZONE_IDS[region]
 
     lb_cls.__init__ = __init__
+
+
+# Elastic Load Balancing's account per region, from the ALB user guide, "Enable access logs for your Application Load
+# Balancer", step "Attach a policy to your S3 bucket" (Availability Zones and Local Zones). The regions it does not
+# list (those opened since August 2022, such as me-central-1) take the log-delivery service principal instead.
+ELB_LOG_ACCOUNTS = {
+    "us-east-1": "127311923021",
+    "us-east-2": "033677994240",
+    "us-west-1": "027434742980",
+    "us-west-2": "797873946194",
+    "af-south-1": "098369216593",
+    "ca-central-1": "985666609251",
+    "eu-central-1": "054676820928",
+    "eu-west-1": "156460612806",
+    "eu-west-2": "652711504416",
+    "eu-south-1": "635631232127",
+    "eu-west-3": "009996457667",
+    "eu-north-1": "897822967062",
+    "ap-east-1": "754344448648",
+    "ap-northeast-1": "582318560864",
+    "ap-northeast-2": "600734575887",
+    "ap-northeast-3": "383597477331",
+    "ap-southeast-1": "114774131450",
+    "ap-southeast-2": "783225319266",
+    "ap-south-1": "718504428378",
+    "me-south-1": "076674570225",
+    "sa-east-1": "507241528517",
+    "us-gov-west-1": "048591011584",
+    "us-gov-east-1": "190560391635",
+}
+ELB_LOG_DELIVERY_SERVICE = "logdelivery.elasticloadbalancing.amazonaws.com"
+ELB_TEST_FILE = "ELBAccessLogTestFile"
+
+
+def _principal_is(principal, partition, region):
+    """Whether a statement's Principal names the region's Elastic Load Balancing log writer (or everyone)."""
+    if principal == "*":
+        return True
+    if not isinstance(principal, dict):
+        return False
+    if region in ELB_LOG_ACCOUNTS:
+        account = ELB_LOG_ACCOUNTS[region]
+        return any(p in ("*", account, f"arn:{partition}:iam::{account}:root") for p in listed(principal.get("AWS", [])))
+    return ELB_LOG_DELIVERY_SERVICE in listed(principal.get("Service", []))
+
+
+def _policy_allows_elb_put(policy, key_arn, partition, region, context):
+    """IAM evaluation of a bucket policy for s3:PutObject by the region's ELB log writer: an explicit Deny wins,
+    otherwise an Allow is needed."""
+    allowed = False
+    for statement in listed(policy.get("Statement", [])):
+        if not _principal_is(statement.get("Principal"), partition, region):
+            continue
+        if "Action" in statement:
+            acts = any(like(a.lower(), "s3:putobject") for a in listed(statement["Action"]))
+        else:
+            acts = not any(like(a.lower(), "s3:putobject") for a in listed(statement.get("NotAction", [])))
+        if "Resource" in statement:
+            covers = any(like(r, key_arn) for r in listed(statement["Resource"]))
+        else:
+            covers = not any(like(r, key_arn) for r in listed(statement.get("NotResource", [])))
+        if not (acts and covers and condition_holds(statement.get("Condition"), context)):
+            continue
+        if statement.get("Effect") == "Deny":
+            return False
+        allowed = allowed or statement.get("Effect") == "Allow"
+    return allowed
+
+
+def enabling_access_logs_checks_the_bucket_policy_and_writes_the_test_file():
+    """Turning access logs on checks the bucket and writes ELBAccessLogTestFile, or is refused.
+
+    ALB user guide, "Enable access logs for your Application Load Balancer": the bucket "must be located in the same
+    Region as the load balancer" and "must have a bucket policy that grants Elastic Load Balancing permission to write
+    the access logs", s3:PutObject on "arn:aws:s3:::bucket-name/prefix/AWSLogs/your-aws-account-id/*" for the ELB
+    account of the region ("arn:aws:iam::elb-account-id:root"), or the logdelivery.elasticloadbalancing.amazonaws.com
+    service principal in the regions that list has not; "After access logs are enabled for your load balancer, Elastic
+    Load Balancing validates the S3 bucket and creates a test file ... my-bucket/prefix/AWSLogs/123456789012/
+    ELBAccessLogTestFile". ModifyLoadBalancerAttributes answers InvalidConfigurationRequest "Access Denied for bucket:
+    <bucket>. Please check S3bucket permission" when the policy does not allow that write. moto turned logs on
+    whatever the bucket held.
+    """
+    from moto.elbv2.exceptions import ELBClientError
+    from moto.s3 import exceptions as s3_exceptions
+    from moto.s3.models import s3_backends
+    from moto.utilities.utils import get_partition
+
+    backend_cls = elbv2_models.ELBv2Backend
+    original = backend_cls.modify_load_balancer_attributes
+
+    def refuse(message):
+        return ELBClientError("InvalidConfigurationRequest", message)
+
+    def modify_load_balancer_attributes(self, arn, attrs):
+        balancer = self.load_balancers.get(arn)
+        merged = dict(balancer.attrs if balancer else {}, **attrs)
+        if balancer is not None and str(merged.get("access_logs.s3.enabled", "false")).lower() == "true":
+            bucket_name, prefix = merged.get("access_logs.s3.bucket") or "", merged.get("access_logs.s3.prefix") or ""
+            if not bucket_name:
+                raise refuse("The value of 'access_logs.s3.bucket' cannot be empty")
+            partition = get_partition(self.region_name)
+            try:
+                bucket = s3_backends[self.account_id][partition].get_bucket(bucket_name)
+            except s3_exceptions.MissingBucket:
+                raise refuse(f"The specified bucket does not exist: {bucket_name}") from None
+            if bucket.region_name != self.region_name:
+                raise refuse(f"The bucket {bucket_name} is not in the same region as the load balancer ({self.region_name})")
+            key = f"{prefix + '/' if prefix else ''}AWSLogs/{self.account_id}/{ELB_TEST_FILE}"
+            policy = json.loads(bucket.policy) if bucket.policy else {}
+            # The writer delivers over TLS, from the load balancer's account and ARN.
+            context = {"aws:securetransport": "true", "aws:sourceaccount": self.account_id, "aws:sourcearn": arn}
+            if not _policy_allows_elb_put(policy, f"arn:{partition}:s3:::{bucket_name}/{key}", partition, self.region_name, context):
+                raise refuse(f"Access Denied for bucket: {bucket_name}. Please check S3bucket permission")
+            s3_backends[self.account_id][partition].put_object(bucket_name, key, b"Enable AccessLog for ELB: " + balancer.name.encode())
+        return original(self, arn, attrs)
+
+    backend_cls.modify_load_balancer_attributes = modify_load_balancer_attributes

@@ -81,7 +81,11 @@ ownership = s3.get_bucket_ownership_controls(Bucket=BUCKET)["OwnershipControls"]
 assert [r["ObjectOwnership"] for r in ownership] == ["BucketOwnerEnforced"], "ACLs off"
 statements = {s["Sid"]: s for s in json.loads(s3.get_bucket_policy(Bucket=BUCKET)["Policy"])["Statement"]}
 assert statements["DenyInsecureTransport"]["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}, "TLS only"
-assert statements["ElbAccessLogDelivery"]["Action"] == "s3:PutObject", "ELB log delivery"
+delivery = statements["ElbAccessLogDelivery"]
+assert (delivery["Action"], delivery["Principal"]) == ("s3:PutObject", {"AWS": "arn:aws:iam::156460612806:root"}), "ELB log delivery (Ireland)"
+assert delivery["Resource"] == f"arn:aws:s3:::{BUCKET}/{NAME}/AWSLogs/123456789012/*", "exactly the load balancer's prefix"
+keys = [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET).get("Contents", [])]
+assert f"{NAME}/AWSLogs/123456789012/ELBAccessLogTestFile" in keys, f"ELB's test file where AWS writes it, got {keys}"
 [expiry] = s3.get_bucket_lifecycle_configuration(Bucket=BUCKET)["Rules"]
 assert (expiry["Status"], expiry["Expiration"]["Days"]) == ("Enabled", 90), "logs expire"
 assert expiry["NoncurrentVersionExpiration"] == {"NoncurrentDays": 90}, "noncurrent versions expire"

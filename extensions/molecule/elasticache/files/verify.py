@@ -50,4 +50,6 @@ assert len(zones) == 1 and zones[0]["Config"]["PrivateZone"], f"one private zone
 zone = zones[0]
 record = next(r for r in r53.list_resource_record_sets(HostedZoneId=zone["Id"])["ResourceRecordSets"] if r["Name"] == RECORD)
 assert (record["Type"], record["ResourceRecords"][0]["Value"]) == ("CNAME", group["NodeGroups"][0]["PrimaryEndpoint"]["Address"]), "DNS record"
+host = ssm.get_parameter(Name="/molecule/cache/host")["Parameter"]["Value"]
+assert host == group["NodeGroups"][0]["PrimaryEndpoint"]["Address"], f"clients get the primary endpoint's own name (its TLS name), got {host}"
 print("molecule-cache verified")

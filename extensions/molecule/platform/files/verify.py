@@ -46,6 +46,14 @@ namespace = namespaces[0]
 tags = sd.list_tags_for_resource(ResourceARN=namespace["Arn"])["Tags"]
 assert {t["Key"]: t["Value"] for t in tags} == TAGS, "namespace tags"
 
+# The opt-in registry scanning: enhanced (Amazon Inspector), continuous, on the project's repositories.
+scanning = client("ecr").get_registry_scanning_configuration()["scanningConfiguration"]
+assert scanning == {
+    "scanType": "ENHANCED",
+    "rules": [{"scanFrequency": "CONTINUOUS_SCAN", "repositoryFilters": [{"filter": "molecule/*", "filterType": "WILDCARD"}]}],
+}, f"registry scanning {scanning}"
+rules = [{"scan_frequency": "CONTINUOUS_SCAN", "repository_filters": ["molecule/*"]}]
+
 expected = {
     "region": "eu-west-1",
     "vpc_id": vpc,
@@ -53,6 +61,7 @@ expected = {
     "public_zone": {"name": PUBLIC, "id": public_id},
     "cluster": {"name": CLUSTER, "arn": cluster["clusterArn"]},
     "namespace": {"name": NAMESPACE, "id": namespace["Id"], "arn": namespace["Arn"]},
+    "ecr_registry_scanning": {"scan_type": "ENHANCED", "rules": rules},
 }
 assert output == expected, f"the output fact {output} is what AWS holds {expected}"
 print("platform verified")

@@ -87,22 +87,65 @@ def test_a_public_services_load_balancer_admits_the_web():
 
 
 def test_an_internal_load_balancer_admits_only_the_public_services_tasks():
+    # Plain HTTP inside the VPC by default: port 80 only, from the callers' security groups, never a CIDR.
     alb, tasks = site.service_security_groups(BACKEND, [FRONTEND, BACKEND, WORKER], "dito", "prod")
     assert alb["rules"] == [
         {
             "group_name": "dito-prod-frontend-tasks",
             "group_desc": "Tasks of the frontend service of dito-prod",
             "proto": "tcp",
-            "ports": [80, 443],
+            "ports": [80],
             "rule_desc": "From the public services tasks",
         }
     ]
     assert tasks["rules"][0]["ports"] == [8080]
-    # Plain HTTP inside the VPC when the inventory asks for it (internal load balancers only).
-    alb, _tasks = site.service_security_groups(BACKEND, [FRONTEND, BACKEND], "dito", "prod", True)
-    assert alb["rules"][0]["ports"] == [80]
-    alb, _tasks = site.service_security_groups(FRONTEND, [FRONTEND], "dito", "prod", True)
+    # HTTPS (and the 80 redirect) when the internal load balancer has a certificate of its own.
+    alb, _tasks = site.service_security_groups(BACKEND, [FRONTEND, BACKEND], "dito", "prod", internal_https=True)
     assert alb["rules"][0]["ports"] == [80, 443]
+    alb, _tasks = site.service_security_groups(FRONTEND, [FRONTEND], "dito", "prod")
+    assert alb["rules"][0]["ports"] == [80, 443]
+
+
+def test_the_test_listener_port_opens_only_to_the_named_sources():
+    for service in (FRONTEND, BACKEND):
+        alb, _tasks = site.service_security_groups(service, [FRONTEND, BACKEND], "dito", "prod")
+        assert [r for r in alb["rules"] if 8443 in r["ports"]] == []  # nothing named: closed
+    sources = ["10.20.0.0/16", "sg-0123456789abcdef0", "2001:db8::/32", "192.0.2.10/32"]
+    alb, _tasks = site.service_security_groups(BACKEND, [FRONTEND, BACKEND], "dito", "prod", test_port=9443, test_sources=sources)
+    assert alb["rules"][1:] == [
+        {"proto": "tcp", "ports": [9443], "cidr_ip": ["10.20.0.0/16", "192.0.2.10/32"], "rule_desc": "Test traffic"},
+        {"proto": "tcp", "ports": [9443], "cidr_ipv6": ["2001:db8::/32"], "rule_desc": "Test traffic"},
+        {"proto": "tcp", "ports": [9443], "group_id": "sg-0123456789abcdef0", "rule_desc": "Test traffic"},
+    ]
+    # The public load balancer's web rules stay on 80 and 443: the test port is not opened to the world with them.
+    alb, _tasks = site.service_security_groups(FRONTEND, [FRONTEND], "dito", "prod", test_sources=["10.20.0.0/16"])
+    assert [r["ports"] for r in alb["rules"]] == [[80, 443], [80, 443], [8443]]
+
+
+@pytest.mark.parametrize(
+    ("sources", "message"),
+    [
+        (["0.0.0.0/0"], "whole Internet"),
+        (["::/0"], "whole Internet"),
+        (["10.0.0.1/16"], "neither a CIDR"),
+        (["sg-xyz"], "neither a CIDR"),
+        (["office"], "neither a CIDR"),
+        ("10.0.0.0/16", "must be a list"),
+    ],
+)
+def test_a_test_listener_source_that_is_not_one_is_refused(sources, message):
+    with pytest.raises(AnsibleFilterError, match=r"site_test_listener_sources") as refused:
+        site.service_security_groups(BACKEND, [BACKEND], "dito", "prod", test_sources=sources)
+    assert message in str(refused.value)
+
+
+def test_a_certificate_covers_its_names_and_one_wildcard_label():
+    public = ["example.com", "*.example.com"]
+    assert site.certificate_uncovered_names(["chat.example.com", "example.com."], public) == []
+    # The public certificate on the private zone's name: refused, as a client would.
+    assert site.certificate_uncovered_names(["backend.prod.dito.internal"], public) == ["backend.prod.dito.internal"]
+    assert site.certificate_uncovered_names(["api.chat.example.com"], public) == ["api.chat.example.com"]
+    assert site.certificate_uncovered_names(["Backend.Prod.Dito.Internal"], ["*.prod.dito.internal"]) == []
 
 
 def test_an_internal_service_with_no_public_service_admits_nobody():

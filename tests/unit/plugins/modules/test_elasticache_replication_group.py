@@ -177,3 +177,82 @@ def test_delete(ec, run_module):
     assert run_module(module.main, {"replication_group_id": "dito-test-redis", "state": "absent"})["changed"] is True
     assert ec.describe_replication_groups()["ReplicationGroups"] == []
     assert run_module(module.main, {"replication_group_id": "dito-test-redis", "state": "absent"})["changed"] is False
+
+
+def accepted(group_id="dito-test-redis"):
+    """What the emulated group accepts, oldest first (None: unauthenticated connections)."""
+    from moto.elasticache.models import elasticache_backends
+
+    return elasticache_backends["123456789012"]["eu-west-1"].replication_groups[group_id].auth_tokens
+
+
+def group_tags(ec):
+    return {t["Key"]: t["Value"] for t in ec.list_tags_for_resource(ResourceName=held(ec)[0]["ARN"])["TagList"]}
+
+
+SECOND = "a-second-token-of-32-characters!"
+SET_STEP = {"auth_token_update_strategy": "set"}  # the second step of a token change
+
+
+def test_rotate_keeps_the_old_token_until_set_retires_it(ec, run_module):
+    run_module(module.main, args(ec))
+    time.sleep(1.1)
+    ec.ssm.put_parameter(Name="/dito/redis/auth", Value=SECOND, Type="SecureString", KeyId=ec.key, Overwrite=True)
+    refused = run_module(module.main, args(ec, **SET_STEP))
+    assert refused["failed"] is True and "AWS allows SET only after ROTATE" in refused["msg"] and "newer" in refused["msg"]
+    assert accepted() == [TOKEN]
+
+    rotated = run_module(module.main, args(ec))
+    assert (rotated["changed"], rotated["auth_token_update"], rotated["auth_token_rotation_pending"]) == (True, "rotate", True)
+    assert accepted() == [TOKEN, SECOND] and group_tags(ec)["dito.chat:auth-token-rotation"] == "previous-token"
+    assert "dito.chat:auth-token-rotation" not in rotated["tags"] and "previous AUTH token" in str(rotated["warnings"])
+    again = run_module(module.main, args(ec))  # purge_tags keeps the record; the warning stays until SET
+    assert again["changed"] is False and again["auth_token_rotation_pending"] is True
+    assert "dito.chat:auth-token-rotation" in group_tags(ec)
+
+    plan = run_module(module.main, args(ec, **SET_STEP), check_mode=True)
+    assert (plan["changed"], plan["auth_token_update"], plan["auth_token_rotation_pending"]) == (True, "set", False)
+    assert accepted() == [TOKEN, SECOND]
+    done = run_module(module.main, args(ec, **SET_STEP))
+    assert (done["changed"], done["auth_token_update"], done["auth_token_rotation_pending"]) == (True, "set", False)
+    assert accepted() == [SECOND] and "dito.chat:auth-token-rotation" not in group_tags(ec)
+    assert SECOND not in str(done) and TOKEN not in str(rotated)
+    assert run_module(module.main, args(ec, **SET_STEP))["changed"] is False
+
+
+def test_auth_added_to_an_open_group_stays_open_until_set(ec, run_module):
+    run_module(module.main, args(ec, auth_token_parameter=None))
+    assert held(ec)[0]["AuthTokenEnabled"] is False and accepted() == [None]
+    refused = run_module(module.main, args(ec, **SET_STEP))
+    assert refused["failed"] is True and "has no AUTH token yet" in refused["msg"] and accepted() == [None]
+
+    rotated = run_module(module.main, args(ec))
+    assert (rotated["auth_token_update"], held(ec)[0]["AuthTokenEnabled"]) == ("rotate", True)
+    assert accepted() == [None, TOKEN] and "unauthenticated connections" in str(rotated["warnings"])
+    run_module(module.main, args(ec, **SET_STEP))
+    assert accepted() == [TOKEN]
+
+
+def test_final_snapshot_on_delete(ec, run_module):
+    run_module(module.main, args(ec))
+    absent = {"replication_group_id": "dito-test-redis", "state": "absent", "final_snapshot_identifier": "dito-test-redis-final-1", "tags": {"project": "dito"}}
+    plan = run_module(module.main, absent, check_mode=True)
+    assert (plan["changed"], plan["final_snapshot"]) == (True, "dito-test-redis-final-1") and ec.describe_snapshots()["Snapshots"] == []
+    deleted = run_module(module.main, absent)
+    assert (deleted["changed"], deleted["final_snapshot"]) == (True, "dito-test-redis-final-1")
+    [snapshot] = ec.describe_snapshots(SnapshotName="dito-test-redis-final-1")["Snapshots"]
+    assert snapshot["ReplicationGroupId"] == "dito-test-redis"
+    assert ec.list_tags_for_resource(ResourceName=snapshot["ARN"])["TagList"] == [{"Key": "project", "Value": "dito"}]
+    assert ec.describe_replication_groups()["ReplicationGroups"] == []
+    again = run_module(module.main, absent)
+    assert (again["changed"], again["final_snapshot"]) == (False, None)
+
+
+def test_no_token_change_before_redis_5_0_6(ec, run_module):
+    """ElastiCache modifies the AUTH token of an existing group from Redis OSS 5.0.6 on (user guide, AUTH)."""
+    old = args(ec, engine_version="5.0.0", parameter_group=None)
+    run_module(module.main, old)
+    time.sleep(1.1)
+    ec.ssm.put_parameter(Name="/dito/redis/auth", Value=SECOND, Type="SecureString", KeyId=ec.key, Overwrite=True)
+    refused = run_module(module.main, old)
+    assert refused["failed"] is True and "5.0.6" in refused["msg"] and accepted() == [TOKEN]

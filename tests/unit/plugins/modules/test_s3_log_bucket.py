@@ -7,7 +7,7 @@ import pytest
 
 from ansible_collections.dito.chat.plugins.modules import s3_log_bucket
 
-ARGS = {"name": "dito-local-alb-logs", "expiration_days": 30, "tags": {"project": "dito"}}
+ARGS = {"name": "dito-local-alb-logs", "expiration_days": 30, "elb_log_prefixes": ["dito-local-web"], "tags": {"project": "dito"}}
 
 
 @pytest.fixture
@@ -30,8 +30,9 @@ def test_hardened_bucket_then_nothing_to_do(s3, run_module):
     statements = {s["Sid"]: s for s in json.loads(s3.get_bucket_policy(Bucket=name)["Policy"])["Statement"]}
     assert statements["DenyInsecureTransport"]["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
     delivery = statements["ElbAccessLogDelivery"]
-    assert delivery["Principal"]["AWS"] == "arn:aws:iam::156460612806:root"
-    assert delivery["Resource"] == f"arn:aws:s3:::{name}/AWSLogs/123456789012/*"
+    # Exactly where the load balancer writes (its prefix's AWSLogs/<account>/), by Ireland's ELB account alone.
+    assert delivery["Principal"] == {"AWS": "arn:aws:iam::156460612806:root"}
+    assert delivery["Resource"] == f"arn:aws:s3:::{name}/dito-local-web/AWSLogs/123456789012/*"
     [rule] = s3.get_bucket_lifecycle_configuration(Bucket=name)["Rules"]
     assert (rule["Expiration"], rule["NoncurrentVersionExpiration"]) == ({"Days": 30}, {"NoncurrentDays": 30})
     assert s3.get_bucket_versioning(Bucket=name)["Status"] == "Enabled"
@@ -54,9 +55,9 @@ def test_drift_is_repaired_and_only_that(s3, run_module):
 
 def test_delete_with_force(s3, run_module):
     run_module(s3_log_bucket.main, ARGS)
-    # moto evaluates the TLS-only statement against its in-process client as insecure: lift it to write.
-    s3.delete_bucket_policy(Bucket=ARGS["name"])
-    s3.put_object(Bucket=ARGS["name"], Key="AWSLogs/123456789012/x.log", Body=b"x")
+    # Two versions of a log, under the hardened policy (its TLS-only statement admits these requests, as on AWS).
+    for body in (b"x", b"y"):
+        s3.put_object(Bucket=ARGS["name"], Key="dito-local-web/AWSLogs/123456789012/x.log", Body=body)
     assert run_module(s3_log_bucket.main, {"name": ARGS["name"], "state": "absent", "force": True})["changed"] is True
     assert s3.list_buckets()["Buckets"] == []
     assert run_module(s3_log_bucket.main, {"name": ARGS["name"], "state": "absent"})["changed"] is False
@@ -84,3 +85,37 @@ def test_arns_and_the_elb_account_are_those_of_the_regions_partition(aws, monkey
     assert statements["ElbAccessLogDelivery"]["Resource"].startswith(f"arn:{partition}:s3:::{name}/")
     assert sorted(statements["DenyInsecureTransport"]["Resource"]) == [f"arn:{partition}:s3:::{name}", f"arn:{partition}:s3:::{name}/*"]
     assert run_module(s3_log_bucket.main, ARGS)["changed"] is False
+
+
+def test_each_prefix_and_the_regions_principal():
+    """The user guide's principal per region: the ELB account before August 2022, the log-delivery service after."""
+    policy = s3_log_bucket.policy_document("logs", "111122223333", "me-central-1", True, ["b", "a", "a"])
+    [delivery] = [s for s in policy["Statement"] if s["Sid"] == "ElbAccessLogDelivery"]
+    assert delivery["Principal"] == {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"}
+    assert delivery["Resource"] == ["arn:aws:s3:::logs/a/AWSLogs/111122223333/*", "arn:aws:s3:::logs/b/AWSLogs/111122223333/*"]
+    [delivery] = [s for s in s3_log_bucket.policy_document("logs", "111122223333", "us-east-1", True, [""])["Statement"] if s["Sid"] == "ElbAccessLogDelivery"]
+    assert (delivery["Principal"], delivery["Resource"]) == ({"AWS": "arn:aws:iam::127311923021:root"}, "arn:aws:s3:::logs/AWSLogs/111122223333/*")
+
+
+def test_a_changed_prefix_rewrites_the_grant(s3, run_module):
+    run_module(s3_log_bucket.main, ARGS)
+    moved = run_module(s3_log_bucket.main, dict(ARGS, elb_log_prefixes=["dito-local-api"]))
+    assert moved["changed"] is True and moved["differences"] == ["policy"]
+    [delivery] = [s for s in json.loads(s3.get_bucket_policy(Bucket=ARGS["name"])["Policy"])["Statement"] if s["Sid"] == "ElbAccessLogDelivery"]
+    assert delivery["Resource"] == f"arn:aws:s3:::{ARGS['name']}/dito-local-api/AWSLogs/123456789012/*"
+
+
+@pytest.mark.parametrize("prefix", ["/web", "web/", "web/AWSLogs"])
+def test_a_prefix_elb_refuses_fails_before_any_call(s3, run_module, prefix):
+    failed = run_module(s3_log_bucket.main, dict(ARGS, elb_log_prefixes=[prefix]))
+    assert failed["failed"] is True and "elb_log_prefixes" in failed["msg"] and s3.list_buckets()["Buckets"] == []
+
+
+def test_objects_it_cannot_delete_fail_the_run(s3, run_module):
+    """DeleteObjects answers 200 with Errors: the module says which, rather than fail later on BucketNotEmpty."""
+    run_module(s3_log_bucket.main, ARGS)
+    s3.put_object(Bucket=ARGS["name"], Key="dito-local-web/AWSLogs/123456789012/x.log", Body=b"x")
+    deny = {"Effect": "Deny", "Principal": "*", "Action": "s3:DeleteObject", "Resource": f"arn:aws:s3:::{ARGS['name']}/*"}
+    s3.put_bucket_policy(Bucket=ARGS["name"], Policy=json.dumps({"Version": "2012-10-17", "Statement": [deny]}))
+    failed = run_module(s3_log_bucket.main, {"name": ARGS["name"], "state": "absent", "force": True})
+    assert failed["failed"] is True and "Could not delete 1 object version(s)" in failed["msg"] and "AccessDenied" in failed["msg"]

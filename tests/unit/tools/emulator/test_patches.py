@@ -212,6 +212,99 @@ def test_application_load_balancers_have_default_attributes():
     assert attrs["idle_timeout.timeout_seconds"] == "120"
 
 
+def access_log_attributes(bucket, prefix):
+    return [
+        {"Key": "access_logs.s3.enabled", "Value": "true"},
+        {"Key": "access_logs.s3.bucket", "Value": bucket},
+        {"Key": "access_logs.s3.prefix", "Value": prefix},
+    ]
+
+
+def log_bucket_policy(bucket, principal, resource):
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Sid": "DenyInsecureTransport",
+                    "Effect": "Deny",
+                    "Principal": "*",
+                    "Action": "s3:*",
+                    "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
+                    "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                },
+                {"Effect": "Allow", "Principal": principal, "Action": "s3:PutObject", "Resource": resource},
+            ],
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("region", "principal"),
+    [("eu-west-1", {"AWS": "arn:aws:iam::156460612806:root"}), ("me-central-1", {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"})],
+)
+@mock_aws
+def test_enabling_access_logs_checks_the_bucket_policy_and_writes_the_test_file(region, principal):
+    ec2, elb, s3 = (boto3.client(s, region_name=region) for s in ("ec2", "elbv2", "s3"))
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"{region}{z}")["Subnet"]["SubnetId"] for i, z in ((1, "a"), (2, "b"))]
+    arn = elb.create_load_balancer(Name="web", Subnets=subnets)["LoadBalancers"][0]["LoadBalancerArn"]
+
+    def enable(prefix="web"):
+        with pytest.raises(elb.exceptions.ClientError) as refused:
+            elb.modify_load_balancer_attributes(LoadBalancerArn=arn, Attributes=access_log_attributes("web-logs", prefix))
+        return refused.value.response["Error"]
+
+    assert enable()["Code"] == "InvalidConfigurationRequest"  # no such bucket
+    s3.create_bucket(Bucket="web-logs", CreateBucketConfiguration={"LocationConstraint": region})
+    assert enable() == {
+        "Type": "Sender",
+        "Code": "InvalidConfigurationRequest",
+        "Message": "Access Denied for bucket: web-logs. Please check S3bucket permission",
+    }
+    # The grant of the bucket's root (what s3_log_bucket wrote before), while the load balancer writes under its prefix.
+    s3.put_bucket_policy(Bucket="web-logs", Policy=log_bucket_policy("web-logs", principal, "arn:aws:s3:::web-logs/AWSLogs/123456789012/*"))
+    assert enable()["Message"] == "Access Denied for bucket: web-logs. Please check S3bucket permission"
+    # Another region's principal on the right key.
+    other = {"AWS": "arn:aws:iam::127311923021:root"} if "AWS" in principal else {"AWS": "arn:aws:iam::156460612806:root"}
+    s3.put_bucket_policy(Bucket="web-logs", Policy=log_bucket_policy("web-logs", other, "arn:aws:s3:::web-logs/web/AWSLogs/123456789012/*"))
+    assert enable()["Message"] == "Access Denied for bucket: web-logs. Please check S3bucket permission"
+    assert s3.list_objects_v2(Bucket="web-logs").get("Contents", []) == []
+
+    s3.put_bucket_policy(Bucket="web-logs", Policy=log_bucket_policy("web-logs", principal, "arn:aws:s3:::web-logs/web/AWSLogs/123456789012/*"))
+    elb.modify_load_balancer_attributes(LoadBalancerArn=arn, Attributes=access_log_attributes("web-logs", "web"))
+    attrs = {a["Key"]: a["Value"] for a in elb.describe_load_balancer_attributes(LoadBalancerArn=arn)["Attributes"]}
+    assert (attrs["access_logs.s3.enabled"], attrs["access_logs.s3.bucket"], attrs["access_logs.s3.prefix"]) == ("true", "web-logs", "web")
+    assert [o["Key"] for o in s3.list_objects_v2(Bucket="web-logs")["Contents"]] == ["web/AWSLogs/123456789012/ELBAccessLogTestFile"]
+    # Turning logs off needs no permission.
+    s3.delete_bucket_policy(Bucket="web-logs")
+    elb.modify_load_balancer_attributes(LoadBalancerArn=arn, Attributes=[{"Key": "access_logs.s3.enabled", "Value": "false"}])
+
+
+@mock_aws
+def test_bucket_policy_conditions_are_evaluated():
+    s3 = boto3.client("s3", region_name="eu-west-1")
+    s3.create_bucket(Bucket="web-logs", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    deny = {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": ["arn:aws:s3:::web-logs", "arn:aws:s3:::web-logs/*"]}
+    statements = [
+        # The TLS-only statement of every hardened bucket: a request over TLS is not concerned.
+        dict(deny, Condition={"Bool": {"aws:SecureTransport": "false"}}),
+        # A statement without a condition still applies.
+        dict(deny, Action="s3:DeleteObject", Resource="arn:aws:s3:::web-logs/kept/*"),
+    ]
+    s3.put_bucket_policy(Bucket="web-logs", Policy=json.dumps({"Version": "2012-10-17", "Statement": statements}))
+    for key in ("AWSLogs/123456789012/x.log", "kept/y.log"):
+        s3.put_object(Bucket="web-logs", Key=key, Body=b"x")
+    answer = s3.delete_objects(Bucket="web-logs", Delete={"Objects": [{"Key": "AWSLogs/123456789012/x.log"}, {"Key": "kept/y.log"}], "Quiet": True})
+    assert [(e["Key"], e["Code"]) for e in answer.get("Errors", [])] == [("kept/y.log", "AccessDenied")]
+    assert [o["Key"] for o in s3.list_objects_v2(Bucket="web-logs")["Contents"]] == ["kept/y.log"]
+    # A condition that holds for a TLS request applies.
+    statements[0]["Condition"] = {"Bool": {"aws:SecureTransport": "true"}}
+    s3.put_bucket_policy(Bucket="web-logs", Policy=json.dumps({"Version": "2012-10-17", "Statement": statements[:1]}))
+    answer = s3.delete_objects(Bucket="web-logs", Delete={"Objects": [{"Key": "kept/y.log"}], "Quiet": True})
+    assert [e["Code"] for e in answer.get("Errors", [])] == ["AccessDenied"]
+
+
 # ElastiCache (Redis OSS / Valkey, cluster mode disabled)
 
 
@@ -243,7 +336,7 @@ def create_group(ec, sg, **extra):
         TransitEncryptionEnabled=True,
         AuthToken="x" * 32,
     )
-    return ec.create_replication_group(**{**args, **extra})["ReplicationGroup"]
+    return ec.create_replication_group(**{k: v for k, v in {**args, **extra}.items() if v is not None})["ReplicationGroup"]
 
 
 @mock_aws
@@ -411,3 +504,246 @@ def test_replication_groups_report_the_kms_key_arn():
     assert create_group(ec, sg, ReplicationGroupId="by-id", AtRestEncryptionEnabled=True, KmsKeyId=key["KeyId"])["KmsKeyId"] == key["Arn"]
     with pytest.raises(ec.exceptions.ClientError, match="InvalidParameterValue"):
         create_group(ec, sg, ReplicationGroupId="unknown", AtRestEncryptionEnabled=True, KmsKeyId="alias/none")
+
+
+LAMBDA_TRUST = json.dumps(
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+)
+
+
+def lambda_zip():
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("handler.py", "def handler(event, context):\n    return event\n")
+    return buffer.getvalue()
+
+
+def create_lambda(awslambda, role_arn, **extra):
+    return awslambda.create_function(FunctionName="fn", Runtime="python3.12", Handler="handler.handler", Role=role_arn, Code={"ZipFile": lambda_zip()}, **extra)
+
+
+@pytest.fixture
+def iam_propagation():
+    """Turn the fault mode on (through the moto-api config, as a test against the server would), then off."""
+    from moto.core.config import default_user_config
+    from moto.moto_api._internal.models import moto_api_backend
+
+    def set_seconds(seconds):
+        moto_api_backend.set_config({"iam": {"propagation_seconds": seconds}})
+
+    yield set_seconds
+    default_user_config["iam"].pop("propagation_seconds", None)
+
+
+@mock_aws
+def test_new_roles_cannot_be_assumed_while_iam_propagates(iam_propagation, monkeypatch):
+    from tools.emulator.patches import awslambda as lambda_patches
+
+    iam = boto3.client("iam", region_name="eu-west-1")
+    awslambda = boto3.client("lambda", region_name="eu-west-1")
+    old = iam.create_role(RoleName="old", AssumeRolePolicyDocument=LAMBDA_TRUST)["Role"]["Arn"]
+    # Off by default: a role made a moment ago is assumable at once, as moto has it.
+    create_lambda(awslambda, old)
+    awslambda.delete_function(FunctionName="fn")
+
+    iam_propagation(30)
+    from moto.moto_api._internal.models import moto_api_backend as api
+
+    assert api.get_config()["iam"] == {"propagation_seconds": 30}
+    new = iam.create_role(RoleName="new", AssumeRolePolicyDocument=LAMBDA_TRUST)["Role"]["Arn"]
+    with pytest.raises(awslambda.exceptions.InvalidParameterValueException, match=r"^.*The role defined for the function cannot be assumed by Lambda\.$"):
+        create_lambda(awslambda, new)
+    assert awslambda.list_functions()["Functions"] == []
+    with pytest.raises(awslambda.exceptions.InvalidParameterValueException, match=r"cannot be assumed by Lambda"):
+        create_lambda(awslambda, old)  # "old" is also younger than 30 s
+    # Once the role is older than the window, both calls go through.
+    iam_propagation(0.5)
+    import time
+
+    time.sleep(0.6)
+    create_lambda(awslambda, new)
+    newer = iam.create_role(RoleName="newer", AssumeRolePolicyDocument=LAMBDA_TRUST)["Role"]["Arn"]
+    with pytest.raises(awslambda.exceptions.InvalidParameterValueException, match=r"cannot be assumed by Lambda"):
+        awslambda.update_function_configuration(FunctionName="fn", Role=newer)
+    awslambda.update_function_configuration(FunctionName="fn", Timeout=9)  # no role in the request: nothing to assume
+    # A reset returns to the start value (the environment's, else off).
+    from moto.moto_api._internal.models import moto_api_backend
+
+    iam_propagation(30)
+    moto_api_backend.reset()
+    assert lambda_patches.propagation_seconds() == 0
+    monkeypatch.setenv("DITO_EMULATOR_IAM_PROPAGATION_SECONDS", "7")
+    assert lambda_patches.propagation_seconds() == 7
+
+
+@mock_aws
+def test_update_function_configuration_applies_the_kms_key():
+    iam = boto3.client("iam", region_name="eu-west-1")
+    awslambda = boto3.client("lambda", region_name="eu-west-1")
+    key = boto3.client("kms", region_name="eu-west-1").create_key()["KeyMetadata"]["Arn"]
+    create_lambda(awslambda, iam.create_role(RoleName="r", AssumeRolePolicyDocument=LAMBDA_TRUST)["Role"]["Arn"])
+    assert awslambda.update_function_configuration(FunctionName="fn", KMSKeyArn=key)["KMSKeyArn"] == key
+    assert awslambda.get_function(FunctionName="fn")["Configuration"]["KMSKeyArn"] == key
+    awslambda.update_function_configuration(FunctionName="fn", KMSKeyArn="")
+    assert "KMSKeyArn" not in awslambda.get_function(FunctionName="fn")["Configuration"]
+
+
+@mock_aws
+def test_put_function_event_invoke_config_overwrites():
+    iam = boto3.client("iam", region_name="eu-west-1")
+    awslambda = boto3.client("lambda", region_name="eu-west-1")
+    create_lambda(awslambda, iam.create_role(RoleName="r", AssumeRolePolicyDocument=LAMBDA_TRUST)["Role"]["Arn"])
+    queue = "arn:aws:sqs:eu-west-1:123456789012:failed"
+    awslambda.put_function_event_invoke_config(FunctionName="fn", MaximumRetryAttempts=2)
+    awslambda.put_function_event_invoke_config(FunctionName="fn", MaximumRetryAttempts=1, DestinationConfig={"OnFailure": {"Destination": queue}})
+    held = awslambda.get_function_event_invoke_config(FunctionName="fn")
+    assert (held["MaximumRetryAttempts"], held["DestinationConfig"]["OnFailure"]["Destination"]) == (1, queue)
+    assert len(awslambda.list_function_event_invoke_configs(FunctionName="fn")["FunctionEventInvokeConfigs"]) == 1
+
+
+def held_tokens(group_id):
+    """The credentials the emulated group accepts, oldest first (None: unauthenticated access)."""
+    from moto.elasticache.models import elasticache_backends
+
+    return elasticache_backends["123456789012"]["eu-west-1"].replication_groups[group_id].auth_tokens
+
+
+@mock_aws
+def test_auth_token_rotation_keeps_both_tokens_until_set():
+    """ROTATE keeps the previous token (or no-AUTH access) beside the new one until SET (ElastiCache user guide, AUTH)."""
+    ec, sg = elasticache_network()
+    first, second, third = ("a" * 32, "b" * 32, "c" * 32)
+    create_group(ec, sg, AuthToken=first)
+    assert held_tokens("r") == [first]
+    with pytest.raises(ec.exceptions.ClientError, match=r"InvalidParameterCombination.*SET strategy is allowed only after ROTATE"):
+        ec.modify_replication_group(ReplicationGroupId="r", AuthToken=second, AuthTokenUpdateStrategy="SET", ApplyImmediately=True)
+    assert held_tokens("r") == [first]
+
+    rotated = ec.modify_replication_group(ReplicationGroupId="r", AuthToken=second, AuthTokenUpdateStrategy="ROTATE", ApplyImmediately=True)["ReplicationGroup"]
+    assert rotated["AuthTokenEnabled"] is True and held_tokens("r") == [first, second]
+    ec.modify_replication_group(ReplicationGroupId="r", AuthToken=third, ApplyImmediately=True)  # ROTATE is the default
+    assert held_tokens("r") == [second, third]
+    done = ec.modify_replication_group(ReplicationGroupId="r", AuthToken=third, AuthTokenUpdateStrategy="SET", ApplyImmediately=True)["ReplicationGroup"]
+    assert done["AuthTokenEnabled"] is True and done["AuthTokenLastModifiedDate"] >= rotated["AuthTokenLastModifiedDate"]
+    assert held_tokens("r") == [third]
+    with pytest.raises(ec.exceptions.ClientError, match="InvalidParameterCombination"):
+        ec.modify_replication_group(ReplicationGroupId="r", AuthToken=first, AuthTokenUpdateStrategy="SET", ApplyImmediately=True)
+    with pytest.raises(ec.exceptions.ClientError, match=r"InvalidParameterCombination.*RBAC"):
+        ec.modify_replication_group(ReplicationGroupId="r", AuthTokenUpdateStrategy="DELETE", ApplyImmediately=True)
+    assert held_tokens("r") == [third]
+
+
+@mock_aws
+def test_enabling_auth_with_rotate_stays_open_until_set():
+    """AUTH added to a group without it (ROTATE) still admits unauthenticated clients until SET."""
+    ec, sg = elasticache_network()
+    open_group = create_group(ec, sg, AuthToken=None)
+    assert open_group["AuthTokenEnabled"] is False and held_tokens("r") == [None]
+    with pytest.raises(ec.exceptions.ClientError, match="InvalidParameterCombination"):
+        ec.modify_replication_group(ReplicationGroupId="r", AuthToken="a" * 32, AuthTokenUpdateStrategy="SET", ApplyImmediately=True)
+    rotated = ec.modify_replication_group(ReplicationGroupId="r", AuthToken="a" * 32, AuthTokenUpdateStrategy="ROTATE", ApplyImmediately=True)
+    assert rotated["ReplicationGroup"]["AuthTokenEnabled"] is True and held_tokens("r") == [None, "a" * 32]
+    ec.modify_replication_group(ReplicationGroupId="r", AuthToken="a" * 32, AuthTokenUpdateStrategy="SET", ApplyImmediately=True)
+    assert held_tokens("r") == ["a" * 32]
+    create_group(ec, sg, ReplicationGroupId="old", EngineVersion="5.0.5", CacheParameterGroupName=None)
+    with pytest.raises(ec.exceptions.ClientError, match=r"InvalidParameterCombination.*5\.0\.6"):
+        ec.modify_replication_group(ReplicationGroupId="old", AuthToken="b" * 32, AuthTokenUpdateStrategy="ROTATE", ApplyImmediately=True)
+
+
+@mock_aws
+def test_delete_replication_group_takes_a_final_snapshot():
+    ec, sg = elasticache_network()
+    create_group(ec, sg)
+    ec.delete_replication_group(ReplicationGroupId="r", FinalSnapshotIdentifier="r-final-1")
+    [snapshot] = ec.describe_snapshots(SnapshotName="r-final-1")["Snapshots"]
+    assert (snapshot["ReplicationGroupId"], snapshot["SnapshotStatus"], snapshot["CacheNodeType"]) == ("r", "available", "cache.t4g.small")
+    assert ec.describe_replication_groups()["ReplicationGroups"] == []
+
+    create_group(ec, sg)
+    with pytest.raises(ec.exceptions.SnapshotAlreadyExistsFault):
+        ec.delete_replication_group(ReplicationGroupId="r", FinalSnapshotIdentifier="r-final-1")
+    assert len(ec.describe_replication_groups()["ReplicationGroups"]) == 1
+
+
+@mock_aws
+def test_security_groups_need_an_existing_vpc():
+    ec2 = boto3.client("ec2", region_name="eu-west-1")
+    with pytest.raises(ec2.exceptions.ClientError, match=r"InvalidVpcID\.NotFound"):
+        ec2.create_security_group(GroupName="web", Description="web", VpcId="vpc-0123456789abcdef0")
+    assert [g["GroupName"] for g in ec2.describe_security_groups()["SecurityGroups"]] == ["default"]
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    group = ec2.create_security_group(GroupName="web", Description="web", VpcId=vpc)["GroupId"]
+    assert ec2.describe_security_groups(GroupIds=[group])["SecurityGroups"][0]["VpcId"] == vpc
+
+
+@mock_aws
+def test_private_zones_of_one_name_conflict_in_a_vpc():
+    ec2 = boto3.client("ec2", region_name="eu-west-1")
+    vpc, other = (ec2.create_vpc(CidrBlock=c)["Vpc"]["VpcId"] for c in ("10.0.0.0/16", "10.1.0.0/16"))
+    route53 = boto3.client("route53", region_name="eu-west-1")
+
+    def private_zone(reference, vpc_id, name="prod.dito.internal"):
+        config = {"Comment": reference, "PrivateZone": True}
+        return route53.create_hosted_zone(Name=name, CallerReference=reference, HostedZoneConfig=config, VPC={"VPCRegion": "eu-west-1", "VPCId": vpc_id})
+
+    first = private_zone("first", vpc)["HostedZone"]["Id"]
+    with pytest.raises(route53.exceptions.ConflictingDomainExists):
+        private_zone("second", vpc)
+    # The same name in another VPC, another name in the same VPC, and a public zone of that name are fine.
+    in_other = private_zone("other-vpc", other)["HostedZone"]["Id"]
+    private_zone("other-name", vpc, name="staging.dito.internal")
+    route53.create_hosted_zone(Name="prod.dito.internal", CallerReference="public")
+    with pytest.raises(route53.exceptions.ConflictingDomainExists):
+        route53.associate_vpc_with_hosted_zone(HostedZoneId=in_other, VPC={"VPCRegion": "eu-west-1", "VPCId": vpc})
+    zones = route53.list_hosted_zones_by_vpc(VPCId=vpc, VPCRegion="eu-west-1")["HostedZoneSummaries"]
+    assert sorted(z["Name"] for z in zones) == ["prod.dito.internal.", "staging.dito.internal."]
+    assert first.endswith(next(z["HostedZoneId"] for z in zones if z["Name"] == "prod.dito.internal."))
+
+
+def private_dns_namespace(sd, ec2, name="svc.prod.dito.internal"):
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    operation = sd.get_operation(OperationId=sd.create_private_dns_namespace(Name=name, Vpc=vpc)["OperationId"])["Operation"]
+    return sd.get_namespace(Id=operation["Targets"]["NAMESPACE"])["Namespace"]
+
+
+@mock_aws
+def test_deleting_a_dns_namespace_deletes_its_hosted_zone():
+    sd, r53 = boto3.client("servicediscovery", region_name="eu-west-1"), boto3.client("route53", region_name="eu-west-1")
+    namespace = private_dns_namespace(sd, boto3.client("ec2", region_name="eu-west-1"))
+    zone = namespace["Properties"]["DnsProperties"]["HostedZoneId"].rsplit("/", 1)[-1]
+    other = r53.create_hosted_zone(Name="other.internal", CallerReference="other")["HostedZone"]["Id"].rsplit("/", 1)[-1]
+    assert {z["Id"].rsplit("/", 1)[-1] for z in r53.list_hosted_zones()["HostedZones"]} == {zone, other}
+
+    sd.delete_namespace(Id=namespace["Id"])
+    assert [z["Id"].rsplit("/", 1)[-1] for z in r53.list_hosted_zones()["HostedZones"]] == [other]
+
+
+@mock_aws
+def test_namespaces_with_services_cannot_be_deleted():
+    sd = boto3.client("servicediscovery", region_name="eu-west-1")
+    namespace = private_dns_namespace(sd, boto3.client("ec2", region_name="eu-west-1"))
+    service = sd.create_service(Name="backend", NamespaceId=namespace["Id"], DnsConfig={"DnsRecords": [{"Type": "A", "TTL": 10}]})["Service"]
+    with pytest.raises(sd.exceptions.ResourceInUse):
+        sd.delete_namespace(Id=namespace["Id"])
+    assert sd.get_namespace(Id=namespace["Id"])["Namespace"]["Name"] == "svc.prod.dito.internal"
+
+    sd.delete_service(Id=service["Id"])
+    sd.delete_namespace(Id=namespace["Id"])
+    assert sd.list_namespaces()["Namespaces"] == []
+
+
+@mock_aws
+def test_deleting_a_hosted_zone_needs_only_its_apex_soa_and_ns_left():
+    r53 = boto3.client("route53", region_name="eu-west-1")
+    zone = r53.create_hosted_zone(Name="prod.dito.internal", CallerReference="z")["HostedZone"]["Id"]
+    delegation = {"Name": "team.prod.dito.internal", "Type": "NS", "TTL": 60, "ResourceRecords": [{"Value": "ns-1.example.net."}]}
+    r53.change_resource_record_sets(HostedZoneId=zone, ChangeBatch={"Changes": [{"Action": "CREATE", "ResourceRecordSet": delegation}]})
+    with pytest.raises(r53.exceptions.HostedZoneNotEmpty):
+        r53.delete_hosted_zone(Id=zone)
+
+    r53.change_resource_record_sets(HostedZoneId=zone, ChangeBatch={"Changes": [{"Action": "DELETE", "ResourceRecordSet": delegation}]})
+    r53.delete_hosted_zone(Id=zone)  # the apex SOA and NS go with the zone
+    assert r53.list_hosted_zones()["HostedZones"] == []

@@ -1,0 +1,73 @@
+"""Amazon Route 53 behaviours that moto 5.2 bends."""
+
+from moto.route53 import models as route53_models
+from moto.route53.exceptions import HostedZoneNotEmpty
+from moto.route53.exceptions import Route53ClientError
+from moto.route53.models import Route53Backend
+
+
+def _same_name(a, b):
+    return a.rstrip(".").lower() == b.rstrip(".").lower()
+
+
+def _private_zone_of_name_in_vpc(backend, name, vpc_id, other_than=None):
+    return any(
+        zone.private_zone and zone.id != other_than and _same_name(zone.name, name) and any(v.get("vpc_id") == vpc_id for v in zone.vpcs)
+        for zone in backend.zones.values()
+    )
+
+
+class _Conflict(Route53ClientError):
+    def __init__(self, name, vpc_id):
+        super().__init__("ConflictingDomainExists", f"A hosted zone named {name.rstrip('.')} is already associated with VPC {vpc_id}.")
+
+
+def private_zones_of_one_name_conflict_in_a_vpc():
+    """Two private hosted zones of one name cannot be associated with the same VPC (ConflictingDomainExists).
+
+    AWS API reference, CreateHostedZone, error ConflictingDomainExists: "Create a private hosted zone: A
+    hosted zone with the specified name already exists and is already associated with the Amazon VPC that
+    you specified." AssociateVPCWithHostedZone, same error: "The VPC that you specified is already
+    associated with another hosted zone that has the same name." moto made a second zone of the same name
+    in the same VPC.
+    """
+    original_create = Route53Backend.create_hosted_zone
+    original_associate = Route53Backend.associate_vpc_with_hosted_zone
+
+    def create_hosted_zone(self, name, private_zone, caller_reference=None, vpcid=None, *args, **kwargs):
+        if private_zone and vpcid and _private_zone_of_name_in_vpc(self, name, vpcid):
+            raise _Conflict(name, vpcid)
+        return original_create(self, name, private_zone, caller_reference, vpcid, *args, **kwargs)
+
+    def associate_vpc_with_hosted_zone(self, zone_id, vpcid, vpcregion):
+        zone = self.get_hosted_zone(zone_id)
+        if zone.private_zone and _private_zone_of_name_in_vpc(self, zone.name, vpcid, other_than=zone.id):
+            raise _Conflict(zone.name, vpcid)
+        return original_associate(self, zone_id, vpcid, vpcregion)
+
+    Route53Backend.create_hosted_zone = create_hosted_zone
+    Route53Backend.associate_vpc_with_hosted_zone = associate_vpc_with_hosted_zone
+
+
+def deleting_a_hosted_zone_needs_only_its_apex_soa_and_ns_left():
+    """DeleteHostedZone refuses a zone holding any record set other than the SOA and NS at its apex.
+
+    AWS API reference, DeleteHostedZone: "You can delete a hosted zone only if it contains only the default SOA record
+    and NS resource record sets. If the hosted zone contains other resource record sets, you must delete them before
+    you can delete the hosted zone. If you try to delete a hosted zone that contains other resource record sets, the
+    request fails, and Route 53 returns a HostedZoneNotEmpty error." (The console says it plainly: "all resource
+    record sets except the NS and SOA resource record sets for the zone apex".) moto accepted NS record sets anywhere
+    in the zone, so a zone with a delegation below its apex (``team.<zone> NS``) was deleted.
+    """
+    backend_cls = route53_models.Route53Backend
+    original = backend_cls.delete_hosted_zone
+
+    def delete_hosted_zone(self, id_):
+        zone = self.get_hosted_zone(id_)
+        apex = zone.name.rstrip(".").lower()
+        for rrset in zone.rrsets:
+            if not (rrset.name.rstrip(".").lower() == apex and rrset.type in ("SOA", "NS")):
+                raise HostedZoneNotEmpty()
+        return original(self, id_)
+
+    backend_cls.delete_hosted_zone = delete_hosted_zone
