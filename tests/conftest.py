@@ -22,3 +22,14 @@ for key, value in {
     os.environ[key] = value
 for key in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_ENDPOINT_URL"):
     os.environ.pop(key, None)
+
+
+def pytest_collection_modifyitems(items):
+    """Under pytest-xdist (`-n 2 --dist loadgroup`, as tools/test.sh runs the suite), every integration test goes
+    to one worker, in the order tests/integration/conftest.py gives them (they share one emulator and one converged
+    stack), while the other worker takes the unit tests, one at a time. Without xdist the marker does nothing."""
+    import pytest
+
+    for item in items:
+        if "integration" in item.path.parts:
+            item.add_marker(pytest.mark.xdist_group("stack"))

@@ -58,7 +58,8 @@ def emulator_endpoint():
 
 
 # How many times the account was reset, and after which reset the shared stack was converged.
-_STACK = {"resets": 0, "converged_after": None, "run": None, "log_offset": 0, "playbooks": set()}
+# "empty": nothing ran since the last reset (or only runs that a passing empty_account test showed changed nothing).
+_STACK = {"resets": 0, "converged_after": None, "run": None, "log_offset": 0, "playbooks": set(), "empty": False, "empty_since": None}
 
 
 def pytest_collection_modifyitems(items):
@@ -79,6 +80,7 @@ def pytest_collection_modifyitems(items):
 def reset():
     emulator("reset")
     _STACK["resets"] += 1
+    _STACK["empty"] = True
 
 
 @pytest.fixture
@@ -86,6 +88,24 @@ def fresh_account(emulator_endpoint):
     """An account holding only the seeded existing VPC."""
     reset()
     return emulator_endpoint
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if call.when == "call":
+        item.call_passed = report.passed
+    return report
+
+
+@pytest.fixture
+def empty_account(request, emulator_endpoint):
+    """An account holding only the seeded existing VPC, for a test that asserts its run changed nothing: reset only
+    if a run since the last reset may have changed the account; a passing test leaves it known empty."""
+    if not _STACK["empty"]:
+        reset()
+    yield emulator_endpoint
+    _STACK["empty"] = getattr(request.node, "call_passed", False) and _STACK["empty_since"] == _STACK["resets"]
 
 
 @pytest.fixture
@@ -114,6 +134,7 @@ def playbook(emulator_endpoint):
     def run(name, *args, inventory=None):
         env = dict(os.environ, DITO_EMULATOR_PORT=str(PORT), ANSIBLE_CONFIG=str(ROOT / "ansible.cfg"), ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0")
         _STACK["playbooks"].add(name)
+        _STACK["empty"], _STACK["empty_since"] = False, _STACK["resets"]
         cmd = [str(ROOT / ".venv" / "bin" / "ansible-playbook"), str(ROOT / "playbooks" / name), "-i", str(inventory or ROOT / "inventories" / "local"), *args]
         return Run(subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900, check=False))
 

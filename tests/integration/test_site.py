@@ -85,7 +85,7 @@ def test_check_on_an_empty_account_completes_and_creates_nothing(fresh_account, 
         ({"platform_ecr_registry_scanning": {"type": "ENHANCED", "filters": ["Dito/*"]}}, "platform_ecr_registry_scanning needs"),
     ],
 )
-def test_invalid_input_stops_before_any_aws_call(fresh_account, playbook, client, extra, names):
+def test_invalid_input_stops_before_any_aws_call(empty_account, playbook, client, extra, names):
     run = playbook("site.yml", "-e", json.dumps(extra))
     assert run.rc != 0, run
     assert names in run.out, run
@@ -95,7 +95,7 @@ def test_invalid_input_stops_before_any_aws_call(fresh_account, playbook, client
     assert client("elasticache").describe_replication_groups()["ReplicationGroups"] == []
 
 
-def test_a_service_without_a_name_is_refused(fresh_account, playbook, client, local_inventory):
+def test_a_service_without_a_name_is_refused(empty_account, playbook, client, local_inventory):
     hosts = yaml.safe_load((local_inventory / "hosts.yml").read_text())
     hosts["all"]["children"]["dito_services"]["hosts"]["worker"] = {"site_service": {"port": 8080}}
     (local_inventory / "hosts.yml").write_text(yaml.safe_dump(hosts))
@@ -105,7 +105,7 @@ def test_a_service_without_a_name_is_refused(fresh_account, playbook, client, lo
     assert repositories(client) == {}
 
 
-def test_a_port_out_of_range_is_refused(fresh_account, playbook, client, local_inventory):
+def test_a_port_out_of_range_is_refused(empty_account, playbook, client, local_inventory):
     hosts = yaml.safe_load((local_inventory / "hosts.yml").read_text())
     hosts["all"]["children"]["dito_services"]["hosts"]["backend"]["site_service"]["port"] = 70000
     (local_inventory / "hosts.yml").write_text(yaml.safe_dump(hosts))
