@@ -183,7 +183,7 @@ def role_calls(request, playbook):
         request.getfixturevalue("converged")
     if "teardown.yml" not in _STACK["playbooks"]:
         request.getfixturevalue("converged")
-        down = playbook("teardown.yml")
+        down = playbook("teardown.yml", "-e", "confirm=local")
         assert down.rc == 0, down
         _STACK["converged_after"] = None
     assert os.path.exists(REQUEST_LOG), (
