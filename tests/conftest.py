@@ -4,6 +4,8 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 # tools/setup.sh links this checkout as ansible_collections/dito/chat under .collections/.
@@ -24,12 +26,12 @@ for key in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_ENDPO
     os.environ.pop(key, None)
 
 
+# tryfirst: xdist's worker reads the marker in its own pytest_collection_modifyitems, which would otherwise run first.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
     """Under pytest-xdist (`-n 2 --dist loadgroup`, as tools/test.sh runs the suite), every integration test goes
     to one worker, in the order tests/integration/conftest.py gives them (they share one emulator and one converged
     stack), while the other worker takes the unit tests, one at a time. Without xdist the marker does nothing."""
-    import pytest
-
     for item in items:
         if "integration" in item.path.parts:
             item.add_marker(pytest.mark.xdist_group("stack"))
