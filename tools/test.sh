@@ -41,8 +41,9 @@ python -m tools.emulator start --port "$DITO_EMULATOR_PORT" || failed+=("emulato
 trap 'python -m tools.emulator stop --port "$DITO_EMULATOR_PORT" >/dev/null' EXIT
 stage molecule bash -c 'python -m tools.emulator reset >/dev/null && molecule test --all'
 # pytest last, so that its closing line is the run's last test summary.
-# Two workers: one runs the integration tests in order against the emulator, the other the unit tests beside it.
-stage pytest python -m pytest tests -q -p no:cacheprovider -n 2 --dist loadgroup
+# One process. pytest-xdist (-n 2 --dist loadgroup, integration tests grouped by tests/conftest.py) is installed but
+# not used yet: on CI the integration tests still landed on both workers, two converges racing on one emulator.
+stage pytest python -m pytest tests -q -p no:cacheprovider
 
 printf '\n=== passed: %s\n' "${passed[*]}"
 [ ${#failed[@]} -eq 0 ] || printf '=== FAILED: %s\n' "${failed[*]}"
