@@ -91,6 +91,9 @@ options:
   container_images:
     description:
       - Replace container images, a mapping of container name to image. Every name must be a container of the definition.
+      - Given without a definition (no O(definition), O(definition_file) or O(container_definitions)), the definition
+        is the latest ACTIVE revision as registered, with only these images changed (the deploy path of
+        C(playbooks/deploy.yml)); the options below still override its fields. The family must have an ACTIVE revision.
     type: dict
   keep_deployed_images:
     description:
@@ -253,12 +256,17 @@ OPTION_FIELDS = {
 }
 
 
-def desired_request(module):
-    """The RegisterTaskDefinition request asked for, or None when only a lookup is asked for."""
+def desired_request(module, current=None):
+    """The RegisterTaskDefinition request asked for, or None when only a lookup is asked for. With only
+    ``container_images``, the latest ACTIVE revision ``current`` with those images."""
     params = module.params
-    if not (params["definition"] or params["definition_file"] or params["container_definitions"]):
-        return None
     request = {}
+    if not (params["definition"] or params["definition_file"] or params["container_definitions"]):
+        if not params["container_images"]:
+            return None
+        if current is None:
+            module.fail_json(msg=f"container_images without a definition: the family {params['family']} has no ACTIVE revision to take the images into")
+        request.update(copy.deepcopy(current))
     if params["definition_file"]:
         try:
             with open(params["definition_file"], encoding="utf-8") as handle:
@@ -330,7 +338,7 @@ def ensure_present(module, client):
     params = module.params
     family, tags = params["family"], params["tags"]
     current = task_definitions.describe_latest(client, family)  # the lookup: one API call
-    request = desired_request(module)
+    request = desired_request(module, current)
     if request is not None and current and params["keep_deployed_images"]:
         deployed = {c.get("name"): c.get("image") for c in current.get("containerDefinitions") or []}
         for container in request["containerDefinitions"]:

@@ -1,8 +1,7 @@
-"""The services' load balancers on the local stack (role alb through site.yml): what AWS holds, and the
-blue/green-aware re-run after CodeDeploy moved production traffic to green."""
+"""The services' load balancers on the local stack (role alb through site.yml): what AWS holds. The blue/green-aware
+re-run after CodeDeploy moved production traffic to green is in test_deploy.py."""
 
 import json
-import re
 
 import yaml
 
@@ -98,95 +97,6 @@ def test_load_balancers_are_as_designed(converged, client):
 
 # The production and the test listener of each load balancer (the internal one serves plain HTTP).
 PORTS = {"frontend": (443, 8443), "backend": (80, 8443)}
-
-
-def codedeploy_deploys(ecs, service, green):
-    """What a CodeDeploy blue/green deployment leaves behind on the service: a newer revision (a new image) running
-    as the primary task set behind the green target group. (AWS's CodeDeploy does this through task sets too.)"""
-    latest = ecs.describe_task_definition(taskDefinition=f"dito-local-{service}", include=["TAGS"])
-    td = latest["taskDefinition"]
-    request = {
-        k: td[k]
-        for k in (
-            "family",
-            "containerDefinitions",
-            "cpu",
-            "memory",
-            "networkMode",
-            "requiresCompatibilities",
-            "executionRoleArn",
-            "taskRoleArn",
-            "volumes",
-            "runtimePlatform",
-        )
-    }
-    request["containerDefinitions"][0]["image"] = td["containerDefinitions"][0]["image"].rsplit(":", 1)[0] + ":0f3c2a1"
-    new = ecs.register_task_definition(**request, tags=latest["tags"])["taskDefinition"]["taskDefinitionArn"]
-    current = ecs.describe_services(cluster="dito-local", services=[f"dito-local-{service}"])["services"][0]
-    task_set = ecs.create_task_set(
-        cluster="dito-local",
-        service=f"dito-local-{service}",
-        taskDefinition=new,
-        networkConfiguration=current["networkConfiguration"],
-        loadBalancers=[dict(current["loadBalancers"][0], targetGroupArn=green)],
-        launchType="FARGATE",
-    )["taskSet"]
-    ecs.update_service_primary_task_set(cluster="dito-local", service=f"dito-local-{service}", primaryTaskSet=task_set["taskSetArn"])
-    # Autoscaling has scaled the service out meanwhile.
-    ecs.update_service(cluster="dito-local", service=f"dito-local-{service}", desiredCount=3)
-    return new
-
-
-def test_a_rerun_after_codedeploy_deployed_to_green_changes_nothing(converged_to_change, playbook, client):
-    """CodeDeploy moved production and test traffic to green (plain on one load balancer, weighted on the other)
-    and the services to a newer task definition behind green; autoscaling scaled them to 3. A re-run and a --check
-    change nothing and leave all of it where it is, but for a listener the role no longer makes, which goes."""
-    elb, ecs = client("elbv2"), client("ecs")
-    deployed = {}
-    for service, form in (("frontend", "plain"), ("backend", "weighted")):
-        found = load_balancer(elb, service)
-        listeners, groups = found[1], found[3]
-        blue, green = groups["blue"]["TargetGroupArn"], groups["green"]["TargetGroupArn"]
-        action = (
-            {"Type": "forward", "TargetGroupArn": green}
-            if form == "plain"
-            else {"Type": "forward", "ForwardConfig": {"TargetGroups": [{"TargetGroupArn": green, "Weight": 100}, {"TargetGroupArn": blue, "Weight": 0}]}}
-        )
-        for port in PORTS[service]:
-            elb.modify_listener(ListenerArn=listeners[port]["ListenerArn"], DefaultActions=[action])
-        deployed[service] = codedeploy_deploys(ecs, service, green)
-
-    # What the former design left on the back end's internal load balancer: HTTPS 443 with the public certificate.
-    backend = load_balancer(elb, "backend")[0]["LoadBalancerArn"]
-    elb.create_listener(
-        LoadBalancerArn=backend,
-        Port=443,
-        Protocol="HTTPS",
-        Certificates=[{"CertificateArn": network()["site_certificate_arn"]}],
-        DefaultActions=[{"Type": "forward", "TargetGroupArn": load_balancer(elb, "backend")[3]["blue"]["TargetGroupArn"]}],
-    )
-
-    rerun = playbook("site.yml")
-    # The one change: that listener goes (the role owns the listeners); nothing CodeDeploy did is undone.
-    assert rerun.rc == 0 and rerun.total("changed") == 1, rerun
-    assert re.search(r"changed: \[backend\] => \(item=443\)", rerun.out), rerun
-    assert sorted(li["Port"] for li in elb.describe_listeners(LoadBalancerArn=backend)["Listeners"]) == [80, 8443]
-    check = playbook("site.yml", "--check")
-    assert check.rc == 0 and check.total("changed") == 0, check
-    for service in ("frontend", "backend"):
-        found = load_balancer(elb, service)
-        listeners, groups = found[1], found[3]
-        for port in PORTS[service]:
-            action = listeners[port]["DefaultActions"][0]
-            on = action.get("TargetGroupArn") or next(g["TargetGroupArn"] for g in action["ForwardConfig"]["TargetGroups"] if g["Weight"])
-            assert on == groups["green"]["TargetGroupArn"], (service, port, action)
-        held = ecs.describe_services(cluster="dito-local", services=[f"dito-local-{service}"])["services"][0]
-        assert held["taskDefinition"] == deployed[service]
-        assert held["loadBalancers"][0]["targetGroupArn"] == groups["green"]["TargetGroupArn"]
-        assert held["desiredCount"] == 3
-        # No revision registered over the deployed one: the re-run kept the deployed image.
-        assert ecs.describe_task_definition(taskDefinition=f"dito-local-{service}")["taskDefinition"]["taskDefinitionArn"] == deployed[service]
-    assert "dito-local-frontend-green" in rerun.out
 
 
 def test_the_public_certificate_is_refused_on_an_internal_name(playbook, client):

@@ -228,3 +228,28 @@ def test_absent_deregisters_every_active_revision(ecs, run_module):
     assert gone["changed"] is True and len(gone["deregistered"]) == 2
     assert revisions(ecs) == []
     assert run_module(ecs_task_revision.main, {"family": FAMILY, "state": "absent"})["changed"] is False
+
+
+def test_container_images_alone_take_the_live_definition_with_only_the_image_changed(ecs, run_module):
+    """The deploy path: the latest ACTIVE revision, image replaced, everything else as registered; the same image
+    again reuses the revision."""
+    run_module(ecs_task_revision.main, dict(MINIMAL, tags={"service": "backend"}))
+    deploy = {"family": FAMILY, "container_images": {"backend": IMAGE + "-v2"}}
+    first = run_module(ecs_task_revision.main, deploy)
+    assert first["changed"] is True and first["differences"] == ["containerDefinitions"], first
+    latest = ecs.describe_task_definition(taskDefinition=FAMILY)["taskDefinition"]
+    assert latest["revision"] == 2 and latest["containerDefinitions"][0]["image"] == IMAGE + "-v2"
+    assert latest["containerDefinitions"][0]["portMappings"][0]["containerPort"] == 8080
+    assert {e["name"] for e in latest["containerDefinitions"][0]["environment"]} == {"A", "B"}
+    assert (latest["cpu"], latest["memory"], latest["networkMode"]) == ("256", "512", "awsvpc")
+    again = run_module(ecs_task_revision.main, deploy)
+    assert again["changed"] is False and again["task_definition"]["revision"] == 2
+    assert len(revisions(ecs)) == 2
+
+
+def test_container_images_alone_need_a_revision_and_a_known_container(ecs, run_module):
+    missing = run_module(ecs_task_revision.main, {"family": FAMILY, "container_images": {"backend": IMAGE}})
+    assert missing["failed"] is True and "has no ACTIVE revision" in missing["msg"]
+    run_module(ecs_task_revision.main, MINIMAL)
+    bad = run_module(ecs_task_revision.main, {"family": FAMILY, "container_images": {"web": IMAGE}})
+    assert bad["failed"] is True and "container_images names web" in bad["msg"]
