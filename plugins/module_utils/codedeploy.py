@@ -28,9 +28,7 @@ class CodeDeployErrorHandler(AWSErrorHandler):
 
     @classmethod
     def _is_missing(cls):
-        return is_boto3_error_code(
-            ["ApplicationDoesNotExistException", "DeploymentGroupDoesNotExistException", "DeploymentConfigDoesNotExistException"]
-        )
+        return is_boto3_error_code(["ApplicationDoesNotExistException", "DeploymentGroupDoesNotExistException", "DeploymentConfigDoesNotExistException"])
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -103,7 +101,9 @@ def group_request(params, current_target_groups=None):
         "blueGreenDeploymentConfiguration": {
             "terminateBlueInstancesOnDeploymentSuccess": {"action": "TERMINATE", "terminationWaitTimeInMinutes": params["termination_wait_minutes"]},
             "deploymentReadyOption": (
-                {"actionOnTimeout": "STOP_DEPLOYMENT", "waitTimeInMinutes": ready} if ready else {"actionOnTimeout": "CONTINUE_DEPLOYMENT", "waitTimeInMinutes": 0}
+                {"actionOnTimeout": "STOP_DEPLOYMENT", "waitTimeInMinutes": ready}
+                if ready
+                else {"actionOnTimeout": "CONTINUE_DEPLOYMENT", "waitTimeInMinutes": 0}
             ),
         },
         "alarmConfiguration": (

@@ -7,9 +7,8 @@ from unittest import mock
 
 import boto3
 import pytest
-from botocore.stub import Stubber
-
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from botocore.stub import Stubber
 
 from ansible_collections.dito.chat.plugins.modules import codedeploy_deployment_config
 
@@ -22,7 +21,7 @@ def info(routing=None, platform="ECS"):
         "deploymentConfigId": "0f0c3e4a-5d5e-4b9a-9a3c-1f2e3d4c5b6a",
         "deploymentConfigName": "dito-canary",
         "computePlatform": platform,
-        "createTime": datetime.datetime(2026, 11, 30, tzinfo=datetime.timezone.utc),
+        "createTime": datetime.datetime(2026, 11, 30, tzinfo=datetime.UTC),
         "trafficRoutingConfig": routing or CANARY_AWS,
     }
 
@@ -36,7 +35,9 @@ def stub():
 
 
 def missing(stub):
-    stub.add_client_error("get_deployment_config", "DeploymentConfigDoesNotExistException", http_status_code=400, expected_params={"deploymentConfigName": "dito-canary"})
+    stub.add_client_error(
+        "get_deployment_config", "DeploymentConfigDoesNotExistException", http_status_code=400, expected_params={"deploymentConfigName": "dito-canary"}
+    )
 
 
 def test_create_sends_the_traffic_routing_and_returns_it(stub, run_module):
