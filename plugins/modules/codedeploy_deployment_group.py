@@ -16,7 +16,7 @@ description:
     mode are supported.
   - Only ECS blue/green groups are managed. An ECS group always has the deployment style C(BLUE_GREEN) with
     C(WITH_TRAFFIC_CONTROL) (AWS accepts no other for ECS); the module sets it and does not offer it as an option.
-    An existing group of another compute platform fails the task (AWS cannot change a compute platform: it is the
+    An existing group of another compute platform fails the task (AWS cannot change a compute platform, which is the
     application's, see M(dito.chat.codedeploy_application)).
   - The group is read with GetDeploymentGroup and compared field by field after normalising what carries no
     meaning - the order of listeners, alarms and rollback events, the order of the two target groups (after a

@@ -161,3 +161,10 @@ def test_absent_deletes_an_existing_group_only(client, run_module):
 def test_bad_input_fails_before_any_aws_call(aws, run_module, api_calls, overrides, message):
     result = run_module(codedeploy_deployment_group.main, dict(ARGS, **overrides))
     assert result["failed"] is True and message in result["msg"] and api_calls == []
+
+
+def test_a_missing_application_completes_in_check_mode_and_fails_naming_it(aws, run_module):
+    planned = run_module(codedeploy_deployment_group.main, ARGS, check_mode=True)
+    assert planned["changed"] is True and planned["deployment_group"]["application_name"] == "dito"
+    failed = run_module(codedeploy_deployment_group.main, ARGS)
+    assert failed["failed"] is True and "ApplicationDoesNotExist" in str(failed.get("error", failed["msg"]))
