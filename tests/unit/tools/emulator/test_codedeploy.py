@@ -365,6 +365,8 @@ def test_a_deployment_moves_traffic_and_replaces_the_task_set(cd, world, clock):
     assert ecs_service["loadBalancers"][0]["targetGroupArn"] == world["tgs"]["green"]
     assert [(s["status"], s["taskDefinition"]) for s in ecs_service["taskSets"]] == [("PRIMARY", second)]
     assert [e["status"] for e in target(cd, deployment_id)["lifecycleEvents"]] == ["Succeeded"] * 8
+    single = cd.get_deployment_target(deploymentId=deployment_id, targetId="dito:web")["deploymentTarget"]["ecsTarget"]
+    assert (single["status"], [s["taskSetLabel"] for s in single["taskSetsInfo"]]) == ("Succeeded", ["GREEN"])
     group = cd.get_deployment_group(applicationName="app", deploymentGroupName="web")["deploymentGroupInfo"]
     assert group["lastSuccessfulDeployment"]["deploymentId"] == deployment_id
     assert group["lastAttemptedDeployment"]["deploymentId"] == deployment_id
