@@ -193,6 +193,16 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.dito.chat.plugins.module_utils import appspec as appspec_utils
 from ansible_collections.dito.chat.plugins.module_utils import codedeploy_deployments as cdd
 
+# CreateDeployment refused with DeploymentLimitExceededException (a deployment started by someone else between
+# ListDeployments and CreateDeployment) is retried after settling that deployment, this many times in all.
+CREATE_ATTEMPTS = 3
+
+# A blue/green deployment in Ready waits for a manual go (the group's ready wait with STOP_DEPLOYMENT).
+READY_HINT = (
+    "The replacement tasks are installed and wait for a manual go before production traffic moves "
+    "(aws deploy continue-deployment --deployment-id {deployment_id} --deployment-wait-type READY_WAIT). "
+)
+
 # Indirections that the unit tests replace.
 sleep = time.sleep
 clock = time.monotonic
@@ -213,7 +223,8 @@ class Run:
         self.module = module
         self.client = client
         self.params = module.params
-        self.deadline = clock() + self.params["wait_timeout"]
+        self.started = clock()
+        self.deadline = self.started + self.params["wait_timeout"]
         self.result = {"changed": False, "deployment": None, "events": []}
         # Said first in the final message: another deployment waited for.
         self.prefix = ""
@@ -237,8 +248,10 @@ class Run:
             self.result["deployment"] = cdd.summary(e.info, target_ids=e.target_ids, targets=e.targets, **summary_args)
             self.result["events"] = cdd.event_lines(cdd.lifecycle_events(e.targets))
             self.fail(
-                f"Timed out after {e.waited} s (wait_timeout {self.params['wait_timeout']}) waiting for deployment {deployment_id} ({what}) of "
+                f"Timed out after {round(clock() - self.started)} s (wait_timeout {self.params['wait_timeout']}) "
+                f"waiting for deployment {deployment_id} ({what}) of "
                 f"{describe(self.params)} to end: its last status was {e.info.get('status')} ({events_text(self.result['events'])}). "
+                f"{READY_HINT.format(deployment_id=deployment_id) if e.info.get('status') == 'Ready' else ''}"
                 "The deployment is still running; it was not stopped."
             )
         return info, target_ids, targets
@@ -271,6 +284,36 @@ class Run:
             )
         self.exit(f"{prefix}Deployment {info['deploymentId']} {verb} of {task_definition} to {describe(self.params)} is {status} (not waited for).")
 
+    def settle_active(self, sha256, task_definition, ours):
+        """Attach to a deployment of this AppSpec in progress (exits), or wait for one of another AppSpec to end.
+        Returns whether something was waited for."""
+        waited = False
+        for running in self.active():
+            if cdd.deployment_sha256(running) == sha256:
+                # Ours already: attach to it rather than start a second one.
+                if not self.params["wait"] or self.module.check_mode:
+                    self.report(running, [], [], attached=True, **ours)
+                    self.exit(
+                        f"Deployment {running['deploymentId']} of {task_definition} to {describe(self.params)} is already {running['status']} "
+                        "(attached, not waited for)."
+                    )
+                info, target_ids, targets = self.wait(running["deploymentId"], "this AppSpec, already in progress", attached=True, **ours)
+                self.report(info, target_ids, targets, attached=True, **ours)
+                self.end_of(info, task_definition, "(attached, already in progress)")
+            # Another AppSpec in progress: the group runs one deployment at a time.
+            if self.module.check_mode:
+                self.result.update(changed=True, waited_for={"deployment_id": running["deploymentId"], "status": running["status"]})
+                self.report({"status": None}, [], [], **ours)
+                self.exit(
+                    f"Would wait for deployment {running['deploymentId']} ({running['status']}, another AppSpec) to end, "
+                    f"then deploy {task_definition} to {describe(self.params)}."
+                )
+            other = self.wait(running["deploymentId"], "another AppSpec, in progress before this one can start")[0]
+            self.result["waited_for"] = {"deployment_id": other["deploymentId"], "status": other["status"]}
+            self.prefix = f"Waited for deployment {other['deploymentId']} (another AppSpec) to end: {other['status']}. "
+            waited = True
+        return waited
+
     def present(self):
         p = self.params
         try:
@@ -280,57 +323,45 @@ class Run:
         sha256 = cdd.content_sha256(content)
         task_definition = cdd.task_definition_of(data)
         ours = dict(appspec_sha256=sha256, task_definition=task_definition)
-        self.group()
-
-        for running in self.active():
-            info = running
-            if cdd.deployment_sha256(running) == sha256:
-                # Ours already: attach to it rather than start a second one.
-                if not p["wait"] or self.module.check_mode:
-                    self.report(info, [], [], attached=True, **ours)
-                    self.exit(
-                        f"Deployment {info['deploymentId']} of {task_definition} to {describe(p)} is already {info['status']} (attached, not waited for)."
-                    )
-                info, target_ids, targets = self.wait(running["deploymentId"], "this AppSpec, already in progress", attached=True, **ours)
-                self.report(info, target_ids, targets, attached=True, **ours)
-                self.end_of(info, task_definition, "(attached, already in progress)")
-            # Another AppSpec in progress: the group runs one deployment at a time.
-            if self.module.check_mode:
-                self.result.update(changed=True, waited_for={"deployment_id": info["deploymentId"], "status": info["status"]})
-                self.report({"status": None}, [], [], **ours)
-                self.exit(
-                    f"Would wait for deployment {info['deploymentId']} ({info['status']}, another AppSpec) to end, "
-                    f"then deploy {task_definition} to {describe(p)}."
-                )
-            other, _ids, _targets = self.wait(info["deploymentId"], "another AppSpec, in progress before this one can start")
-            self.result["waited_for"] = {"deployment_id": other["deploymentId"], "status": other["status"]}
-            self.prefix = f"Waited for deployment {other['deploymentId']} (another AppSpec) to end: {other['status']}. "
-
         group = self.group()
-        last = group.get("lastSuccessfulDeployment") or {}
-        last_info = cdd.get_deployment(self.client, last["deploymentId"]) if last.get("deploymentId") else None
-        before = {"deployment_id": last.get("deploymentId"), "appspec_sha256": cdd.deployment_sha256(last_info)}
-        if self.module._diff:
-            self.result["diff"] = {"before": before, "after": {"appspec_sha256": sha256, "task_definition": task_definition}}
-        if last_info and before["appspec_sha256"] == sha256 and not p["force"]:
-            self.report(last_info, [], [], **ours)
-            if self.module._diff:
-                self.result["diff"]["after"] = dict(before)
-            self.exit(
-                f"{self.prefix}Nothing to deploy: the last successful deployment {last['deploymentId']} of {describe(p)} has this AppSpec ({task_definition})."
-            )
 
-        self.result["changed"] = True
-        if self.module.check_mode:
-            self.report({"status": None}, [], [], **ours)
-            self.exit(f"Would deploy {task_definition} to {describe(p)}.")
-        try:
-            deployment_id = cdd.create_deployment(self.client, p["application"], p["deployment_group"], content, sha256, p["description"])
-        except cdd.AnsibleCodeDeployDeploymentError as e:
-            if cdd.is_limit_exceeded(e):
+        for attempt in range(1, CREATE_ATTEMPTS + 1):
+            if self.settle_active(sha256, task_definition, ours):
+                # What ended meanwhile may have been this very AppSpec.
+                group = self.group()
+            last = group.get("lastSuccessfulDeployment") or {}
+            last_info = cdd.get_deployment(self.client, last["deploymentId"]) if last.get("deploymentId") else None
+            before = {"deployment_id": last.get("deploymentId"), "appspec_sha256": cdd.deployment_sha256(last_info)}
+            if self.module._diff:
+                self.result["diff"] = {"before": before, "after": {"appspec_sha256": sha256, "task_definition": task_definition}}
+            if last_info and before["appspec_sha256"] == sha256 and not p["force"]:
+                self.report(last_info, [], [], **ours)
+                if self.module._diff:
+                    self.result["diff"]["after"] = dict(before)
+                self.exit(
+                    f"{self.prefix}Nothing to deploy: the last successful deployment {last['deploymentId']} of {describe(p)} "
+                    f"has this AppSpec ({task_definition})."
+                )
+
+            self.result["changed"] = True
+            if self.module.check_mode:
+                self.report({"status": None}, [], [], **ours)
+                self.exit(f"Would deploy {task_definition} to {describe(p)}.")
+            try:
+                deployment_id = cdd.create_deployment(self.client, p["application"], p["deployment_group"], content, sha256, p["description"])
+                break
+            except cdd.AnsibleCodeDeployDeploymentError as e:
+                if not cdd.is_limit_exceeded(e):
+                    raise
+                # Someone started a deployment between our look and our create: settle it, then try again.
                 self.result["changed"] = False
-                self.fail(f"Another deployment was started in {describe(p)} meanwhile (DeploymentLimitExceededException); run again to wait for it.")
-            raise
+                if attempt == CREATE_ATTEMPTS:
+                    self.fail(
+                        f"CodeDeploy refused a new deployment in {describe(p)} {attempt} times (DeploymentLimitExceededException: another deployment "
+                        f"is in progress that this module could not see with ListDeployments): {e.exception}"
+                    )
+                group = self.group()
+
         if not p["wait"]:
             info = cdd.get_deployment(self.client, deployment_id) or {"deploymentId": deployment_id, "status": "Created"}
             self.report(info, [], [], **ours)
@@ -351,16 +382,17 @@ class Run:
         if self.module.check_mode:
             self.exit(f"Would stop deployment {info['deploymentId']} ({info['status']}) of {describe(p)} with rollback.")
         stop = cdd.stop_deployment(self.client, info["deploymentId"], auto_rollback=True)
-        if stop is None:
-            # It ended between the list and the stop.
-            self.result["changed"] = False
         if p["wait"]:
-            info, target_ids, targets = self.wait(info["deploymentId"], "stopped by this task")
+            info, target_ids, targets = self.wait(info["deploymentId"], "stopped by this task" if stop else "it had ended when asked to stop")
             self.report(info, target_ids, targets)
         else:
             info = cdd.get_deployment(self.client, info["deploymentId"]) or info
             self.report(info, [], [])
-        said = f" ({stop['status']}: {stop['statusMessage']})" if stop and stop.get("statusMessage") else ""
+        if stop is None:
+            # It ended between the list and the stop (DeploymentAlreadyCompletedException).
+            self.result["changed"] = False
+            self.exit(f"Deployment {info['deploymentId']} of {describe(p)} had already ended ({info.get('status')}): nothing to stop.")
+        said = f" ({stop['status']}: {stop['statusMessage']})" if stop.get("statusMessage") else ""
         self.exit(
             f"Deployment {info['deploymentId']} of {describe(p)} stopped with rollback{said}: now {info.get('status')}. {events_text(self.result['events'])}."
         )

@@ -359,10 +359,47 @@ def test_a_missing_deployment_group_fails_naming_it(fake, run_module):
     assert "CreateDeployment" not in fake.calls
 
 
-def test_a_deployment_started_by_someone_else_meanwhile_is_reported(fake, run_module, monkeypatch):
-    # ListDeployments sees none, CreateDeployment then meets one (DeploymentLimitExceededException).
+def test_a_deployment_started_by_someone_else_meanwhile_is_waited_for_then_ours_created(fake, run_module, monkeypatch):
+    # ListDeployments sees none at first; CreateDeployment then meets one (DeploymentLimitExceededException).
+    other = fake.add(appspec(6), ["InProgress", "Succeeded"])
+    listed = []
+    real = cdd.list_active_deployments
+
+    def late(*args, **kwargs):
+        listed.append(1)
+        return [] if len(listed) == 1 else real(*args, **kwargs)
+
+    monkeypatch.setattr(cdd, "list_active_deployments", late)
+    result = run(run_module)
+    assert "failed" not in result, result["msg"]
+    assert fake.calls.count("CreateDeployment") == 2 and result["waited_for"] == {"deployment_id": other, "status": "Succeeded"}
+    assert result["changed"] is True and result["deployment"]["status"] == "Succeeded"
+
+
+def test_create_refused_again_and_again_fails_naming_the_reason(fake, run_module, monkeypatch):
     fake.add(appspec(6), ["InProgress"])
     monkeypatch.setattr(cdd, "list_active_deployments", lambda *a, **k: [])
     result = run(run_module)
     assert result["failed"] is True and "DeploymentLimitExceededException" in result["msg"]
-    assert result["changed"] is False
+    assert result["changed"] is False and fake.calls.count("CreateDeployment") == codedeploy_deployment.CREATE_ATTEMPTS
+
+
+def test_a_timeout_in_ready_says_how_to_continue(fake, run_module):
+    running = fake.add(appspec(), ["Ready"])
+    result = run(run_module, wait_timeout=30)
+    assert result["failed"] is True and "last status was Ready" in result["msg"]
+    assert f"continue-deployment --deployment-id {running}" in result["msg"]
+    assert result["deployment"]["attached"] is True
+
+
+def test_state_stopped_when_the_deployment_ends_first_is_unchanged(fake, run_module, monkeypatch):
+    running = fake.add(appspec(6), ["InProgress", "Succeeded"])
+
+    def completed(client, deployment_id, auto_rollback=True):
+        client.calls.append("StopDeployment")
+        return None
+
+    monkeypatch.setattr(cdd, "stop_deployment", completed)
+    result = run(run_module, state="stopped")
+    assert result["changed"] is False and "had already ended (Succeeded)" in result["msg"]
+    assert result["deployment"]["deployment_id"] == running
