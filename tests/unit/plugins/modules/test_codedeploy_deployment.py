@@ -4,6 +4,7 @@ import datetime
 import hashlib
 import json
 
+import boto3
 import pytest
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from botocore.exceptions import ClientError
@@ -403,3 +404,112 @@ def test_state_stopped_when_the_deployment_ends_first_is_unchanged(fake, run_mod
     result = run(run_module, state="stopped")
     assert result["changed"] is False and "had already ended (Succeeded)" in result["msg"]
     assert result["deployment"]["deployment_id"] == running
+
+
+# ---------------------------------------------------------------------------------------------------
+# Against moto in-process (fixture `aws`): the real request shapes, a real ECS blue/green deployment group.
+
+REGION = "eu-west-1"
+
+
+@pytest.fixture
+def blue_green(aws):
+    """An ECS service with the CODE_DEPLOY controller behind an ALB (two target groups, production and test
+    listeners) and its CodeDeploy application and deployment group, created with boto3."""
+    ec2 = boto3.client("ec2", region_name=REGION)
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"{REGION}{z}")["Subnet"]["SubnetId"] for i, z in ((1, "a"), (2, "b"))]
+    sg = ec2.create_security_group(GroupName="backend", Description="backend", VpcId=vpc)["GroupId"]
+    elb = boto3.client("elbv2", region_name=REGION)
+    alb = elb.create_load_balancer(Name="dito", Subnets=subnets, SecurityGroups=[sg], Type="application")["LoadBalancers"][0]["LoadBalancerArn"]
+    blue, green = (
+        elb.create_target_group(Name=f"dito-backend-{c}", Protocol="HTTP", Port=8080, VpcId=vpc, TargetType="ip")["TargetGroups"][0]["TargetGroupArn"]
+        for c in ("blue", "green")
+    )
+    production, test = (
+        elb.create_listener(LoadBalancerArn=alb, Protocol="HTTP", Port=port, DefaultActions=[{"Type": "forward", "TargetGroupArn": blue}])["Listeners"][0][
+            "ListenerArn"
+        ]
+        for port in (80, 8080)
+    )
+    ecs = boto3.client("ecs", region_name=REGION)
+    ecs.create_cluster(clusterName="dito")
+
+    def revision(tag):
+        return ecs.register_task_definition(
+            family="dito-backend",
+            cpu="256",
+            memory="512",
+            networkMode="awsvpc",
+            requiresCompatibilities=["FARGATE"],
+            containerDefinitions=[
+                {"name": "backend", "image": f"123456789012.dkr.ecr.{REGION}.amazonaws.com/dito/backend:{tag}", "portMappings": [{"containerPort": 8080}]}
+            ],
+        )["taskDefinition"]["taskDefinitionArn"]
+
+    first = revision("v1")
+    ecs.create_service(
+        cluster="dito",
+        serviceName="dito-backend",
+        taskDefinition=first,
+        desiredCount=1,
+        launchType="FARGATE",
+        deploymentController={"type": "CODE_DEPLOY"},
+        loadBalancers=[{"targetGroupArn": blue, "containerName": "backend", "containerPort": 8080}],
+        networkConfiguration={"awsvpcConfiguration": {"subnets": subnets, "securityGroups": [sg]}},
+    )
+    iam = boto3.client("iam", region_name=REGION)
+    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "codedeploy.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+    role = iam.create_role(RoleName="dito-codedeploy", AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    codedeploy = boto3.client("codedeploy", region_name=REGION)
+    codedeploy.create_application(applicationName=APP, computePlatform="ECS")
+    codedeploy.create_deployment_group(
+        applicationName=APP,
+        deploymentGroupName=GROUP,
+        serviceRoleArn=role,
+        deploymentConfigName="CodeDeployDefault.ECSAllAtOnce",
+        deploymentStyle={"deploymentType": "BLUE_GREEN", "deploymentOption": "WITH_TRAFFIC_CONTROL"},
+        blueGreenDeploymentConfiguration={
+            "deploymentReadyOption": {"actionOnTimeout": "CONTINUE_DEPLOYMENT", "waitTimeInMinutes": 0},
+            "terminateBlueInstancesOnDeploymentSuccess": {"action": "TERMINATE", "terminationWaitTimeInMinutes": 0},
+        },
+        autoRollbackConfiguration={"enabled": True, "events": ["DEPLOYMENT_FAILURE"]},
+        ecsServices=[{"clusterName": "dito", "serviceName": "dito-backend"}],
+        loadBalancerInfo={
+            "targetGroupPairInfoList": [
+                {
+                    "targetGroups": [{"name": "dito-backend-blue"}, {"name": "dito-backend-green"}],
+                    "prodTrafficRoute": {"listenerArns": [production]},
+                    "testTrafficRoute": {"listenerArns": [test]},
+                }
+            ]
+        },
+    )
+    return {"codedeploy": codedeploy, "ecs": ecs, "elb": elb, "revision": revision, "first": first, "blue": blue, "green": green, "production": production}
+
+
+def ecs_appspec(task_definition):
+    data = appspec()
+    data["Resources"][0]["TargetService"]["Properties"]["TaskDefinition"] = task_definition
+    return data
+
+
+def group_deployments(codedeploy):
+    return codedeploy.list_deployments(applicationName=APP, deploymentGroupName=GROUP)["deployments"]
+
+
+def test_moto_create_without_wait_then_attach_to_it(blue_green, run_module):
+    codedeploy = blue_green["codedeploy"]
+    wanted = ecs_appspec(blue_green["revision"]("v2"))
+    plan = run_module(codedeploy_deployment.main, {"application": APP, "deployment_group": GROUP, "appspec": wanted}, check_mode=True)
+    assert plan["changed"] is True and group_deployments(codedeploy) == []
+    created = run_module(codedeploy_deployment.main, {"application": APP, "deployment_group": GROUP, "appspec": wanted, "wait": False})
+    assert created["changed"] is True, created["msg"]
+    deployment_id = created["deployment"]["deployment_id"]
+    held = codedeploy.get_deployment(deploymentId=deployment_id)["deploymentInfo"]
+    assert held["revision"]["revisionType"] == "AppSpecContent"
+    assert held["revision"]["appSpecContent"]["sha256"] == sha_of(wanted) == created["deployment"]["appspec_sha256"]
+    again = run_module(codedeploy_deployment.main, {"application": APP, "deployment_group": GROUP, "appspec": json.dumps(wanted), "wait": False})
+    assert again["changed"] is False and again["deployment"]["attached"] is True
+    assert again["deployment"]["deployment_id"] == deployment_id
+    assert group_deployments(codedeploy) == [deployment_id]
