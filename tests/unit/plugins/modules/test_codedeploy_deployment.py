@@ -12,7 +12,8 @@ from botocore.exceptions import ClientError
 from ansible_collections.dito.chat.plugins.module_utils import codedeploy_deployments as cdd
 from ansible_collections.dito.chat.plugins.modules import codedeploy_deployment
 
-APP, GROUP = "dito-backend", "dito-backend"
+APP = "dito-backend"
+GROUP = "dito-backend"
 TD = "arn:aws:ecs:eu-west-1:123456789012:task-definition/dito-backend:{}"
 ECS_EVENTS = (
     "BeforeInstall",
