@@ -11,6 +11,7 @@ below, add its test, and list it in tools/emulator/README.md.
 
 from tools.emulator.patches import applicationautoscaling
 from tools.emulator.patches import awslambda
+from tools.emulator.patches import codedeploy
 from tools.emulator.patches import ec2
 from tools.emulator.patches import ecs
 from tools.emulator.patches import elasticache
@@ -29,6 +30,10 @@ PATCHES = (
     ecs.services_keep_health_check_grace_period,
     ecs.code_deploy_services_refuse_a_new_task_definition,
     ecs.create_service_keeps_strategy_deployment_configuration_and_flags,
+    codedeploy.code_deploy_services_start_with_a_primary_task_set,
+    codedeploy.deployment_configs_are_managed,
+    codedeploy.deployment_groups_are_complete,
+    codedeploy.ecs_blue_green_deployments_run,
     # ElastiCache: the wrappers of CreateReplicationGroup stack in this order (members are built last).
     elasticache.replication_groups_honour_num_cache_clusters,
     elasticache.replication_groups_keep_log_delivery_configurations,
