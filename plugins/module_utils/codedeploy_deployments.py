@@ -115,8 +115,12 @@ def stop_deployment(client, deployment_id, auto_rollback=True):
 @CodeDeployDeploymentErrorHandler.list_error_handler("list the targets of deployment {deployment_id}", default_value=[])
 @AWSRetry.jittered_backoff()
 def list_deployment_targets(client, deployment_id):
+    """The target ids of a deployment; none while it has not started (DeploymentNotStartedException)."""
     paginator = client.get_paginator("list_deployment_targets")
-    return [target for page in paginator.paginate(deploymentId=deployment_id) for target in page.get("targetIds", [])]
+    try:
+        return [target for page in paginator.paginate(deploymentId=deployment_id) for target in page.get("targetIds", [])]
+    except is_boto3_error_code("DeploymentNotStartedException"):
+        return []
 
 
 @CodeDeployDeploymentErrorHandler.list_error_handler("get the targets of deployment {deployment_id}", default_value=[])
@@ -125,7 +129,10 @@ def batch_get_deployment_targets(client, deployment_id, target_ids):
     targets = []
     for start in range(0, len(target_ids), TARGET_BATCH):
         chunk = target_ids[start : start + TARGET_BATCH]
-        targets.extend(client.batch_get_deployment_targets(deploymentId=deployment_id, targetIds=chunk).get("deploymentTargets", []))
+        try:
+            targets.extend(client.batch_get_deployment_targets(deploymentId=deployment_id, targetIds=chunk).get("deploymentTargets", []))
+        except is_boto3_error_code("DeploymentNotStartedException"):
+            return []
     return targets
 
 

@@ -112,6 +112,9 @@ class FakeCodeDeploy:
                     yield {"deployments": [i for i, d in fake.deployments.items() if wanted is None or d["status"] in wanted]}
                 else:
                     fake._call("ListDeploymentTargets", **request)
+                    if fake.deployments[request["deploymentId"]]["status"] == "Created":
+                        # AWS: the targets of a deployment that has not started cannot be listed.
+                        raise fake._error("DeploymentNotStartedException", "ListDeploymentTargets")
                     yield {"targetIds": ["dito:dito-backend"]}
 
         return Paginator()
@@ -212,7 +215,8 @@ def test_a_new_deployment_is_created_and_waited_for_until_it_succeeds(fake, run_
     assert "Succeeded" in result["msg"] and "AllowTraffic Succeeded 00:00:02" in result["msg"]
     # One GetDeployment per poll, poll_interval apart; the targets read again only when the status changed.
     assert fake.calls.count("GetDeployment") == 3 and fake.time.sleeps == [10, 10]
-    assert fake.calls.count("BatchGetDeploymentTargets") == 3
+    # Created: the targets cannot be listed yet; then listed once and read at InProgress and Succeeded.
+    assert fake.calls.count("ListDeploymentTargets") == 2 and fake.calls.count("BatchGetDeploymentTargets") == 2
 
 
 def test_the_same_appspec_as_the_last_successful_deployment_deploys_nothing(fake, run_module):
