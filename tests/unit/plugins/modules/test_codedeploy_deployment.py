@@ -463,9 +463,8 @@ def blue_green(aws):
         loadBalancers=[{"targetGroupArn": blue, "containerName": "backend", "containerPort": 8080}],
         networkConfiguration={"awsvpcConfiguration": {"subnets": subnets, "securityGroups": [sg]}},
     )
-    iam = boto3.client("iam", region_name=REGION)
-    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "codedeploy.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
-    role = iam.create_role(RoleName="dito-codedeploy", AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    # The emulator checks that a service role is named, not that it exists.
+    role = "arn:aws:iam::123456789012:role/dito-codedeploy"
     codedeploy = boto3.client("codedeploy", region_name=REGION)
     codedeploy.create_application(applicationName=APP, computePlatform="ECS")
     codedeploy.create_deployment_group(
@@ -518,3 +517,89 @@ def test_moto_create_without_wait_then_attach_to_it(blue_green, run_module):
     assert again["changed"] is False and again["deployment"]["attached"] is True
     assert again["deployment"]["deployment_id"] == deployment_id
     assert group_deployments(codedeploy) == [deployment_id]
+
+
+# ---------------------------------------------------------------------------------------------------
+# The real flow against the emulator's CodeDeploy (tools/emulator/patches/codedeploy.py): deployments move
+# with the emulator's clock, which the module's waiting shares, so a deployment of minutes takes no time.
+
+
+@pytest.fixture
+def moving(blue_green, monkeypatch):
+    from tools.emulator.patches import codedeploy as emulated
+
+    clock = FakeTime()
+    clock.now = 1_800_000_000.0
+    monkeypatch.setattr(emulated, "clock", clock.clock)
+    monkeypatch.setattr(codedeploy_deployment, "clock", clock.clock)
+    monkeypatch.setattr(codedeploy_deployment, "sleep", clock.sleep)
+    monkeypatch.setenv(emulated.STEP_ENV, "1")
+    blue_green["time"] = clock
+    return blue_green
+
+
+def deploy_args(task_definition, **extra):
+    return dict({"application": APP, "deployment_group": GROUP, "appspec": ecs_appspec(task_definition), "poll_interval": 2}, **extra)
+
+
+def production_target_groups(world):
+    (action,) = world["elb"].describe_listeners(ListenerArns=[world["production"]])["Listeners"][0]["DefaultActions"]
+    entries = action.get("ForwardConfig", {}).get("TargetGroups") or [{"TargetGroupArn": action["TargetGroupArn"], "Weight": 1}]
+    return {e["TargetGroupArn"] for e in entries if e.get("Weight", 1)}
+
+
+def test_emulator_deploys_moves_traffic_and_a_rerun_deploys_nothing(moving, run_module):
+    second = moving["revision"]("v2")
+    result = run_module(codedeploy_deployment.main, deploy_args(second))
+    assert result["changed"] is True and "failed" not in result, result["msg"]
+    deployment = result["deployment"]
+    assert deployment["status"] == "Succeeded" and deployment["task_definition"] == second
+    assert deployment["target_ids"] == ["dito:dito-backend"]
+    assert [e["name"] for e in deployment["lifecycle_events"]] == list(ECS_EVENTS)
+    assert all(line.split()[1] == "Succeeded" for line in result["events"]), result["events"]
+    # What CodeDeploy did to the account: the service on the new revision, production traffic on the other group.
+    service = moving["ecs"].describe_services(cluster="dito", services=["dito-backend"])["services"][0]
+    assert service["taskDefinition"] == second
+    assert production_target_groups(moving) == {moving["green"]}
+
+    again = run_module(codedeploy_deployment.main, deploy_args(second))
+    assert again["changed"] is False and again["deployment"]["deployment_id"] == deployment["deployment_id"]
+    assert run_module(codedeploy_deployment.main, deploy_args(second), check_mode=True)["changed"] is False
+    assert group_deployments(moving["codedeploy"]) == [deployment["deployment_id"]]
+
+    # Blue again with a third revision: the traffic comes back to the first target group.
+    third = run_module(codedeploy_deployment.main, deploy_args(moving["revision"]("v3")))
+    assert third["deployment"]["status"] == "Succeeded" and production_target_groups(moving) == {moving["blue"]}
+
+
+def test_emulator_failed_deployment_fails_with_the_reason_and_the_service_is_unchanged(moving, run_module):
+    bad = moving["revision"]("dito-emulator-unhealthy-1")
+    result = run_module(codedeploy_deployment.main, deploy_args(bad))
+    assert result["failed"] is True and result["changed"] is True
+    deployment_id = result["deployment"]["deployment_id"]
+    assert result["msg"].startswith(f"Deployment {deployment_id} Failed: ECS_UPDATE_ERROR: ")
+    assert "rollback" in result["msg"] and result["deployment"]["rollback_info"]
+    assert "Install Failed" in " ".join(result["events"])
+    service = moving["ecs"].describe_services(cluster="dito", services=["dito-backend"])["services"][0]
+    assert service["taskDefinition"] == moving["first"]
+    assert production_target_groups(moving) == {moving["blue"]}
+
+
+def test_emulator_state_stopped_rolls_back_the_deployment_in_progress(moving, run_module):
+    started = run_module(codedeploy_deployment.main, deploy_args(moving["revision"]("v2"), wait=False))
+    deployment_id = started["deployment"]["deployment_id"]
+    moving["time"].sleep(1 + 7)  # through AllowTraffic: production on the replacement
+    assert production_target_groups(moving) == {moving["green"]}
+    stopped = run_module(codedeploy_deployment.main, {"application": APP, "deployment_group": GROUP, "state": "stopped", "poll_interval": 1})
+    assert stopped["changed"] is True and "failed" not in stopped, stopped["msg"]
+    assert stopped["deployment"]["deployment_id"] == deployment_id and stopped["deployment"]["status"] == "Stopped"
+    assert production_target_groups(moving) == {moving["blue"]}
+    nothing = run_module(codedeploy_deployment.main, {"application": APP, "deployment_group": GROUP, "state": "stopped"})
+    assert nothing["changed"] is False
+
+
+def test_emulator_timeout_leaves_the_deployment_running(moving, run_module):
+    result = run_module(codedeploy_deployment.main, deploy_args(moving["revision"]("v2"), wait_timeout=4))
+    assert result["failed"] is True and "still running" in result["msg"]
+    status = moving["codedeploy"].get_deployment(deploymentId=result["deployment"]["deployment_id"])["deploymentInfo"]["status"]
+    assert status == "InProgress"
