@@ -34,6 +34,7 @@ PATCHES = (
     codedeploy.deployment_configs_are_managed,
     codedeploy.deployment_groups_are_complete,
     codedeploy.ecs_blue_green_deployments_run,
+    codedeploy.deployment_ids_have_the_aws_form,
     # ElastiCache: the wrappers of CreateReplicationGroup stack in this order (members are built last).
     elasticache.replication_groups_honour_num_cache_clusters,
     elasticache.replication_groups_keep_log_delivery_configurations,

@@ -17,6 +17,7 @@ Emulator-only switches:
 import hashlib
 import json
 import os
+import string
 import threading
 import time
 import uuid
@@ -32,6 +33,7 @@ from moto.core.responses import ActionResult
 from moto.core.responses import EmptyResult
 from moto.ecs import models as ecs_models
 from moto.elbv2 import models as elbv2_models
+from moto.moto_api._internal import mock_random
 from moto.moto_api._internal.models import MotoAPIBackend
 
 STEP_ENV = "DITO_EMULATOR_CODEDEPLOY_STEP_SECONDS"
@@ -1116,3 +1118,20 @@ def code_deploy_services_start_with_a_primary_task_set():
         return service
 
     backend_cls.create_service = create_service
+
+
+def deployment_ids_have_the_aws_form():
+    """A deployment id has the form ``d-`` followed by nine upper-case letters and digits.
+
+    AWS API reference, DeploymentInfo ``deploymentId`` "The unique ID of a deployment" (pattern shown in every example
+    of the reference and the user guide, such as ``d-A1B2C3123``). moto gave a UUID.
+    """
+    info_cls = cd_models.DeploymentInfo
+    original_init = info_cls.__init__
+    alphabet = string.ascii_uppercase + string.digits
+
+    def __init__(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        self.deployment_id = "d-" + "".join(mock_random.choices(alphabet, k=9))
+
+    info_cls.__init__ = __init__

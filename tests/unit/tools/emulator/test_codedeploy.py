@@ -2,6 +2,7 @@
 as the CodeDeploy API reference and user guide document them (tools/emulator/patches/codedeploy.py)."""
 
 import json
+import re
 
 import boto3
 import pytest
@@ -325,6 +326,7 @@ def test_a_deployment_moves_traffic_and_replaces_the_task_set(cd, world, clock):
     second = register(world["ecs"], "nginx:1.28")
     deployment_id = deploy(cd, appspec(second))
     assert cd.get_deployment(deploymentId=deployment_id)["deploymentInfo"]["status"] == "Created"
+    assert re.fullmatch(r"d-[A-Z0-9]{9}", deployment_id)
     with pytest.raises(cd.exceptions.DeploymentNotStartedException):
         cd.list_deployment_targets(deploymentId=deployment_id)
     with pytest.raises(cd.exceptions.DeploymentLimitExceededException):
