@@ -298,11 +298,17 @@ def summary(info, appspec_sha256=None, task_definition=None, attached=False, tar
 def failure_message(info):
     """ "<deployment id> <status>: <code>: <message>" with the rollback, for a deployment that ended Failed or Stopped."""
     error = info.get("errorInformation") or {}
-    message = f"{info.get('deploymentId')} {info.get('status')}: {error.get('code') or 'no error code'}: {error.get('message') or 'no error message'}"
+    said = _sentence(error.get("message")) or "no error message"
+    message = f"{info.get('deploymentId')} {info.get('status')}: {error.get('code') or 'no error code'}: {said}"
     rollback = info.get("rollbackInfo") or {}
     if rollback:
-        parts = [rollback.get("rollbackMessage")]
+        parts = [_sentence(rollback.get("rollbackMessage"))]
         if rollback.get("rollbackDeploymentId"):
             parts.append(f"rollback deployment {rollback['rollbackDeploymentId']}")
         message += " (rollback: " + "; ".join(p for p in parts if p) + ")"
     return message
+
+
+def _sentence(text):
+    """AWS's message without its final full stop, to sit inside ours."""
+    return (text or "").strip().rstrip(".")

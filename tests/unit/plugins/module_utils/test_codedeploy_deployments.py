@@ -129,7 +129,8 @@ def test_summary_is_plain_json_ready_data():
 def test_failure_message_names_id_status_code_message_and_rollback():
     info = {"deploymentId": "d-1", "status": "Failed", "errorInformation": {"code": "ECS_UPDATE_ERROR", "message": "unhealthy"}}
     assert cdd.failure_message(info) == "d-1 Failed: ECS_UPDATE_ERROR: unhealthy"
-    info["rollbackInfo"] = {"rollbackDeploymentId": "d-2", "rollbackMessage": "rolled back"}
+    info["errorInformation"]["message"] = "unhealthy."
+    info["rollbackInfo"] = {"rollbackDeploymentId": "d-2", "rollbackMessage": "rolled back."}
     assert cdd.failure_message(info) == "d-1 Failed: ECS_UPDATE_ERROR: unhealthy (rollback: rolled back; rollback deployment d-2)"
     assert cdd.failure_message({"deploymentId": "d-3", "status": "Stopped"}) == "d-3 Stopped: no error code: no error message"
 
