@@ -279,10 +279,11 @@ class Run:
         prefix = self.prefix
         if status == "Succeeded":
             self.exit(
-                f"{prefix}Deployment {info['deploymentId']} {verb} of {task_definition} to {describe(self.params)} Succeeded "
-                f"in {cdd.duration(info.get('createTime'), info.get('completeTime')) or 'unknown time'}: {events_text(self.result['events'])}."
+                f"{prefix}Deployment {info['deploymentId']} ({verb}) of {task_definition} to {describe(self.params)}: Succeeded "
+                f"in {cdd.duration(info.get('createTime'), info.get('completeTime')) or 'an unknown time'}. "
+                f"Lifecycle events: {events_text(self.result['events'])}."
             )
-        self.exit(f"{prefix}Deployment {info['deploymentId']} {verb} of {task_definition} to {describe(self.params)} is {status} (not waited for).")
+        self.exit(f"{prefix}Deployment {info['deploymentId']} ({verb}) of {task_definition} to {describe(self.params)}: {status} (not waited for).")
 
     def settle_active(self, sha256, task_definition, ours):
         """Attach to a deployment of this AppSpec in progress (exits), or wait for one of another AppSpec to end.
@@ -299,7 +300,7 @@ class Run:
                     )
                 info, target_ids, targets = self.wait(running["deploymentId"], "this AppSpec, already in progress", attached=True, **ours)
                 self.report(info, target_ids, targets, attached=True, **ours)
-                self.end_of(info, task_definition, "(attached, already in progress)")
+                self.end_of(info, task_definition, "attached, already in progress")
             # Another AppSpec in progress: the group runs one deployment at a time.
             if self.module.check_mode:
                 self.result.update(changed=True, waited_for={"deployment_id": running["deploymentId"], "status": running["status"]})
