@@ -393,9 +393,10 @@ class Run:
             # It ended between the list and the stop (DeploymentAlreadyCompletedException).
             self.result["changed"] = False
             self.exit(f"Deployment {info['deploymentId']} of {describe(p)} had already ended ({info.get('status')}): nothing to stop.")
-        said = f" ({stop['status']}: {stop['statusMessage']})" if stop.get("statusMessage") else ""
+        said = f" (StopDeployment {stop['status']}: {stop['statusMessage'].strip().rstrip('.')})" if stop.get("statusMessage") else ""
         self.exit(
-            f"Deployment {info['deploymentId']} of {describe(p)} stopped with rollback{said}: now {info.get('status')}. {events_text(self.result['events'])}."
+            f"Deployment {info['deploymentId']} of {describe(p)} stopped with rollback{said}: now {info.get('status')}. "
+            f"Lifecycle events: {events_text(self.result['events'])}."
         )
 
 
