@@ -432,7 +432,10 @@ def main():
             run.stopped()
         run.present()
     except cdd.AnsibleCodeDeployDeploymentError as e:
-        module.fail_json_aws_error(e)
+        # What was done before the error (a deployment created or stopped) stays in the result.
+        if e.exception:
+            module.fail_json_aws(e.exception, msg=e.message, **run.result)
+        module.fail_json(msg=e.message, **run.result)
 
 
 if __name__ == "__main__":

@@ -295,6 +295,21 @@ def test_a_timeout_fails_saying_what_it_waited_for_and_leaves_the_deployment_run
     assert sum(fake.time.sleeps) == 60
 
 
+def test_an_aws_error_while_waiting_keeps_what_was_done_in_the_result(fake, run_module, monkeypatch):
+    real = fake.get_deployment
+
+    def broken(deploymentId):
+        if fake.calls.count("GetDeployment") >= 2:
+            fake.calls.append("GetDeployment")
+            raise fake._error("AccessDeniedException", "GetDeployment")
+        return real(deploymentId)
+
+    monkeypatch.setattr(fake, "get_deployment", broken)
+    result = run(run_module)
+    assert result["failed"] is True and result["changed"] is True
+    assert "Failed to get deployment d-NEW1" in result["msg"] and result["error"]["code"] == "AccessDeniedException"
+
+
 def test_wait_false_returns_after_creating(fake, run_module):
     result = run(run_module, wait=False)
     assert result["changed"] is True and result["deployment"]["status"] == "Created"
