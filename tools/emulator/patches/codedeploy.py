@@ -916,9 +916,9 @@ def ecs_blue_green_deployments_run():
     API reference: CreateDeployment answers DeploymentLimitExceededException while the group has an active deployment
     and InvalidRevisionException for AppSpec content it cannot use; StopDeployment (``autoRollbackEnabled``) stops
     and rolls back (DeploymentAlreadyCompletedException once it ended); ContinueDeployment (DeploymentIsNotInReadyStateException);
-    ListDeploymentTargets / BatchGetDeploymentTargets (DeploymentNotStartedException before it starts) describe the
-    ECS target ``<cluster>:<service>`` with its lifecycle events and task sets. moto's deployments stayed "Created"
-    and none of these actions existed.
+    ListDeploymentTargets / BatchGetDeploymentTargets / GetDeploymentTarget (DeploymentNotStartedException before it
+    starts) describe the ECS target ``<cluster>:<service>`` with its lifecycle events and task sets. moto's
+    deployments stayed "Created" and none of these actions existed.
     """
     backend_cls = cd_models.CodeDeployBackend
     response_cls = cd_responses.CodeDeployResponse
@@ -1004,6 +1004,14 @@ def ecs_blue_green_deployments_run():
             targets.append({"deploymentTargetType": "ECSTarget", "ecsTarget": _ecs_target(backend, deployment)})
         return ActionResult({"deploymentTargets": targets})
 
+    def response_get_target(self):
+        backend = self.codedeploy_backend
+        deployment = _started(backend, self._get_param("deploymentId"))
+        wanted = self._get_param("targetId")
+        if wanted != f"{deployment.dito['cluster']}:{deployment.dito['service']}":
+            raise error("DeploymentTargetDoesNotExistException", f"The target {wanted} is not in deployment {deployment.deployment_id}.")
+        return ActionResult({"deploymentTarget": {"deploymentTargetType": "ECSTarget", "ecsTarget": _ecs_target(backend, deployment)}})
+
     def response_stop(self):
         backend = self.codedeploy_backend
         with _lock:
@@ -1045,6 +1053,7 @@ def ecs_blue_green_deployments_run():
 
     response_cls.list_deployment_targets = response_list_targets
     response_cls.batch_get_deployment_targets = response_batch_get_targets
+    response_cls.get_deployment_target = response_get_target
     response_cls.stop_deployment = response_stop
     response_cls.continue_deployment = response_continue
     cd_responses._deployment_info = _deployment_info

@@ -365,6 +365,8 @@ def test_a_deployment_moves_traffic_and_replaces_the_task_set(cd, world, clock):
     assert ecs_service["loadBalancers"][0]["targetGroupArn"] == world["tgs"]["green"]
     assert [(s["status"], s["taskDefinition"]) for s in ecs_service["taskSets"]] == [("PRIMARY", second)]
     assert [e["status"] for e in target(cd, deployment_id)["lifecycleEvents"]] == ["Succeeded"] * 8
+    single = cd.get_deployment_target(deploymentId=deployment_id, targetId="dito:web")["deploymentTarget"]["ecsTarget"]
+    assert (single["status"], [s["taskSetLabel"] for s in single["taskSetsInfo"]]) == ("Succeeded", ["GREEN"])
     group = cd.get_deployment_group(applicationName="app", deploymentGroupName="web")["deploymentGroupInfo"]
     assert group["lastSuccessfulDeployment"]["deploymentId"] == deployment_id
     assert group["lastAttemptedDeployment"]["deploymentId"] == deployment_id
@@ -472,3 +474,22 @@ def test_step_seconds_come_from_config_or_environment(monkeypatch):
     assert moto_api_backend.get_config()["codedeploy"] == {"step_seconds": 0.1}
     moto_api_backend.reset()
     assert codedeploy.step_seconds() == 2.5
+
+
+def test_linear_shifts_in_steps_and_continue_ends_the_termination_wait(cd, world, clock):
+    cd.create_deployment_group(**group_args(world, deploymentConfigName="CodeDeployDefault.ECSLinear10PercentEvery1Minutes"))
+    second = register(world["ecs"], "nginx:1.28")
+    deployment_id = deploy(cd, appspec(second))
+    clock.tick(1 + 6)  # AllowTraffic has begun: 10 percent, then 10 more each minute (a step each)
+    assert forwarded(world, "prod") == {"blue": 90, "green": 10}
+    clock.tick(3)
+    assert forwarded(world, "prod") == {"blue": 60, "green": 40}
+    with pytest.raises(cd.exceptions.InvalidDeploymentStatusException):
+        cd.continue_deployment(deploymentId=deployment_id, deploymentWaitType="TERMINATION_WAIT")
+    clock.tick(6 + 1 + 1)  # 100 percent, AfterAllowTraffic
+    assert forwarded(world, "prod") == {"green": 1}
+    info = cd.list_deployments(applicationName="app", deploymentGroupName="web", includeOnlyStatuses=["InProgress"])
+    assert info["deployments"] == [deployment_id]
+    cd.continue_deployment(deploymentId=deployment_id, deploymentWaitType="TERMINATION_WAIT")
+    assert cd.get_deployment(deploymentId=deployment_id)["deploymentInfo"]["status"] == "Succeeded"
+    assert service(world)["taskDefinition"] == second
