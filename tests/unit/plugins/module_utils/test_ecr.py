@@ -97,7 +97,7 @@ def test_image_id_tells_a_digest_from_a_tag():
 
 
 def test_image_result_pins_by_digest_and_names_the_tag_asked_for():
-    detail = {"imageDigest": "sha256:abc", "imageTags": ["v2", "latest"], "imagePushedAt": datetime.datetime(2026, 11, 30, 13, 0, tzinfo=datetime.timezone.utc)}
+    detail = {"imageDigest": "sha256:abc", "imageTags": ["v2", "latest"], "imagePushedAt": datetime.datetime(2026, 11, 30, 13, 0, tzinfo=datetime.UTC)}
     by_tag = ecr.image_result("123456789012.dkr.ecr.eu-west-1.amazonaws.com/dito/backend", detail, "v2")
     assert by_tag == {
         "digest": "sha256:abc",
