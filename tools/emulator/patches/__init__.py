@@ -29,6 +29,7 @@ PATCHES = (
     ecs.services_keep_health_check_grace_period,
     ecs.code_deploy_services_refuse_a_new_task_definition,
     ecs.create_service_keeps_strategy_deployment_configuration_and_flags,
+    ecs.rolling_deployments_roll_out,
     # ElastiCache: the wrappers of CreateReplicationGroup stack in this order (members are built last).
     elasticache.replication_groups_honour_num_cache_clusters,
     elasticache.replication_groups_keep_log_delivery_configurations,
