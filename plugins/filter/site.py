@@ -68,6 +68,8 @@ def site_names(service, project, environment, bucket_suffix=""):
         "alb_logs_bucket": f"{prefix}-{name}-alb-logs{bucket_suffix or ''}",
         "repository": f"{project}/{name}",
         "pipeline": f"{prefix}-{name}",
+        # The CodeDeploy application (and its deployment group) of a CODE_DEPLOY service: named like its pipeline.
+        "codedeploy_application": f"{prefix}-{name}",
     }
 
 

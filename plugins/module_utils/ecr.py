@@ -58,6 +58,16 @@ def list_tags(client, arn):
     return boto3_tag_list_to_ansible_dict(client.list_tags_for_resource(resourceArn=arn)["tags"])
 
 
+@ECRErrorHandler.list_error_handler("describe image {image} in repository {name}")
+@AWSRetry.jittered_backoff()
+def describe_image(client, name, image):
+    """The image details of one tag or digest, or None when the image (or the repository) does not exist."""
+    try:
+        return client.describe_images(repositoryName=name, imageIds=[image_id(image)])["imageDetails"][0]
+    except is_boto3_error_code("ImageNotFoundException"):
+        return None
+
+
 @ECRErrorHandler.common_error_handler("create repository {name}")
 @AWSRetry.jittered_backoff()
 def create_repository(client, name, desired):
@@ -159,6 +169,34 @@ def to_result(repository, state):
 
 # ---------------------------------------------------------------------------------------------
 # Pure helpers: plain dicts in, plain dicts out, no AWS.
+
+
+def is_digest(image):
+    """Whether ``image`` names an image by digest (``sha256:...``) rather than by tag."""
+    return image.startswith("sha256:")
+
+
+def image_id(image):
+    """The ECR ``imageId`` for a tag or a ``sha256:...`` digest."""
+    return {"imageDigest": image} if is_digest(image) else {"imageTag": image}
+
+
+def image_result(repository_uri, detail, image):
+    """The module's ``image`` result from a DescribeImages ``imageDetails`` entry.
+
+    ``uri`` is the reference a task definition should use: by tag when the image was asked for by tag,
+    else by digest. ``uri_by_digest`` always pins the exact image.
+    """
+    digest = detail["imageDigest"]
+    pushed_at = detail.get("imagePushedAt")
+    by_digest = f"{repository_uri}@{digest}"
+    return {
+        "digest": digest,
+        "tags": sorted(detail.get("imageTags") or []),
+        "pushed_at": pushed_at.isoformat() if hasattr(pushed_at, "isoformat") else pushed_at,
+        "uri_by_digest": by_digest,
+        "uri": by_digest if is_digest(image) else f"{repository_uri}:{image}",
+    }
 
 
 def normalise_repository(repository, lifecycle_policy, policy, tags):

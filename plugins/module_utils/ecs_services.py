@@ -131,3 +131,80 @@ def update_request(diffs, request, code_deploy):
         else:
             update[field] = request[field]
     return update, sorted(deferred)
+
+
+# ---------------------------------------------------------------------------------------------
+# Waiting for a stable service. The module polls with its own bounded loop rather than botocore's
+# ``services_stable`` waiter: that waiter succeeds once a service has one deployment with runningCount ==
+# desiredCount, which is also true after a circuit breaker rolled a FAILED deployment back (success reported
+# for a failure), and it never reads ``rolloutState``, so a FAILED deployment without rollback waits out the
+# whole timeout instead of failing with its reason.
+
+# Seconds between two DescribeServices while waiting (the services_stable waiter's delay).
+POLL_SECONDS = 15
+
+
+def deployment_progress(deployment):
+    """One line about a deployment: its id, rollout state and task counts."""
+    revision = (deployment.get("taskDefinition") or "?").rsplit("/", 1)[-1]
+    return (
+        f"deployment {deployment.get('id')} ({revision}) {deployment.get('rolloutState') or deployment.get('status')}: "
+        f"{deployment.get('runningCount', 0)}/{deployment.get('desiredCount', 0)} tasks running, {deployment.get('failedTasks', 0)} failed"
+    )
+
+
+def rollout_status(service, deployment_id=None):
+    """Whether ``service`` (a DescribeServices entry, or None) is stable, as ``(state, message)`` with state
+    ``stable``, ``waiting`` or ``failed``. Pure.
+
+    With the ECS controller, ``deployment_id`` (the deployment an UpdateService started; None = the PRIMARY one)
+    must be the PRIMARY deployment and its ``rolloutState`` COMPLETED; FAILED (circuit breaker) fails naming
+    ``rolloutStateReason``, and a deployment that another one replaced (a rollback) fails too. Without a
+    ``rolloutState`` (services from before it existed), stable is one deployment with runningCount ==
+    desiredCount. With CODE_DEPLOY or EXTERNAL, stable is at most one task set, in STEADY_STATE (a second one
+    means a deployment is shifting traffic).
+    """
+    if service is None or service.get("status") != "ACTIVE":
+        return "failed", f"the service is {(service or {}).get('status', 'gone')}"
+    if (service.get("deploymentController") or {}).get("type", "ECS") != "ECS":
+        task_sets = service.get("taskSets") or []
+        unsteady = [t for t in task_sets if t.get("stabilityStatus") != "STEADY_STATE"]
+        if len(task_sets) <= 1 and not unsteady:
+            return "stable", "the task set is in steady state"
+        return "waiting", f"{len(task_sets)} task sets, {len(unsteady)} not in steady state"
+    deployments = service.get("deployments") or []
+    primary = next((d for d in deployments if d.get("status") == "PRIMARY"), None)
+    ours = primary if deployment_id is None else next((d for d in deployments if d.get("id") == deployment_id), None)
+    if ours is None:
+        if primary is None:
+            return "waiting", "the service has no deployment yet"
+        return "failed", f"deployment {deployment_id} was replaced by {deployment_progress(primary)}"
+    if ours.get("rolloutState") == "FAILED":
+        return "failed", f"{deployment_progress(ours)}: {ours.get('rolloutStateReason', 'no reason given')}"
+    if ours is not primary:
+        return "failed", f"deployment {deployment_id} is no longer the primary one: {deployment_progress(primary) if primary else 'none is'}"
+    if ours.get("rolloutState") == "COMPLETED":
+        return "stable", deployment_progress(ours)
+    if "rolloutState" not in ours and len(deployments) == 1 and ours.get("runningCount") == ours.get("desiredCount"):
+        return "stable", deployment_progress(ours)
+    return "waiting", deployment_progress(ours)
+
+
+def primary_deployment_id(service):
+    """The id of the service's PRIMARY deployment (the one an UpdateService just started), or None."""
+    return next((d.get("id") for d in (service or {}).get("deployments") or [] if d.get("status") == "PRIMARY"), None)
+
+
+def wait_until_stable(client, cluster, name, deployment_id, timeout, sleep, clock):
+    """Poll DescribeServices until the service is stable, failed or ``timeout`` seconds passed.
+    Returns ``(state, message, service)``; state ``timeout`` when the time ran out."""
+    deadline = clock() + timeout
+    while True:
+        service = describe_service(client, cluster, name)
+        state, message = rollout_status(service, deployment_id)
+        if state != "waiting":
+            return state, message, service
+        remaining = deadline - clock()
+        if remaining <= 0:
+            return "timeout", message, service
+        sleep(min(POLL_SECONDS, remaining))

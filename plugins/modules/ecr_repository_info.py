@@ -21,6 +21,13 @@ options:
     required: true
     type: list
     elements: str
+  image:
+    description:
+      - An image tag (V(v1.4.2)) or digest (V(sha256:...)) to resolve in the repository.
+      - Allowed only with exactly one name in O(names).
+      - The module fails when the repository does not exist or does not hold the image.
+    type: str
+    version_added: 0.2.0
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -38,6 +45,16 @@ EXAMPLES = r"""
 - name: Every repository scans on push
   ansible.builtin.assert:
     that: repos.repositories | rejectattr('scan_on_push') | list == []
+
+- name: Resolve the tag to deploy (fails when it was never pushed)
+  dito.chat.ecr_repository_info:
+    names: [dito/backend]
+    image: "{{ image_tag }}"
+  register: backend_repo
+
+- name: Pin the task definition to the exact image
+  ansible.builtin.debug:
+    msg: "{{ backend_repo.image.uri_by_digest }}"
 """
 
 RETURN = r"""
@@ -57,6 +74,32 @@ repositories:
       lifecycle_policy: {"rules": []}
       policy: null
       tags: {"service": "frontend"}
+image:
+  description: The image O(image) names.
+  returned: when O(image) is given
+  type: dict
+  contains:
+    digest:
+      description: The image manifest digest.
+      type: str
+      sample: sha256:5b1c5a4e3f0d4c8e9a2b7d6f1e0c3b4a5d6e7f8091a2b3c4d5e6f708192a3b4c
+    tags:
+      description: Every tag the image carries, sorted.
+      type: list
+      elements: str
+      sample: ["v1.4.2", "latest"]
+    pushed_at:
+      description: When the image was pushed (ISO 8601).
+      type: str
+      sample: "2026-11-30T13:15:39+00:00"
+    uri_by_digest:
+      description: C(<repositoryUri>@<digest>), the exact image whatever happens to its tags later.
+      type: str
+      sample: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/dito/backend@sha256:5b1c5a4e3f0d4c8e9a2b7d6f1e0c3b4a5d6e7f8091a2b3c4d5e6f708192a3b4c
+    uri:
+      description: C(<repositoryUri>:<tag>) when O(image) is a tag, else the same as RV(image.uri_by_digest).
+      type: str
+      sample: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/dito/backend:v1.4.2
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
@@ -67,19 +110,31 @@ from ansible_collections.dito.chat.plugins.module_utils import ecr
 
 def main():
     module = AnsibleAWSModule(
-        argument_spec=dict(names=dict(type="list", elements="str", required=True)),
+        argument_spec=dict(names=dict(type="list", elements="str", required=True), image=dict(type="str")),
         supports_check_mode=True,
     )
+    names, image = module.params["names"], module.params["image"]
+    if image is not None and len(names) != 1:
+        module.fail_json(msg=f"image is allowed only with exactly one name in names, got {len(names)}: {', '.join(names) or '(none)'}")
+    if image is not None and not image:
+        module.fail_json(msg="image must be a tag or a sha256:... digest, got an empty string")
     client = module.client("ecr", retry_decorator=AWSRetry.jittered_backoff())
     repositories = []
     try:
-        for name in module.params["names"]:
+        for name in names:
             repository, state = ecr.read_repository(client, name)
             if repository is not None:
                 repositories.append(ecr.to_result(repository, state))
+        if image is None:
+            module.exit_json(changed=False, repositories=repositories)
+        if not repositories:
+            module.fail_json(msg=f"image {image} is not in repository {names[0]}: the repository does not exist", repositories=[])
+        detail = ecr.describe_image(client, names[0], image)
     except ecr.AnsibleECRError as e:
         module.fail_json_aws_error(e)
-    module.exit_json(changed=False, repositories=repositories)
+    if detail is None:
+        module.fail_json(msg=f"image {image} is not in repository {names[0]}", repositories=repositories)
+    module.exit_json(changed=False, repositories=repositories, image=ecr.image_result(repositories[0]["repository_uri"], detail, image))
 
 
 if __name__ == "__main__":

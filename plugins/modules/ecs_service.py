@@ -23,6 +23,13 @@ description:
     Application Auto Scaling owns it and a re-run does not reset it.
   - With the C(ECS) deployment controller every option is updated in place (a new task definition starts a
     rolling deployment, guarded by the circuit breaker when O(deployment_configuration.circuit_breaker) is set).
+  - B(Omitted options are left alone.) On an existing service an option that is not given is not compared and
+    keeps its value - network, load balancer, desired count, controller, deployment configuration, tag flags,
+    registries, autoscaling and tags alike. So a task with only O(name), O(cluster) and O(task_definition)
+    (and O(wait)) deploys a new task definition to a rolling service and changes nothing else. The defaults
+    written below as "for a new service" apply when the service is created.
+  - With O(wait), the module waits after creating or updating until the service is stable, and fails when the
+    deployment fails (see O(wait)).
   - M(community.aws.ecs_service) compares load balancers and the desired count exactly, so it fights
     CodeDeploy's traffic shift and autoscaling.
 author:
@@ -48,9 +55,10 @@ options:
       - A bare family is satisfied by any revision of that family.
     type: str
   desired_count:
-    description: How many tasks run. With O(autoscaling), only the count of a new service.
+    description:
+      - How many tasks run. With O(autoscaling), only the count of a new service.
+      - Omitted, V(1) for a new service; an existing service keeps its count.
     type: int
-    default: 1
   launch_type:
     description: The launch type. Mutually exclusive with O(capacity_provider_strategy).
     type: str
@@ -117,9 +125,10 @@ options:
         type: int
         required: true
   deployment_controller:
-    description: Who deploys the service. V(CODE_DEPLOY) for blue/green deployments, V(ECS) for rolling ones.
+    description:
+      - Who deploys the service. V(CODE_DEPLOY) for blue/green deployments, V(ECS) for rolling ones.
+      - Omitted, V(ECS) for a new service; an existing service keeps its controller.
     type: str
-    default: ECS
     choices: [ECS, CODE_DEPLOY]
   deployment_configuration:
     description: How a deployment replaces tasks. What is not given is AWS's and not compared.
@@ -142,18 +151,22 @@ options:
     description: The Cloud Map service the tasks register in (see M(dito.chat.cloudmap_service)).
     type: str
   propagate_tags:
-    description: Which tags the tasks get.
+    description:
+      - Which tags the tasks get.
+      - Omitted, V(SERVICE) for a new service; an existing service keeps its setting.
     type: str
-    default: SERVICE
     choices: [SERVICE, TASK_DEFINITION, NONE]
   enable_ecs_managed_tags:
-    description: Whether the tasks get the ECS-managed tags (cluster and service names).
+    description:
+      - Whether the tasks get the ECS-managed tags (cluster and service names).
+      - Omitted, V(true) for a new service; an existing service keeps its setting.
     type: bool
-    default: true
   enable_execute_command:
-    description: Whether ECS Exec can open a shell in the tasks. Off, as the AWS security best practices ask.
+    description:
+      - Whether ECS Exec can open a shell in the tasks.
+      - Omitted, V(false) for a new service (off, as the AWS security best practices ask); an existing service
+        keeps its setting. Give V(false) to turn it off on a service where someone turned it on.
     type: bool
-    default: false
   autoscaling:
     description:
       - Target-tracking autoscaling of the desired count. Policies named C(<name>-cpu) and C(<name>-requests)
@@ -187,12 +200,32 @@ options:
         description: Seconds between scale-out activities.
         type: int
         default: 60
+  wait:
+    description:
+      - Whether to wait, after creating or updating the service (or when nothing changed), until it is stable.
+      - With the V(ECS) controller, stable is the deployment that the task started (or else the PRIMARY one)
+        being PRIMARY with C(rolloutState) V(COMPLETED) - or, without a C(rolloutState), one deployment with
+        as many running tasks as desired. The module fails when that deployment is V(FAILED) (the circuit
+        breaker stopped it; the message carries C(rolloutStateReason)), when another deployment replaced it (a
+        circuit-breaker rollback), or after O(wait_timeout).
+      - With V(CODE_DEPLOY), stable is one task set in steady state (no CodeDeploy deployment shifting traffic).
+      - Polls DescribeServices every 15 seconds with a bounded loop, not the botocore C(services_stable) waiter,
+        which reports success once a circuit breaker has rolled a failed deployment back and does not read
+        C(rolloutState).
+      - Not in check mode.
+    type: bool
+    default: false
+  wait_timeout:
+    description: How many seconds O(wait) waits at most.
+    type: int
+    default: 600
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.tags
   - amazon.aws.boto3
 notes:
+  - O(wait) calls ecs:DescribeServices only, which the module needs anyway.
   - Tags of the scalable target are set when it is registered.
   - In check mode on a service that does not exist yet, names given in O(security_groups) are not looked up.
 """
@@ -237,6 +270,14 @@ EXAMPLES = r"""
       circuit_breaker: true
       minimum_healthy_percent: 100
       maximum_percent: 200
+
+- name: Deploy a new revision to the rolling service, nothing else changed, and wait until it runs
+  dito.chat.ecs_service:
+    name: worker
+    cluster: dito-prod
+    task_definition: worker:8
+    wait: true
+    wait_timeout: 900
 """
 
 RETURN = r"""
@@ -259,12 +300,32 @@ deferred:
   type: list
   elements: str
   sample: ["taskDefinition"]
+deployment:
+  description:
+    - What O(wait) waited for - the rolling deployment (ECS controller) and its outcome. On failure the result
+      carries it too.
+  returned: when O(wait) is true and not in check mode
+  type: dict
+  contains:
+    id:
+      description: The deployment id (C(ecs-svc/...)); null for a CODE_DEPLOY service.
+      type: str
+    state:
+      description: V(stable), V(failed) or V(timeout).
+      type: str
+    message:
+      description: One line about it - deployment, task definition, rollout state, running/desired/failed tasks.
+      type: str
+  sample: {"id": "ecs-svc/1068126029715589809", "state": "stable",
+           "message": "deployment ecs-svc/1068126029715589809 (worker:8) COMPLETED: 2/2 tasks running, 0 failed"}
 autoscaling:
   description: The scalable target and the names of the service's policies after the task.
   returned: when O(autoscaling) is given
   type: dict
   sample: {"min_capacity": 2, "max_capacity": 10, "policies": ["dito-prod-backend-cpu"]}
 """
+
+import time
 
 try:  # noqa: SIM105 - the amazon.aws pattern, which ansible-test expects
     import botocore
@@ -291,6 +352,8 @@ def validate(module):
             module.fail_json(msg="load_balancer is required with deployment_controller CODE_DEPLOY (blue/green needs a target group)")
         if (params["deployment_configuration"] or {}).get("circuit_breaker"):
             module.fail_json(msg="deployment_configuration.circuit_breaker works with deployment_controller ECS only; CodeDeploy rolls back on its alarms")
+    if params["wait_timeout"] < 0:
+        module.fail_json(msg=f"wait_timeout must be 0 or more seconds, got {params['wait_timeout']}")
     scaling = params["autoscaling"]
     if scaling:
         if not 0 <= scaling["min_capacity"] <= scaling["max_capacity"]:
@@ -328,19 +391,34 @@ def deployment_configuration(params):
     return config or None
 
 
+# Options whose default applies to a new service only (an existing service keeps its value when they are omitted).
+CREATE_DEFAULTS = (
+    ("desired_count", "desiredCount"),
+    ("deployment_controller", "deploymentController"),
+    ("propagate_tags", "propagateTags"),
+    ("enable_ecs_managed_tags", "enableECSManagedTags"),
+    ("enable_execute_command", "enableExecuteCommand"),
+)
+CREATE_DEFAULTS_VALUES = {
+    "desired_count": 1,
+    "deployment_controller": "ECS",
+    "propagate_tags": "SERVICE",
+    "enable_ecs_managed_tags": True,
+    "enable_execute_command": False,
+}
+
+
 def desired_request(module, existing):
     """The CreateService request that the options ask for."""
     params = module.params
-    request = {
-        "cluster": params["cluster"],
-        "serviceName": params["name"],
-        "desiredCount": params["desired_count"],
-        "deploymentController": {"type": params["deployment_controller"]},
-        "propagateTags": params["propagate_tags"],
-        "enableECSManagedTags": params["enable_ecs_managed_tags"],
-        "enableExecuteCommand": params["enable_execute_command"],
-        "schedulingStrategy": "REPLICA",
-    }
+    request = {"cluster": params["cluster"], "serviceName": params["name"], "schedulingStrategy": "REPLICA"}
+    # Options omitted: their defaults for a new service; on an existing one, not asked for (left alone).
+    for option, field in CREATE_DEFAULTS:
+        value = params[option]
+        if value is None and existing is None:
+            value = CREATE_DEFAULTS_VALUES[option]
+        if value is not None:
+            request[field] = {"type": value} if field == "deploymentController" else value
     if params["task_definition"]:
         request["taskDefinition"] = params["task_definition"]
     if params["launch_type"]:
@@ -445,6 +523,7 @@ def ensure_present(module, client):
     request = desired_request(module, current)
     result = {"differences": [], "deferred": []}
     diff = {"before": {}, "after": {}}
+    update = {}
     resource = aas.resource_id(params["cluster"].rsplit("/", 1)[-1], params["name"])
 
     if current is None:
@@ -485,6 +564,18 @@ def ensure_present(module, client):
         if scaled:
             changed = True
             diff["before"]["autoscaling"], diff["after"]["autoscaling"] = before, after
+    if params["wait"] and not module.check_mode:
+        deployment_id = services.primary_deployment_id(service) if (current is None or update) else None
+        state, message, waited = services.wait_until_stable(
+            client, params["cluster"], params["name"], deployment_id, params["wait_timeout"], time.sleep, time.monotonic
+        )
+        result["deployment"] = {"id": deployment_id or services.primary_deployment_id(waited), "state": state, "message": message}
+        if waited is not None:
+            service = waited
+        if state != "stable":
+            result["service"] = returned(service, tags)
+            verb = f"timed out after {params['wait_timeout']} s waiting for" if state == "timeout" else "failed waiting for"
+            module.fail_json(msg=f"{verb} service {params['name']} to be stable: {message}", changed=changed, **result)
     result["service"] = returned(service, tags)
     return changed, diff, result
 
@@ -510,7 +601,7 @@ def main():
             cluster=dict(type="str", required=True),
             state=dict(type="str", default="present", choices=["present", "absent"]),
             task_definition=dict(type="str"),
-            desired_count=dict(type="int", default=1),
+            desired_count=dict(type="int"),
             launch_type=dict(type="str", choices=["FARGATE", "EC2"]),
             capacity_provider_strategy=dict(
                 type="list",
@@ -531,16 +622,16 @@ def main():
                     container_port=dict(type="int", required=True),
                 ),
             ),
-            deployment_controller=dict(type="str", default="ECS", choices=["ECS", "CODE_DEPLOY"]),
+            deployment_controller=dict(type="str", choices=["ECS", "CODE_DEPLOY"]),
             deployment_configuration=dict(
                 type="dict",
                 options=dict(maximum_percent=dict(type="int"), minimum_healthy_percent=dict(type="int"), circuit_breaker=dict(type="bool")),
             ),
             health_check_grace_period_seconds=dict(type="int"),
             service_registry_arn=dict(type="str"),
-            propagate_tags=dict(type="str", default="SERVICE", choices=["SERVICE", "TASK_DEFINITION", "NONE"]),
-            enable_ecs_managed_tags=dict(type="bool", default=True),
-            enable_execute_command=dict(type="bool", default=False),
+            propagate_tags=dict(type="str", choices=["SERVICE", "TASK_DEFINITION", "NONE"]),
+            enable_ecs_managed_tags=dict(type="bool"),
+            enable_execute_command=dict(type="bool"),
             autoscaling=dict(
                 type="dict",
                 options=dict(
@@ -555,6 +646,8 @@ def main():
             ),
             tags=dict(type="dict", aliases=["resource_tags"]),
             purge_tags=dict(type="bool", default=True),
+            wait=dict(type="bool", default=False),
+            wait_timeout=dict(type="int", default=600),
         ),
         mutually_exclusive=[("launch_type", "capacity_provider_strategy")],
         supports_check_mode=True,

@@ -3,6 +3,9 @@
 import json
 
 from tests.unit.roles.lambda_alerts.test_notifier import ACTION_FAILED
+from tests.unit.roles.lambda_alerts.test_notifier import DEPLOYMENT_FAILED
+from tests.unit.roles.lambda_alerts.test_notifier import DEPLOYMENT_STOPPED
+from tests.unit.roles.lambda_alerts.test_notifier import DEPLOYMENT_SUCCEEDED
 from tests.unit.roles.lambda_alerts.test_notifier import PIPELINE_FAILED
 from tests.unit.roles.lambda_alerts.test_notifier import SOURCE_SUCCEEDED
 from tests.unit.roles.lambda_alerts.test_notifier import STAGE_STARTED
@@ -46,7 +49,8 @@ def test_site_builds_the_alerting_path(converged, client):
         "arn:aws:codepipeline:eu-west-1:123456789012:dito-local-backend",
         "arn:aws:codepipeline:eu-west-1:123456789012:dito-local-frontend",
     ]
-    assert all("*" not in json.dumps(s["Resource"]) for sid, s in statements.items() if sid != "OwnLogs")
+    # No wildcard but the log streams' and the deployment groups' of the named applications (asserted below).
+    assert all("*" not in json.dumps(s["Resource"]) for sid, s in statements.items() if sid not in ("OwnLogs", "DeploymentOutcome"))
 
     events = client("events")
     rule = events.describe_rule(Name=NAME)
@@ -89,3 +93,18 @@ def test_site_builds_the_alerting_path(converged, client):
             assert result is expected, (sample["detail-type"], pipeline)
     not_codepipeline = dict(with_pipeline(PIPELINE_FAILED, "dito-local-backend"), source="aws.codebuild")
     assert events.test_event_pattern(EventPattern=pattern, Event=json.dumps(not_codepipeline))["Result"] is False
+
+    # Both services are CODE_DEPLOY: their applications' failed and stopped deployments reach the function too, and
+    # the function may read those deployments (error, rollback) and no others.
+    for sample, expected in ((DEPLOYMENT_FAILED, True), (DEPLOYMENT_STOPPED, True), (DEPLOYMENT_SUCCEEDED, False)):
+        for application, known in (("dito-local-backend", True), ("dito-local-frontend", True), ("other-app", False)):
+            event = json.loads(json.dumps(sample))
+            event["detail"]["application"] = application
+            result = events.test_event_pattern(EventPattern=pattern, Event=json.dumps(event))["Result"]
+            assert result is (expected and known), (sample["detail"]["state"], application)
+    assert statements["DeploymentOutcome"] == {
+        "Sid": "DeploymentOutcome",
+        "Effect": "Allow",
+        "Action": ["codedeploy:GetDeployment"],
+        "Resource": [f"arn:aws:codedeploy:eu-west-1:123456789012:deploymentgroup:dito-local-{name}/*" for name in ("backend", "frontend")],
+    }

@@ -1,4 +1,5 @@
-"""dito.chat pipeline alerts: CodePipeline state-change events from EventBridge to Slack, Google Chat or any webhook.
+"""dito.chat pipeline alerts: CodePipeline and CodeDeploy state-change events from EventBridge to Slack, Google Chat
+or any webhook.
 
 Standard library only (Python 3.12+). Configuration comes from the environment, secrets never do:
 
@@ -8,13 +9,15 @@ Standard library only (Python 3.12+). Configuration comes from the environment, 
                           STARTED,SUCCEEDED,FAILED,STOPPED)
     STAGE_STATES          states of "CodePipeline Stage Execution State Change" to send (default: none)
     ACTION_STATES         states of "CodePipeline Action Execution State Change" to send (default FAILED)
+    DEPLOYMENT_STATES     states of "CodeDeploy Deployment State-change Notification" to send (default FAILURE,STOP)
     HTTP_TIMEOUT          seconds per HTTP attempt (default 5)
     MAX_ATTEMPTS          attempts per webhook (default 4); 429 and 5xx are retried with exponential
                           backoff that honours Retry-After
     MAX_BACKOFF           longest wait between attempts, in seconds (default 8)
 
 On a FAILED pipeline execution, the failed stage is looked up with CodePipeline GetPipelineState (the
-event does not carry it). A notification that cannot be delivered is logged and the invocation ends normally: raising would make
+event does not carry it); on a CodeDeploy deployment that FAILED or was STOPped, its error and rollback with
+CodeDeploy GetDeployment (the event carries neither). A notification that cannot be delivered is logged and the invocation ends normally: raising would make
 Lambda retry the whole event and post duplicates to the webhooks that did answer. Malformed events are
 logged and ignored. Webhook URLs are never logged.
 """
@@ -38,8 +41,9 @@ DETAIL_TYPES = {
     "CodePipeline Pipeline Execution State Change": "pipeline",
     "CodePipeline Stage Execution State Change": "stage",
     "CodePipeline Action Execution State Change": "action",
+    "CodeDeploy Deployment State-change Notification": "deployment",
 }
-DEFAULT_STATES = {"pipeline": "STARTED,SUCCEEDED,FAILED,STOPPED", "stage": "", "action": "FAILED"}
+DEFAULT_STATES = {"pipeline": "STARTED,SUCCEEDED,FAILED,STOPPED", "stage": "", "action": "FAILED", "deployment": "FAILURE,STOP"}
 STYLE = {  # state: (Slack emoji, colour)
     "STARTED": (":arrow_forward:", "#439FE0"),
     "RESUMED": (":arrow_forward:", "#439FE0"),
@@ -50,6 +54,12 @@ STYLE = {  # state: (Slack emoji, colour)
     "CANCELED": (":heavy_minus_sign:", "#A0A0A0"),
     "SUPERSEDED": (":fast_forward:", "#A0A0A0"),
     "ABANDONED": (":heavy_minus_sign:", "#A0A0A0"),
+    # CodeDeploy deployment states.
+    "START": (":arrow_forward:", "#439FE0"),
+    "READY": (":hourglass_flowing_sand:", "#439FE0"),
+    "SUCCESS": (":white_check_mark:", "#2EB886"),
+    "FAILURE": (":x:", "#D00000"),
+    "STOP": (":octagonal_sign:", "#A0A0A0"),
 }
 RETRY_STATUS = {429, 500, 502, 503, 504}
 
@@ -69,13 +79,36 @@ def console_host(region):
     return f"{region}.console.aws.amazon.com"
 
 
+def summarize_deployment(event, detail):
+    """The facts of a CodeDeploy deployment state-change event, or None when it lacks its ids."""
+    if not detail.get("application") or not detail.get("deploymentId") or not detail.get("state"):
+        return None
+    region = detail.get("region") or event.get("region") or os.environ.get("AWS_REGION", "us-east-1")
+    deployment_id = str(detail["deploymentId"])
+    return {
+        "kind": "deployment",
+        "application": detail["application"],
+        "deployment_group": detail.get("deploymentGroup"),
+        "deployment_id": deployment_id,
+        "state": str(detail["state"]).upper(),
+        "account": event.get("account"),
+        "region": region,
+        "time": event.get("time"),
+        "console_url": f"https://{console_host(region)}/codesuite/codedeploy/deployments/{urllib.parse.quote(deployment_id)}?region={region}",
+    }
+
+
 def summarize(event):
-    """The facts of a CodePipeline state-change event, or None when it is not one."""
+    """The facts of a CodePipeline or CodeDeploy deployment state-change event, or None when it is not one."""
     if not isinstance(event, dict):
         return None
     kind = DETAIL_TYPES.get(event.get("detail-type"))
     detail = event.get("detail")
-    if kind is None or not isinstance(detail, dict) or not detail.get("pipeline") or not detail.get("state"):
+    if kind is None or not isinstance(detail, dict):
+        return None
+    if kind == "deployment":
+        return summarize_deployment(event, detail)
+    if not detail.get("pipeline") or not detail.get("state"):
         return None
     region = detail.get("region") or event.get("region") or os.environ.get("AWS_REGION", "us-east-1")
     execution_id = detail.get("execution-id", "")
@@ -117,6 +150,9 @@ def summarize(event):
 
 
 def title(facts):
+    if facts["kind"] == "deployment":
+        group = f" / {facts['deployment_group']}" if facts.get("deployment_group") else ""
+        return f"Deployment {facts['application']}{group}: {facts['state']}"
     where = facts["pipeline"]
     if facts.get("stage"):
         where += f" / {facts['stage']}"
@@ -127,6 +163,15 @@ def title(facts):
 
 def details(facts):
     """(label, value) lines shown under the title."""
+    if facts["kind"] == "deployment":
+        lines = [("Application", facts["application"])]
+        for label, key in (("Deployment group", "deployment_group"), ("Deployment", "deployment_id"), ("State", "state"), ("Region", "region")):
+            if facts.get(key):
+                lines.append((label, str(facts[key])))
+        for label, key in (("Error", "error"), ("Rollback", "rollback")):
+            if facts.get(key):
+                lines.append((label, str(facts[key])[:300]))
+        return lines
     lines = [("Pipeline", facts["pipeline"])]
     for label, key in (
         ("Stage", "stage"),
@@ -144,6 +189,10 @@ def details(facts):
     return lines
 
 
+def link_text(facts):
+    return "Open deployment" if facts["kind"] == "deployment" else "Open execution"
+
+
 def slack_payload(facts):
     emoji, colour = STYLE.get(facts["state"], (":grey_question:", "#A0A0A0"))
     text = f"{emoji} {title(facts)}"
@@ -152,7 +201,7 @@ def slack_payload(facts):
         {"type": "section", "fields": [{"type": "mrkdwn", "text": f"*{label}*\n{value}"} for label, value in details(facts)][:10]},
         {
             "type": "actions",
-            "elements": [{"type": "button", "text": {"type": "plain_text", "text": "Open execution"}, "url": facts["console_url"]}],
+            "elements": [{"type": "button", "text": {"type": "plain_text", "text": link_text(facts)}, "url": facts["console_url"]}],
         },
     ]
     return {"text": text, "attachments": [{"color": colour, "blocks": blocks}]}
@@ -161,9 +210,9 @@ def slack_payload(facts):
 def google_chat_payload(facts):
     text = title(facts)
     widgets = [{"decoratedText": {"topLabel": label, "text": value}} for label, value in details(facts)]
-    widgets.append({"buttonList": {"buttons": [{"text": "Open execution", "onClick": {"openLink": {"url": facts["console_url"]}}}]}})
+    widgets.append({"buttonList": {"buttons": [{"text": link_text(facts), "onClick": {"openLink": {"url": facts["console_url"]}}}]}})
     card = {
-        "cardId": f"dito-{facts['execution_id'] or 'pipeline'}",
+        "cardId": f"dito-{facts.get('execution_id') or facts.get('deployment_id') or 'pipeline'}",
         "card": {"header": {"title": text, "subtitle": f"{facts['account'] or ''} {facts['region']}".strip()}, "sections": [{"widgets": widgets}]},
     }
     return {"text": text, "cardsV2": [card]}
@@ -319,6 +368,27 @@ def failed_stage(pipeline, execution_id):
     return None
 
 
+def deployment_outcome(deployment_id):
+    """The error and the rollback of a CodeDeploy deployment (GetDeployment), as facts to add.
+
+    A "CodeDeploy Deployment State-change Notification" says FAILURE or STOP, not why, nor whether the
+    deployment was rolled back; the team wants to know both.
+    """
+    info = aws_json("codedeploy", "CodeDeploy_20141006.GetDeployment", {"deploymentId": deployment_id}).get("deploymentInfo") or {}
+    facts = {}
+    error = info.get("errorInformation") or {}
+    if error.get("code") or error.get("message"):
+        facts["error"] = ": ".join(str(v) for v in (error.get("code"), error.get("message")) if v)
+    rollback = info.get("rollbackInfo") or {}
+    if rollback.get("rollbackDeploymentId"):
+        facts["rollback"] = f"rolled back by {rollback['rollbackDeploymentId']}"
+        if rollback.get("rollbackMessage"):
+            facts["rollback"] += f": {rollback['rollbackMessage']}"
+    elif rollback.get("rollbackMessage"):
+        facts["rollback"] = rollback["rollbackMessage"]
+    return facts
+
+
 def webhook_url(parameter):
     if parameter not in _URLS:
         _URLS[parameter] = get_parameter(parameter)
@@ -338,7 +408,7 @@ def handler(event, context=None):
     facts = summarize(event)
     if facts is None:
         detail_type = event.get("detail-type") if isinstance(event, dict) else type(event).__name__
-        LOG.warning("ignored: not a CodePipeline state-change event (detail-type %r)", detail_type)
+        LOG.warning("ignored: not a CodePipeline or CodeDeploy deployment state-change event (detail-type %r)", detail_type)
         return {"ignored": True, "delivered": 0, "failed": 0}
     if facts["state"] not in _states(facts["kind"]):
         LOG.info("skipped: %s is not a configured state", title(facts))
@@ -349,6 +419,11 @@ def handler(event, context=None):
             facts["stage"] = failed_stage(facts["pipeline"], facts["execution_id"])
         except Exception as e:  # the alert goes out without the stage rather than not at all
             LOG.warning("could not find the failed stage of %s: %s", facts["pipeline"], type(e).__name__)
+    if facts["kind"] == "deployment" and facts["state"] in ("FAILURE", "STOP"):
+        try:
+            facts.update(deployment_outcome(facts["deployment_id"]))
+        except Exception as e:  # the alert goes out without the reason rather than not at all
+            LOG.warning("could not read deployment %s: %s", facts["deployment_id"], type(e).__name__)
 
     timeout = float(os.environ.get("HTTP_TIMEOUT", "5"))
     attempts = int(os.environ.get("MAX_ATTEMPTS", "4"))

@@ -30,6 +30,7 @@ PATCHES = (
     ecs.services_keep_health_check_grace_period,
     ecs.code_deploy_services_refuse_a_new_task_definition,
     ecs.create_service_keeps_strategy_deployment_configuration_and_flags,
+    ecs.rolling_deployments_roll_out,
     codedeploy.code_deploy_services_start_with_a_primary_task_set,
     codedeploy.deployment_configs_are_managed,
     codedeploy.deployment_groups_are_complete,

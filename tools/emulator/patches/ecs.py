@@ -154,3 +154,142 @@ def create_service_keeps_strategy_deployment_configuration_and_flags():
         return result
 
     response_cls.create_service = create_service
+
+
+# Image tags that make the tasks of a rolling deployment fail to start (emulator-only, see tools/emulator/README.md),
+# the same switch as the CodeDeploy deployments' replacement task sets.
+UNHEALTHY_TAG_PREFIX = "dito-emulator-unhealthy"
+# UpdateService fields that start a new deployment (AWS API reference, UpdateService: "a new deployment is
+# triggered" by a new task definition, platform version, network configuration, load balancers, service
+# registries, capacity provider strategy, or forceNewDeployment).
+_DEPLOYING_FIELDS = ("task_definition", "platform_version", "network_configuration", "load_balancers", "service_registries", "capacity_provider_strategy")
+
+
+def _image_tag(image):
+    name = (image or "").split("@", 1)[0].rsplit("/", 1)[-1]
+    return name.split(":", 1)[1] if ":" in name else "latest"
+
+
+def _starts_healthy(backend, task_definition_arn):
+    try:
+        task_definition = backend.describe_task_definition(task_definition_arn)
+    except ecs_exceptions.TaskDefinitionNotFoundException:
+        return True
+    return not any(_image_tag(c.get("image")).startswith(UNHEALTHY_TAG_PREFIX) for c in task_definition.container_definitions)
+
+
+def _new_deployment(service, task_definition, now):
+    deployment_id = f"ecs-svc/{ecs_models.mock_random.randint(0, 32**12)}"
+    return {
+        "id": deployment_id,
+        "status": "PRIMARY",
+        "taskDefinition": task_definition,
+        "desiredCount": service.desired_count,
+        "pendingCount": service.desired_count,
+        "runningCount": 0,
+        "failedTasks": 0,
+        "createdAt": now,
+        "updatedAt": now,
+        "launchType": service.launch_type,
+        "platformVersion": service.platform_version,
+        "networkConfiguration": service.network_configuration or None,
+        "platformFamily": "EC2" if service.launch_type == "EC2" else "FARGATE",
+        "rolloutState": "IN_PROGRESS",
+        "rolloutStateReason": f"ECS deployment {deployment_id} in progress.",
+    }
+
+
+def _roll_out(backend, service):
+    """Move the ECS deployments of ``service`` one step: what the scheduler does between two reads."""
+    now = datetime.now(UTC)
+    primary = next((d for d in service.deployments if d["status"] == "PRIMARY"), None)
+    if primary is None:
+        return
+    primary["desiredCount"] = service.desired_count
+    if primary.get("rolloutState") != "IN_PROGRESS":
+        if primary.get("rolloutState") == "COMPLETED":
+            primary.update(runningCount=service.desired_count, pendingCount=0)
+        return
+    if _starts_healthy(backend, primary["taskDefinition"]) or service.desired_count == 0:
+        primary.update(
+            runningCount=service.desired_count,
+            pendingCount=0,
+            rolloutState="COMPLETED",
+            rolloutStateReason=f"ECS deployment {primary['id']} completed.",
+            updatedAt=now,
+        )
+        service.deployments = [primary]
+        service.running_count, service.pending_count = service.desired_count, 0
+        return
+    primary.update(failedTasks=primary.get("failedTasks", 0) + max(service.desired_count, 1), runningCount=0, updatedAt=now)
+    breaker = (getattr(service, "deployment_configuration", None) or {}).get("deploymentCircuitBreaker") or {}
+    previous = next((d for d in service.deployments if d["status"] == "ACTIVE" and d.get("rolloutState") == "COMPLETED"), None)
+    if not breaker.get("enable"):
+        return  # the scheduler keeps trying to start tasks: IN_PROGRESS until someone deploys something else
+    primary.update(status="ACTIVE", rolloutState="FAILED", rolloutStateReason="ECS deployment circuit breaker: tasks failed to start.")
+    if breaker.get("rollback") and previous is not None:
+        rollback = _new_deployment(service, previous["taskDefinition"], now)
+        service.task_definition = previous["taskDefinition"]
+        service.deployments = [rollback, primary]
+    else:
+        primary["status"] = "PRIMARY"
+
+
+def rolling_deployments_roll_out():
+    """UpdateService starts a new deployment that becomes COMPLETED, and a circuit breaker rolls a failing one back.
+
+    AWS API reference, Service data type, ``deployments``: "The current state of deployments for the service";
+    Deployment data type: ``status`` "PRIMARY - The most recent deployment of a service. ACTIVE - A service
+    deployment that still has running tasks, but are in the process of being replaced with a new PRIMARY
+    deployment"; ``rolloutState`` "IN_PROGRESS ... COMPLETED ... FAILED", "If the service is using the rolling
+    update (ECS) deployment type and the circuit breaker is turned on, the deployment will transition to a FAILED
+    state and won't launch new tasks"; ``rolloutStateReason``, ``runningCount``, ``failedTasks``. UpdateService:
+    a new task definition (also platform version, network configuration, load balancers, service registries,
+    capacity provider strategy, forceNewDeployment) "triggers a new deployment"; with the circuit breaker's
+    ``rollback`` "a service deployment will roll back to the last deployment that completed successfully".
+    moto keeps one deployment forever IN_PROGRESS with 0 running tasks and the first task definition (and stores a
+    ``family:revision`` given to UpdateService as is instead of the ARN).
+
+    The emulator runs no tasks: a deployment's tasks start by the next DescribeServices, which then shows it
+    COMPLETED with ``runningCount == desiredCount`` and the replaced deployments drained. Emulator-only switch:
+    when a container image tag of the deployment's task definition starts with ``dito-emulator-unhealthy``, its
+    tasks fail to start; with the circuit breaker on, the next read shows the deployment FAILED (status ACTIVE)
+    and, with rollback, a new PRIMARY deployment on the last completed task definition; without it the deployment
+    stays IN_PROGRESS with ``failedTasks`` growing, as the scheduler keeps retrying.
+    """
+    backend_cls = ecs_models.EC2ContainerServiceBackend
+    response_cls = ecs_responses.EC2ContainerServiceResponse
+    original_update, original_describe = backend_cls.update_service, response_cls.describe_services
+
+    def update_service(self, service_properties):
+        cluster = service_properties.get("cluster") or "default"
+        service = self._get_service(cluster, (service_properties.get("service") or "").split("/")[-1])
+        if (service.deployment_controller or {}).get("type") != "ECS":
+            return original_update(self, service_properties)
+        before = {field: getattr(service, field, None) for field in _DEPLOYING_FIELDS}
+        deployments = [dict(d) for d in service.deployments]
+        force = bool(service_properties.get("force_new_deployment"))
+        result = original_update(self, service_properties)
+        if service.task_definition:
+            service.task_definition = self.describe_task_definition(service.task_definition).arn
+        service.deployments = deployments
+        if force or any(getattr(service, field, None) != value for field, value in before.items()):
+            for deployment in deployments:
+                deployment["status"] = "ACTIVE"
+            service.deployments = [_new_deployment(service, service.task_definition, datetime.now(UTC)), *deployments]
+            service.running_count, service.pending_count = 0, service.desired_count
+        return result
+
+    def describe_services(self):
+        cluster = self._get_param("cluster", "default")
+        for name in self._get_param("services", []):
+            try:
+                service = self.ecs_backend._get_service(cluster, name.split("/")[-1])
+            except (ecs_exceptions.ServiceNotFoundException, ecs_exceptions.ClusterNotFoundException):
+                continue
+            if (service.deployment_controller or {}).get("type") == "ECS" and service.status == "ACTIVE":
+                _roll_out(self.ecs_backend, service)
+        return original_describe(self)
+
+    backend_cls.update_service = update_service
+    response_cls.describe_services = describe_services

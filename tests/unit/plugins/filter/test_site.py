@@ -63,6 +63,7 @@ def test_site_names():
         "alb_logs_bucket": "dito-prod-backend-alb-logs-1111",
         "repository": "dito/backend",
         "pipeline": "dito-prod-backend",
+        "codedeploy_application": "dito-prod-backend",
     }
     assert site.site_names(BACKEND, "dito", "prod")["alb_logs_bucket"] == "dito-prod-backend-alb-logs"
 

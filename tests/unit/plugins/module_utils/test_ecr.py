@@ -1,5 +1,7 @@
 """The pure comparison behind dito.chat.ecr_repository: no AWS."""
 
+import datetime
+
 from ansible_collections.dito.chat.plugins.module_utils import ecr
 
 KEY = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
@@ -87,3 +89,22 @@ def test_apply_changes_predicts_the_after_state():
     after = ecr.apply_changes(current(), {"scan_on_push": False, "tags_to_set": {"a": "b"}, "tags_to_unset": ["project"]})
     assert after["scan_on_push"] is False
     assert after["tags"] == {"a": "b"}
+
+
+def test_image_id_tells_a_digest_from_a_tag():
+    assert ecr.image_id("sha256:" + "a" * 64) == {"imageDigest": "sha256:" + "a" * 64}
+    assert ecr.image_id("v1.4.2") == {"imageTag": "v1.4.2"}
+
+
+def test_image_result_pins_by_digest_and_names_the_tag_asked_for():
+    detail = {"imageDigest": "sha256:abc", "imageTags": ["v2", "latest"], "imagePushedAt": datetime.datetime(2026, 11, 30, 13, 0, tzinfo=datetime.UTC)}
+    by_tag = ecr.image_result("123456789012.dkr.ecr.eu-west-1.amazonaws.com/dito/backend", detail, "v2")
+    assert by_tag == {
+        "digest": "sha256:abc",
+        "tags": ["latest", "v2"],
+        "pushed_at": "2026-11-30T13:00:00+00:00",
+        "uri_by_digest": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/dito/backend@sha256:abc",
+        "uri": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/dito/backend:v2",
+    }
+    by_digest = ecr.image_result("r", dict(detail, imageTags=None), "sha256:abc")
+    assert (by_digest["uri"], by_digest["tags"]) == ("r@sha256:abc", [])

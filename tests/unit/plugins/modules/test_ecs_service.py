@@ -138,3 +138,81 @@ def test_bad_input_is_refused_before_any_change(stack, run_module, extra, messag
     result = run_module(ecs_service.main, service_args(stack, **extra))
     assert result["failed"] and message in result["msg"], result
     assert stack["ecs"].list_services(cluster="c")["serviceArns"] == []
+
+
+def rolling_args(stack, **extra):
+    rolling = {
+        "deployment_controller": "ECS",
+        "deployment_configuration": {"circuit_breaker": True},
+        "load_balancer": {"target_group_arn": stack["blue"], "container_name": "web", "container_port": 80},
+    }
+    return service_args(stack, **{**rolling, **extra})
+
+
+def test_a_rolling_service_takes_a_new_revision_with_only_name_cluster_and_task_definition(stack, run_module, api_calls):
+    ecs = stack["ecs"]
+    run_module(ecs_service.main, rolling_args(stack, enable_execute_command=True, propagate_tags="TASK_DEFINITION"))
+    ecs.update_service(cluster="c", service="web", desiredCount=5)  # autoscaling scaled out
+    [before] = ecs.describe_services(cluster="c", services=["web"], include=["TAGS"])["services"]
+    newer = stack["revision"]("nginx:3")
+    minimal = {"name": "web", "cluster": "c", "task_definition": newer, "wait": True}
+
+    api_calls.clear()
+    planned = run_module(ecs_service.main, minimal, check_mode=True)
+    assert planned["changed"] is True and planned["differences"] == ["taskDefinition"]
+    assert [op for _, op in api_calls if op not in ("DescribeServices", "ListTagsForResource")] == []
+
+    result = run_module(ecs_service.main, minimal)
+    assert result["changed"] is True and result["differences"] == ["taskDefinition"] and result["deferred"] == []
+    assert result["service"]["task_definition"] == newer
+    assert result["deployment"]["state"] == "stable", result["deployment"]
+    assert result["deployment"]["message"].endswith("COMPLETED: 5/5 tasks running, 0 failed")
+    [after] = ecs.describe_services(cluster="c", services=["web"], include=["TAGS"])["services"]
+    assert after["taskDefinition"] == newer
+    assert [(d["status"], d["taskDefinition"], d["rolloutState"]) for d in after["deployments"]] == [("PRIMARY", newer, "COMPLETED")]
+    assert after["deployments"][0]["id"] == result["deployment"]["id"]
+    unchanged = ("desiredCount", "networkConfiguration", "loadBalancers", "deploymentConfiguration", "propagateTags", "enableExecuteCommand", "tags")
+    assert {k: after.get(k) for k in unchanged} == {k: before.get(k) for k in unchanged}
+    assert (after["desiredCount"], after["enableExecuteCommand"], after["propagateTags"]) == (5, True, "TASK_DEFINITION")
+    scaling = boto3.client("application-autoscaling", region_name=REGION)
+    [target] = scaling.describe_scalable_targets(ServiceNamespace="ecs", ResourceIds=["service/c/web"])["ScalableTargets"]
+    assert (target["MinCapacity"], target["MaxCapacity"]) == (2, 6)
+    again = run_module(ecs_service.main, minimal)
+    assert (again["changed"], again["deployment"]["state"]) == (False, "stable")
+
+
+def test_wait_fails_naming_the_circuit_breakers_reason_and_the_service_rolls_back(stack, run_module):
+    ecs = stack["ecs"]
+    first = run_module(ecs_service.main, rolling_args(stack, wait=True))
+    assert first["deployment"]["state"] == "stable"
+    old = first["service"]["task_definition"]
+    broken = stack["revision"]("nginx:dito-emulator-unhealthy-1")
+    result = run_module(ecs_service.main, {"name": "web", "cluster": "c", "task_definition": broken, "wait": True})
+    assert result["failed"] is True and result["changed"] is True
+    assert result["deployment"]["state"] == "failed"
+    assert result["msg"].startswith("failed waiting for service web to be stable: deployment ecs-svc/")
+    assert result["msg"].endswith("FAILED: 0/2 tasks running, 2 failed: ECS deployment circuit breaker: tasks failed to start.")
+    [held] = ecs.describe_services(cluster="c", services=["web"])["services"]
+    assert held["taskDefinition"] == old
+
+
+def test_wait_times_out_when_tasks_never_start_without_a_circuit_breaker(stack, run_module, monkeypatch):
+    monkeypatch.setattr(ecs_service.services, "POLL_SECONDS", 0.05)
+    run_module(ecs_service.main, rolling_args(stack, deployment_configuration={"circuit_breaker": False}))
+    broken = stack["revision"]("nginx:dito-emulator-unhealthy-1")
+    result = run_module(ecs_service.main, {"name": "web", "cluster": "c", "task_definition": broken, "wait": True, "wait_timeout": 1})
+    assert result["failed"] is True and result["deployment"]["state"] == "timeout"
+    assert result["msg"].startswith("timed out after 1 s waiting for service web to be stable: deployment ecs-svc/")
+    assert "IN_PROGRESS: 0/2 tasks running" in result["msg"]
+
+
+def test_an_omitted_controller_leaves_a_code_deploy_service_as_it_is(stack, run_module, api_calls):
+    ecs = stack["ecs"]
+    run_module(ecs_service.main, service_args(stack))
+    api_calls.clear()
+    result = run_module(ecs_service.main, {"name": "web", "cluster": "c", "task_definition": stack["revision"]("nginx:2"), "wait": True})
+    assert result["changed"] is False and result["deferred"] == ["taskDefinition"] and result["warnings"]
+    assert result["deployment"]["state"] == "stable"
+    assert [op for _, op in api_calls if not op.startswith(("Describe", "List", "Register"))] == []
+    [held] = ecs.describe_services(cluster="c", services=["web"])["services"]
+    assert (held["deploymentController"]["type"], held["desiredCount"], held["taskDefinition"].endswith("web:1")) == ("CODE_DEPLOY", 2, True)

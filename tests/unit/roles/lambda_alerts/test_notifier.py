@@ -55,6 +55,46 @@ SOURCE_SUCCEEDED = event(
         }
     },
 )
+APPLICATION, GROUP, DEPLOYMENT = "dito-local-backend", "dito-local-backend", "d-A1B2C3D4E"
+
+
+def deployment_event(state):
+    """A CodeDeploy deployment state-change event in the documented shape (CodeDeploy user guide, Monitoring
+    deployments with Amazon EventBridge; EventBridge events reference, AWS CodeDeploy events)."""
+    return {
+        "account": ACCOUNT,
+        "region": REGION,
+        "detail-type": "CodeDeploy Deployment State-change Notification",
+        "source": "aws.codedeploy",
+        "version": "0",
+        "time": "2026-11-28T03:10:00Z",
+        "id": "c071bfbf-83c4-49ca-a6ff-3df053957145",
+        "resources": [
+            f"arn:aws:codedeploy:{REGION}:{ACCOUNT}:application:{APPLICATION}",
+            f"arn:aws:codedeploy:{REGION}:{ACCOUNT}:deploymentgroup:{APPLICATION}/{GROUP}",
+        ],
+        "detail": {
+            "instanceGroupId": "9fd2fbef-2157-40d8-91e7-6845af69e2d2",
+            "region": REGION,
+            "application": APPLICATION,
+            "deploymentId": DEPLOYMENT,
+            "state": state,
+            "deploymentGroup": GROUP,
+        },
+    }
+
+
+DEPLOYMENT_FAILED = deployment_event("FAILURE")
+DEPLOYMENT_STOPPED = deployment_event("STOP")
+DEPLOYMENT_SUCCEEDED = deployment_event("SUCCESS")
+GET_DEPLOYMENT = {
+    "deploymentInfo": {
+        "deploymentId": DEPLOYMENT,
+        "status": "Failed",
+        "errorInformation": {"code": "ECS_UPDATE_ERROR", "message": "The ECS service cannot reach a steady state"},
+        "rollbackInfo": {"rollbackDeploymentId": "d-ROLLBACK1", "rollbackMessage": "Automatic rollback on deployment failure"},
+    }
+}
 PIPELINE_STATE = {
     "pipelineName": PIPELINE,
     "stageStates": [
@@ -258,3 +298,75 @@ class _Answer:
 
     def read(self):
         return b"{}"
+
+
+def test_a_codedeploy_deployment_summary(notifier):
+    facts = notifier.summarize(copy.deepcopy(DEPLOYMENT_FAILED))
+    assert (facts["kind"], facts["application"], facts["deployment_group"], facts["deployment_id"], facts["state"], facts["region"]) == (
+        "deployment",
+        APPLICATION,
+        GROUP,
+        DEPLOYMENT,
+        "FAILURE",
+        REGION,
+    )
+    assert facts["console_url"] == f"https://{REGION}.console.aws.amazon.com/codesuite/codedeploy/deployments/{DEPLOYMENT}?region={REGION}"
+    assert notifier.title(facts) == f"Deployment {APPLICATION} / {GROUP}: FAILURE"
+    no_id = copy.deepcopy(DEPLOYMENT_FAILED)
+    del no_id["detail"]["deploymentId"]
+    assert notifier.summarize(no_id) is None
+
+
+def test_a_failed_deployment_gives_one_slack_post_with_its_error_rollback_and_link(notifier, server, lambda_env):
+    server.script["CodeDeploy_20141006.GetDeployment"] = [(200, {}, GET_DEPLOYMENT)]
+    assert notifier.handler(copy.deepcopy(DEPLOYMENT_FAILED)) == {"ignored": False, "delivered": 1, "failed": 0}
+    [post] = server.posts(lambda_env["paths"]["slack"])
+    assert post["text"] == f":x: Deployment {APPLICATION} / {GROUP}: FAILURE"
+    attachment = post["attachments"][0]
+    assert attachment["color"] == "#D00000"
+    fields = [f["text"] for f in attachment["blocks"][1]["fields"]]
+    assert fields == [
+        f"*Application*\n{APPLICATION}",
+        f"*Deployment group*\n{GROUP}",
+        f"*Deployment*\n{DEPLOYMENT}",
+        "*State*\nFAILURE",
+        f"*Region*\n{REGION}",
+        "*Error*\nECS_UPDATE_ERROR: The ECS service cannot reach a steady state",
+        "*Rollback*\nrolled back by d-ROLLBACK1: Automatic rollback on deployment failure",
+    ]
+    button = attachment["blocks"][-1]["elements"][0]
+    assert (button["text"]["text"], button["url"]) == ("Open deployment", notifier.summarize(DEPLOYMENT_FAILED)["console_url"])
+    [lookup] = [r for r in server.requests if r["target"] == "CodeDeploy_20141006.GetDeployment"]
+    assert json.loads(lookup["body"]) == {"deploymentId": DEPLOYMENT}
+    assert "/codedeploy/aws4_request" in lookup["headers"]["Authorization"]
+
+
+def test_a_stopped_deployment_in_google_chat_and_generic(notifier, server, lambda_env, monkeypatch):
+    monkeypatch.setenv(
+        "WEBHOOKS",
+        json.dumps([{"kind": "google_chat", "parameter": "/dito/test/alerts/google_chat"}, {"kind": "generic", "parameter": "/dito/test/alerts/generic"}]),
+    )
+    server.script["AmazonSSM.GetParameter"] = [
+        (200, {}, {"Parameter": {"Value": server.url + lambda_env["paths"]["google_chat"]}}),
+        (200, {}, {"Parameter": {"Value": server.url + lambda_env["paths"]["generic"]}}),
+    ]
+    server.script["CodeDeploy_20141006.GetDeployment"] = [(200, {}, {"deploymentInfo": {"status": "Stopped", "rollbackInfo": {}}})]
+    assert notifier.handler(copy.deepcopy(DEPLOYMENT_STOPPED))["delivered"] == 2
+    card = server.posts(lambda_env["paths"]["google_chat"])[0]["cardsV2"][0]
+    assert card["cardId"] == f"dito-{DEPLOYMENT}"
+    assert card["card"]["header"] == {"title": f"Deployment {APPLICATION} / {GROUP}: STOP", "subtitle": f"{ACCOUNT} {REGION}"}
+    widgets = card["card"]["sections"][0]["widgets"]
+    assert {"decoratedText": {"topLabel": "Deployment", "text": DEPLOYMENT}} in widgets
+    assert {"decoratedText": {"topLabel": "Region", "text": REGION}} in widgets
+    assert not [w for w in widgets if w.get("decoratedText", {}).get("topLabel") in ("Error", "Rollback")]
+    button = widgets[-1]["buttonList"]["buttons"][0]
+    assert (button["text"], button["onClick"]["openLink"]["url"]) == ("Open deployment", notifier.summarize(DEPLOYMENT_STOPPED)["console_url"])
+    generic = server.posts(lambda_env["paths"]["generic"])[0]
+    assert (generic["kind"], generic["application"], generic["deployment_id"], generic["state"]) == ("deployment", APPLICATION, DEPLOYMENT, "STOP")
+
+
+def test_a_deployment_alert_goes_out_when_its_lookup_fails_and_success_is_skipped(notifier, server, lambda_env):
+    server.script["CodeDeploy_20141006.GetDeployment"] = [(400, {}, {"__type": "AccessDeniedException"})]
+    assert notifier.handler(copy.deepcopy(DEPLOYMENT_FAILED))["delivered"] == 1
+    assert notifier.handler(copy.deepcopy(DEPLOYMENT_SUCCEEDED))["skipped"] is True
+    assert len(server.posts(lambda_env["paths"]["slack"])) == 1

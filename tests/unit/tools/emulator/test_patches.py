@@ -136,6 +136,64 @@ def test_code_deploy_services_refuse_a_new_task_definition():
     assert service["desiredCount"] == 3 and service["taskDefinition"].endswith(":1")
 
 
+def rolling_service(ecs, breaker):
+    ecs.create_cluster(clusterName="c")
+    for image in ("nginx:1", "nginx:2", "nginx:dito-emulator-unhealthy-1"):
+        ecs.register_task_definition(family="web", containerDefinitions=[{"name": "web", "image": image, "memory": 128}])
+    ecs.create_service(
+        cluster="c",
+        serviceName="web",
+        taskDefinition="web:1",
+        desiredCount=2,
+        deploymentConfiguration={"deploymentCircuitBreaker": {"enable": breaker, "rollback": breaker}},
+    )
+
+    def read():
+        service = ecs.describe_services(cluster="c", services=["web"])["services"][0]
+        return service, [(d["status"], d["taskDefinition"].rsplit("/", 1)[-1], d["rolloutState"], d["runningCount"]) for d in service["deployments"]]
+
+    assert read()[1] == [("PRIMARY", "web:1", "COMPLETED", 2)]
+    return read
+
+
+@mock_aws
+def test_rolling_deployments_roll_out():
+    ecs = boto3.client("ecs", region_name="eu-west-1")
+    read = rolling_service(ecs, breaker=True)
+    updated = ecs.update_service(cluster="c", service="web", taskDefinition="web:2")["service"]
+    ours = updated["deployments"][0]
+    assert (ours["status"], ours["taskDefinition"], ours["rolloutState"]) == ("PRIMARY", updated["taskDefinition"], "IN_PROGRESS")
+    assert [d["status"] for d in updated["deployments"]] == ["PRIMARY", "ACTIVE"]
+    assert updated["taskDefinition"].endswith(":task-definition/web:2")  # the ARN, not the family:revision given
+    service, deployments = read()
+    assert deployments == [("PRIMARY", "web:2", "COMPLETED", 2)]
+    assert (service["deployments"][0]["id"], service["runningCount"]) == (ours["id"], 2)
+    ecs.update_service(cluster="c", service="web", desiredCount=3)  # a count change is no new deployment
+    assert read()[1] == [("PRIMARY", "web:2", "COMPLETED", 3)]
+
+
+@mock_aws
+def test_rolling_deployments_roll_out_and_the_circuit_breaker_rolls_back():
+    ecs = boto3.client("ecs", region_name="eu-west-1")
+    read = rolling_service(ecs, breaker=True)
+    failing = ecs.update_service(cluster="c", service="web", taskDefinition="web:3")["service"]["deployments"][0]["id"]
+    service, deployments = read()
+    assert deployments == [("PRIMARY", "web:1", "IN_PROGRESS", 0), ("ACTIVE", "web:3", "FAILED", 0)]
+    failed = service["deployments"][1]
+    assert (failed["id"], failed["rolloutStateReason"]) == (failing, "ECS deployment circuit breaker: tasks failed to start.")
+    assert failed["failedTasks"] > 0 and service["taskDefinition"].endswith("/web:1")
+    assert read()[1] == [("PRIMARY", "web:1", "COMPLETED", 2)]
+
+
+@mock_aws
+def test_rolling_deployments_roll_out_without_a_circuit_breaker_keep_trying():
+    ecs = boto3.client("ecs", region_name="eu-west-1")
+    read = rolling_service(ecs, breaker=False)
+    ecs.update_service(cluster="c", service="web", taskDefinition="web:3")
+    read()
+    assert read()[1] == [("PRIMARY", "web:3", "IN_PROGRESS", 0), ("ACTIVE", "web:1", "COMPLETED", 2)]
+
+
 @mock_aws
 def test_create_service_keeps_strategy_deployment_configuration_and_flags():
     ecs = boto3.client("ecs", region_name="eu-west-1")
