@@ -1,14 +1,7 @@
-"""dito.chat.codedeploy_application against moto in-process.
-
-moto 5.2.5 has no DeleteApplication: the tests of state=absent replace the wrapper by a mock that records the
-call (to be re-pointed at in-process moto once the emulator's CodeDeploy patch lands).
-"""
-
-from unittest import mock
+"""dito.chat.codedeploy_application against moto in-process with the emulator's CodeDeploy layer (DeleteApplication)."""
 
 import boto3
 
-from ansible_collections.dito.chat.plugins.module_utils import codedeploy as cd
 from ansible_collections.dito.chat.plugins.modules import codedeploy_application
 
 REGION = "eu-west-1"
@@ -56,12 +49,22 @@ def test_another_compute_platform_is_refused(aws, run_module, api_calls):
     assert ("codedeploy", "TagResource") not in api_calls
 
 
-def test_absent_deletes_only_an_existing_application(aws, run_module):
+def deletions(api_calls):
+    return [c for c in api_calls if c[1].startswith("Delete")]
+
+
+def test_absent_deletes_only_an_existing_application(aws, run_module, api_calls):
+    client = boto3.client("codedeploy", region_name=REGION)
     run_module(codedeploy_application.main, {"name": "dito-backend"})
-    with mock.patch.object(cd, "delete_application") as delete:
-        assert run_module(codedeploy_application.main, {"name": "dito-backend", "state": "absent"}, check_mode=True)["changed"] is True
-        delete.assert_not_called()
-        assert run_module(codedeploy_application.main, {"name": "dito-backend", "state": "absent"})["changed"] is True
-        delete.assert_called_once_with(mock.ANY, "dito-backend")
-        assert run_module(codedeploy_application.main, {"name": "other", "state": "absent"})["changed"] is False
-        delete.assert_called_once()
+    client.create_application(applicationName="other-app", computePlatform="ECS")
+
+    assert run_module(codedeploy_application.main, {"name": "dito-backend", "state": "absent"}, check_mode=True)["changed"] is True
+    assert deletions(api_calls) == [] and sorted(client.list_applications()["applications"]) == ["dito-backend", "other-app"]
+
+    assert run_module(codedeploy_application.main, {"name": "dito-backend", "state": "absent"})["changed"] is True
+    assert client.list_applications()["applications"] == ["other-app"]
+    assert deletions(api_calls) == [("codedeploy", "DeleteApplication")]
+
+    assert run_module(codedeploy_application.main, {"name": "dito-backend", "state": "absent"})["changed"] is False
+    assert run_module(codedeploy_application.main, {"name": "nowhere", "state": "absent"})["changed"] is False
+    assert deletions(api_calls) == [("codedeploy", "DeleteApplication")]

@@ -1,90 +1,126 @@
-"""dito.chat.codedeploy_deployment_config against a botocore Stubber (requests checked against the CodeDeploy
-service model). moto 5.2.5 has no Get/Create/DeleteDeploymentConfig: once the emulator's CodeDeploy patch lands,
-these tests are to be re-pointed at in-process moto (fixture ``aws``)."""
-
-import datetime
-from unittest import mock
+"""dito.chat.codedeploy_deployment_config against moto in-process with the emulator's CodeDeploy layer
+(Create/Get/List/DeleteDeploymentConfig, the predefined configurations, DeploymentConfigInUseException)."""
 
 import boto3
 import pytest
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-from botocore.stub import Stubber
+from botocore.exceptions import ClientError
 
 from ansible_collections.dito.chat.plugins.modules import codedeploy_deployment_config
+from ansible_collections.dito.chat.plugins.modules import codedeploy_deployment_group
 
+REGION = "eu-west-1"
 CANARY = {"type": "TimeBasedCanary", "percentage": 10, "interval_minutes": 5}
 CANARY_AWS = {"type": "TimeBasedCanary", "timeBasedCanary": {"canaryPercentage": 10, "canaryInterval": 5}}
-
-
-def info(routing=None, platform="ECS"):
-    return {
-        "deploymentConfigId": "0f0c3e4a-5d5e-4b9a-9a3c-1f2e3d4c5b6a",
-        "deploymentConfigName": "dito-canary",
-        "computePlatform": platform,
-        "createTime": datetime.datetime(2026, 11, 30, tzinfo=datetime.UTC),
-        "trafficRoutingConfig": routing or CANARY_AWS,
-    }
+MUTATING = ("Create", "Delete")
 
 
 @pytest.fixture
-def stub():
-    client = boto3.client("codedeploy", region_name="eu-west-1")
-    with Stubber(client) as stubber, mock.patch.object(AnsibleAWSModule, "client", return_value=client):
-        yield stubber
-        stubber.assert_no_pending_responses()
+def client(aws):
+    return boto3.client("codedeploy", region_name=REGION)
 
 
-def missing(stub):
-    stub.add_client_error(
-        "get_deployment_config", "DeploymentConfigDoesNotExistException", http_status_code=400, expected_params={"deploymentConfigName": "dito-canary"}
-    )
+def held(client, name="dito-canary"):
+    """The configuration's deploymentConfigInfo, or None when AWS has none of that name."""
+    try:
+        return client.get_deployment_config(deploymentConfigName=name)["deploymentConfigInfo"]
+    except ClientError as e:
+        assert e.response["Error"]["Code"] == "DeploymentConfigDoesNotExistException"
+        return None
 
 
-def test_create_sends_the_traffic_routing_and_returns_it(stub, run_module):
-    missing(stub)
-    stub.add_response(
-        "create_deployment_config",
-        {"deploymentConfigId": "0f0c3e4a-5d5e-4b9a-9a3c-1f2e3d4c5b6a"},
-        {"deploymentConfigName": "dito-canary", "computePlatform": "ECS", "trafficRoutingConfig": CANARY_AWS},
-    )
-    stub.add_response("get_deployment_config", {"deploymentConfigInfo": info()}, {"deploymentConfigName": "dito-canary"})
+def custom_configs(client):
+    return [n for n in client.list_deployment_configs()["deploymentConfigsList"] if not n.startswith("CodeDeployDefault.")]
+
+
+def mutations(api_calls):
+    return [c for c in api_calls if c[0] == "codedeploy" and c[1].startswith(MUTATING)]
+
+
+def test_create_sends_the_traffic_routing_and_returns_it(client, run_module):
     result = run_module(codedeploy_deployment_config.main, {"name": "dito-canary", "traffic_routing": CANARY})
     assert result["changed"] is True
-    config = result["deployment_config"]
-    assert config["traffic_routing"] == CANARY and config["traffic_routing_config"]["time_based_canary"] == {"canary_percentage": 10, "canary_interval": 5}
-    assert config["deployment_config_id"] == "0f0c3e4a-5d5e-4b9a-9a3c-1f2e3d4c5b6a"
+    config = held(client)
+    assert config["computePlatform"] == "ECS" and config["trafficRoutingConfig"] == CANARY_AWS
+    returned = result["deployment_config"]
+    assert returned["traffic_routing"] == CANARY and returned["traffic_routing_config"]["time_based_canary"] == {"canary_percentage": 10, "canary_interval": 5}
+    assert returned["deployment_config_id"] == config["deploymentConfigId"] and returned["deployment_config_name"] == "dito-canary"
 
 
-def test_check_mode_creates_nothing(stub, run_module):
-    missing(stub)  # and no other call: the Stubber fails on any unexpected one
+@pytest.mark.parametrize(
+    ("routing", "expected"),
+    [
+        (
+            {"type": "TimeBasedLinear", "percentage": 20, "interval_minutes": 3},
+            {"type": "TimeBasedLinear", "timeBasedLinear": {"linearPercentage": 20, "linearInterval": 3}},
+        ),
+        ({"type": "AllAtOnce"}, {"type": "AllAtOnce"}),
+    ],
+)
+def test_other_routings_are_created_and_then_unchanged(client, run_module, routing, expected):
+    args = {"name": "dito-canary", "traffic_routing": routing}
+    assert run_module(codedeploy_deployment_config.main, args)["changed"] is True
+    assert held(client)["trafficRoutingConfig"] == expected
+    again = run_module(codedeploy_deployment_config.main, args)
+    assert again["changed"] is False and again["deployment_config"]["traffic_routing"]["type"] == routing["type"]
+
+
+def test_check_mode_creates_nothing(client, run_module, api_calls):
     result = run_module(codedeploy_deployment_config.main, {"name": "dito-canary", "traffic_routing": CANARY}, check_mode=True, diff=True)
     assert result["changed"] is True and result["deployment_config"]["traffic_routing"] == CANARY
     assert result["diff"]["after"] == {"compute_platform": "ECS", "traffic_routing": CANARY}
+    assert mutations(api_calls) == [] and held(client) is None and custom_configs(client) == []
 
 
-def test_the_same_settings_change_nothing(stub, run_module):
-    stub.add_response("get_deployment_config", {"deploymentConfigInfo": info()}, {"deploymentConfigName": "dito-canary"})
+def test_the_same_settings_change_nothing(client, run_module, api_calls):
+    client.create_deployment_config(deploymentConfigName="dito-canary", computePlatform="ECS", trafficRoutingConfig=CANARY_AWS)
+    del api_calls[:]
     result = run_module(codedeploy_deployment_config.main, {"name": "dito-canary", "traffic_routing": CANARY})
-    assert result["changed"] is False and result["deployment_config"]["compute_platform"] == "ECS"
+    assert result["changed"] is False and result["deployment_config"]["compute_platform"] == "ECS" and mutations(api_calls) == []
+    assert run_module(codedeploy_deployment_config.main, {"name": "dito-canary", "traffic_routing": CANARY}, check_mode=True)["changed"] is False
 
 
-def test_other_settings_fail_naming_each_difference(stub, run_module):
-    stub.add_response("get_deployment_config", {"deploymentConfigInfo": info()}, {"deploymentConfigName": "dito-canary"})
+def test_other_settings_fail_naming_each_difference(client, run_module, api_calls):
+    client.create_deployment_config(deploymentConfigName="dito-canary", computePlatform="ECS", trafficRoutingConfig=CANARY_AWS)
+    del api_calls[:]
     linear = {"type": "TimeBasedLinear", "percentage": 20, "interval_minutes": 5}
     result = run_module(codedeploy_deployment_config.main, {"name": "dito-canary", "traffic_routing": linear})
     assert result["failed"] is True
     assert "type is 'TimeBasedCanary', asked 'TimeBasedLinear'" in result["msg"] and "percentage is 10, asked 20" in result["msg"]
     assert "interval_minutes" not in result["msg"] and "cannot update" in result["msg"]
+    assert mutations(api_calls) == [] and held(client)["trafficRoutingConfig"] == CANARY_AWS
 
 
-def test_absent_deletes_an_existing_configuration_only(stub, run_module):
-    stub.add_response("get_deployment_config", {"deploymentConfigInfo": info()}, {"deploymentConfigName": "dito-canary"})
-    stub.add_response("delete_deployment_config", {}, {"deploymentConfigName": "dito-canary"})
-    assert run_module(codedeploy_deployment_config.main, {"name": "dito-canary", "state": "absent"})["changed"] is True
-    missing(stub)
-    assert run_module(codedeploy_deployment_config.main, {"name": "dito-canary", "state": "absent"})["changed"] is False
-    stub.add_response("get_deployment_config", {"deploymentConfigInfo": info()}, {"deploymentConfigName": "dito-canary"})
+def test_absent_deletes_an_existing_configuration_only(client, run_module, api_calls):
+    client.create_deployment_config(deploymentConfigName="dito-canary", computePlatform="ECS", trafficRoutingConfig=CANARY_AWS)
+    del api_calls[:]
     assert run_module(codedeploy_deployment_config.main, {"name": "dito-canary", "state": "absent"}, check_mode=True)["changed"] is True
+    assert mutations(api_calls) == [] and held(client) is not None
+
+    assert run_module(codedeploy_deployment_config.main, {"name": "dito-canary", "state": "absent"})["changed"] is True
+    assert held(client) is None and custom_configs(client) == [] and mutations(api_calls) == [("codedeploy", "DeleteDeploymentConfig")]
+    assert run_module(codedeploy_deployment_config.main, {"name": "dito-canary", "state": "absent"})["changed"] is False
+    assert mutations(api_calls) == [("codedeploy", "DeleteDeploymentConfig")]
+
+
+def test_a_configuration_in_use_is_not_deleted(client, ecs_blue_green, run_module):
+    """AWS refuses to delete a configuration a deployment group uses (DeploymentConfigInUseException): the module fails."""
+    world = ecs_blue_green
+    run_module(codedeploy_deployment_config.main, {"name": "dito-canary", "traffic_routing": CANARY})
+    client.create_application(applicationName="dito", computePlatform="ECS")
+    group = {
+        "application": "dito",
+        "name": "backend",
+        "service_role_arn": world["role_arn"],
+        "deployment_config_name": "dito-canary",
+        "ecs_cluster": world["cluster"],
+        "ecs_service": world["service"],
+        "target_groups": world["target_groups"],
+        "production_listener_arns": [world["production_listener_arn"]],
+    }
+    assert run_module(codedeploy_deployment_group.main, group)["changed"] is True
+    refused = run_module(codedeploy_deployment_config.main, {"name": "dito-canary", "state": "absent"})
+    assert refused["failed"] is True and "DeploymentConfigInUse" in str(refused.get("error", refused["msg"]))
+    assert held(client)["trafficRoutingConfig"] == CANARY_AWS
 
 
 @pytest.mark.parametrize(
@@ -99,6 +135,6 @@ def test_absent_deletes_an_existing_configuration_only(stub, run_module):
         ({"name": "x"}, "traffic_routing"),
     ],
 )
-def test_bad_input_fails_before_any_aws_call(stub, run_module, args, message):
+def test_bad_input_fails_before_any_aws_call(aws, run_module, api_calls, args, message):
     result = run_module(codedeploy_deployment_config.main, args)
-    assert result["failed"] is True and message in result["msg"]
+    assert result["failed"] is True and message in result["msg"] and api_calls == []

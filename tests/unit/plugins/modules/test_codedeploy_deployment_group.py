@@ -1,22 +1,16 @@
-"""dito.chat.codedeploy_deployment_group against moto in-process.
-
-moto 5.2.5 keeps no alarmConfiguration and has no Update/DeleteDeploymentGroup: the tests that need them replace
-the wrapper by a mock recording the request (marked "re-point": once the emulator's CodeDeploy patch lands they
-are to assert what in-process moto holds instead).
+"""dito.chat.codedeploy_deployment_group against moto in-process with the emulator's CodeDeploy layer, which checks
+what AWS checks: the tests that reach CreateDeploymentGroup / UpdateDeploymentGroup use a real CODE_DEPLOY ECS
+service, its target groups, listeners and role (fixture ``ecs_blue_green``, tests/unit/plugins/modules/conftest.py).
 """
-
-from unittest import mock
 
 import boto3
 import pytest
 
-from ansible_collections.dito.chat.plugins.module_utils import codedeploy as cd
 from ansible_collections.dito.chat.plugins.modules import codedeploy_deployment_group
 
 REGION = "eu-west-1"
 ARN = "arn:aws:codedeploy:eu-west-1:123456789012:deploymentgroup:dito/backend"
-LISTENER = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/dito/1/prod"
-TEST_LISTENER = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/dito/1/test"
+# For the tests that end before CodeDeploy validates anything (bad input, missing application, other platform).
 ARGS = {
     "application": "dito",
     "name": "backend",
@@ -24,101 +18,185 @@ ARGS = {
     "ecs_cluster": "dito",
     "ecs_service": "backend",
     "target_groups": ["backend-blue", "backend-green"],
-    "production_listener_arns": [LISTENER],
-    "test_listener_arns": [TEST_LISTENER],
+    "production_listener_arns": ["arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/dito/1/prod"],
+    "test_listener_arns": ["arn:aws:elasticloadbalancing:eu-west-1:123456789012:listener/app/dito/1/test"],
     "tags": {"project": "dito"},
 }
 MUTATING = ("Create", "Update", "Delete", "Tag", "Untag")
 
 
 @pytest.fixture
-def client(aws):
-    client = boto3.client("codedeploy", region_name=REGION)
-    client.create_application(applicationName="dito", computePlatform="ECS")
-    return client
+def world(ecs_blue_green):
+    """The ECS service, its pair and listeners, and the CodeDeploy application ``dito``."""
+    boto3.client("codedeploy", region_name=REGION).create_application(applicationName="dito", computePlatform="ECS")
+    return ecs_blue_green
+
+
+@pytest.fixture
+def client(world):
+    return boto3.client("codedeploy", region_name=REGION)
+
+
+@pytest.fixture
+def args(world):
+    """The module's options for the group of ``world``."""
+    return dict(
+        ARGS,
+        service_role_arn=world["role_arn"],
+        ecs_cluster=world["cluster"],
+        ecs_service=world["service"],
+        target_groups=list(world["target_groups"]),
+        production_listener_arns=[world["production_listener_arn"]],
+        test_listener_arns=[world["test_listener_arn"]],
+    )
+
+
+def held(client):
+    return client.get_deployment_group(applicationName="dito", deploymentGroupName="backend")["deploymentGroupInfo"]
 
 
 def mutations(api_calls):
     return [c for c in api_calls if c[0] == "codedeploy" and c[1].startswith(MUTATING)]
 
 
-def test_create_is_idempotent_and_check_mode_safe(client, run_module, api_calls):
-    planned = run_module(codedeploy_deployment_group.main, ARGS, check_mode=True, diff=True)
+def test_create_is_idempotent_and_check_mode_safe(client, args, world, run_module, api_calls):
+    planned = run_module(codedeploy_deployment_group.main, args, check_mode=True, diff=True)
     assert planned["changed"] is True and mutations(api_calls) == []
     assert planned["deployment_group"]["arn"] == ARN and planned["deployment_group"]["deployment_group_id"] is None
     assert planned["deployment_group"]["deployment_style"] == {"deployment_type": "BLUE_GREEN", "deployment_option": "WITH_TRAFFIC_CONTROL"}
     assert planned["diff"]["after"]["target_groups"] == ["backend-blue", "backend-green"]
     assert client.list_deployment_groups(applicationName="dito")["deploymentGroups"] == []
 
-    created = run_module(codedeploy_deployment_group.main, ARGS)
+    created = run_module(codedeploy_deployment_group.main, args)
     assert created["changed"] is True
-    held = client.get_deployment_group(applicationName="dito", deploymentGroupName="backend")["deploymentGroupInfo"]
-    assert held["deploymentConfigName"] == "CodeDeployDefault.ECSAllAtOnce"
-    assert held["deploymentStyle"] == {"deploymentType": "BLUE_GREEN", "deploymentOption": "WITH_TRAFFIC_CONTROL"}
-    assert held["ecsServices"] == [{"serviceName": "backend", "clusterName": "dito"}]
-    pair = held["loadBalancerInfo"]["targetGroupPairInfoList"][0]
+    group = held(client)
+    assert group["serviceRoleArn"] == world["role_arn"] and group["computePlatform"] == "ECS"
+    assert group["deploymentConfigName"] == "CodeDeployDefault.ECSAllAtOnce"
+    assert group["deploymentStyle"] == {"deploymentType": "BLUE_GREEN", "deploymentOption": "WITH_TRAFFIC_CONTROL"}
+    assert group["ecsServices"] == [{"serviceName": "backend", "clusterName": "dito"}]
+    pair = group["loadBalancerInfo"]["targetGroupPairInfoList"][0]
     assert [t["name"] for t in pair["targetGroups"]] == ["backend-blue", "backend-green"]
-    assert pair["prodTrafficRoute"]["listenerArns"] == [LISTENER] and pair["testTrafficRoute"]["listenerArns"] == [TEST_LISTENER]
-    assert held["blueGreenDeploymentConfiguration"]["terminateBlueInstancesOnDeploymentSuccess"]["terminationWaitTimeInMinutes"] == 5
-    assert held["autoRollbackConfiguration"] == {"enabled": True, "events": ["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM"]}
+    assert pair["prodTrafficRoute"]["listenerArns"] == [world["production_listener_arn"]]
+    assert pair["testTrafficRoute"]["listenerArns"] == [world["test_listener_arn"]]
+    assert group["blueGreenDeploymentConfiguration"] == {
+        "terminateBlueInstancesOnDeploymentSuccess": {"action": "TERMINATE", "terminationWaitTimeInMinutes": 5},
+        "deploymentReadyOption": {"actionOnTimeout": "CONTINUE_DEPLOYMENT", "waitTimeInMinutes": 0},
+    }
+    assert group["alarmConfiguration"] == {"enabled": False, "ignorePollAlarmFailure": False, "alarms": []}
+    assert group["autoRollbackConfiguration"] == {"enabled": True, "events": ["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM"]}
     assert client.list_tags_for_resource(ResourceArn=ARN)["Tags"] == [{"Key": "project", "Value": "dito"}]
-    assert created["deployment_group"]["deployment_group_id"] == held["deploymentGroupId"] and created["deployment_group"]["tags"] == {"project": "dito"}
+    assert created["deployment_group"]["deployment_group_id"] == group["deploymentGroupId"] and created["deployment_group"]["tags"] == {"project": "dito"}
 
     del api_calls[:]
-    again = run_module(codedeploy_deployment_group.main, ARGS)
+    again = run_module(codedeploy_deployment_group.main, args)
     assert again["changed"] is False and mutations(api_calls) == []
-    assert run_module(codedeploy_deployment_group.main, ARGS, check_mode=True)["changed"] is False
+    assert run_module(codedeploy_deployment_group.main, args, check_mode=True)["changed"] is False
     # After a deployment either target group may serve production: the pair in the other order is the same pair.
-    swapped = dict(ARGS, target_groups=["backend-green", "backend-blue"], test_listener_arns=[TEST_LISTENER])
+    swapped = dict(args, target_groups=["backend-green", "backend-blue"])
     assert run_module(codedeploy_deployment_group.main, swapped)["changed"] is False and mutations(api_calls) == []
 
 
-def test_alarms_are_sent_on_create(client, run_module):
-    """re-point: assert GetDeploymentGroup's alarmConfiguration once the emulator keeps it."""
-    args = dict(ARGS, alarms=["backend-5xx"], ignore_poll_alarm_failure=True, ready_wait_minutes=30)
-    with mock.patch.object(cd, "create_deployment_group", wraps=cd.create_deployment_group) as create:
-        assert run_module(codedeploy_deployment_group.main, args)["changed"] is True
-    settings = create.call_args.args[3]
-    assert settings["alarmConfiguration"] == {"enabled": True, "ignorePollAlarmFailure": True, "alarms": [{"name": "backend-5xx"}]}
-    held = client.get_deployment_group(applicationName="dito", deploymentGroupName="backend")["deploymentGroupInfo"]
-    assert held["blueGreenDeploymentConfiguration"]["deploymentReadyOption"] == {"actionOnTimeout": "STOP_DEPLOYMENT", "waitTimeInMinutes": 30}
-
-
-def test_a_difference_updates_every_field_keeping_the_pair_order(client, run_module, api_calls):
-    """re-point: drop the mock and read the group back once the emulator has UpdateDeploymentGroup."""
-    run_module(codedeploy_deployment_group.main, ARGS)
-    changed = dict(ARGS, target_groups=["backend-green", "backend-blue"], termination_wait_minutes=60, auto_rollback_events=[])
-    with mock.patch.object(cd, "update_deployment_group") as update:
-        planned = run_module(codedeploy_deployment_group.main, changed, check_mode=True, diff=True)
-        update.assert_not_called()
-        assert planned["changed"] is True
-        assert planned["diff"] == {
-            "before": {"termination_wait_minutes": 5, "auto_rollback_events": ["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM"]},
-            "after": {"termination_wait_minutes": 60, "auto_rollback_events": []},
-        }
-        would_be = planned["deployment_group"]["blue_green_deployment_configuration"]["terminate_blue_instances_on_deployment_success"]
-        assert would_be["termination_wait_time_in_minutes"] == 60
-
-        assert run_module(codedeploy_deployment_group.main, changed)["changed"] is True
-    update.assert_called_once()
-    application, name, settings = update.call_args.args[1:]
-    assert (application, name) == ("dito", "backend")
-    assert settings == cd.group_request(
-        dict(changed, deployment_config_name="CodeDeployDefault.ECSAllAtOnce", ready_wait_minutes=0, alarms=[], ignore_poll_alarm_failure=False),
-        ["backend-blue", "backend-green"],
-    )
-    assert settings["loadBalancerInfo"]["targetGroupPairInfoList"][0]["targetGroups"] == [{"name": "backend-blue"}, {"name": "backend-green"}]
-    assert settings["autoRollbackConfiguration"] == {"enabled": False, "events": []}
-
-
-def test_tags_alone_are_reconciled_without_an_update(client, run_module, api_calls):
-    run_module(codedeploy_deployment_group.main, ARGS)
+def test_alarms_and_the_ready_wait_are_kept(client, args, run_module, api_calls):
+    with_alarms = dict(args, alarms=["backend-5xx"], ignore_poll_alarm_failure=True, ready_wait_minutes=30)
+    created = run_module(codedeploy_deployment_group.main, with_alarms)
+    assert created["changed"] is True
+    group = held(client)
+    assert group["alarmConfiguration"] == {"enabled": True, "ignorePollAlarmFailure": True, "alarms": [{"name": "backend-5xx"}]}
+    assert group["blueGreenDeploymentConfiguration"]["deploymentReadyOption"] == {"actionOnTimeout": "STOP_DEPLOYMENT", "waitTimeInMinutes": 30}
+    assert created["deployment_group"]["alarm_configuration"]["alarms"] == [{"name": "backend-5xx"}]
     del api_calls[:]
-    result = run_module(codedeploy_deployment_group.main, dict(ARGS, tags={"project": "chat"}), diff=True)
+    assert run_module(codedeploy_deployment_group.main, with_alarms)["changed"] is False and mutations(api_calls) == []
+
+
+def test_a_difference_updates_every_field_keeping_the_pair_order(client, args, world, run_module, api_calls):
+    run_module(codedeploy_deployment_group.main, args)
+    group_id = held(client)["deploymentGroupId"]
+    canary = {"type": "TimeBasedCanary", "timeBasedCanary": {"canaryPercentage": 10, "canaryInterval": 5}}
+    client.create_deployment_config(deploymentConfigName="dito-canary", computePlatform="ECS", trafficRoutingConfig=canary)
+    changed = dict(
+        args,
+        target_groups=["backend-green", "backend-blue"],
+        deployment_config_name="dito-canary",
+        test_listener_arns=[],
+        termination_wait_minutes=60,
+        ready_wait_minutes=30,
+        alarms=["backend-latency", "backend-5xx"],
+        ignore_poll_alarm_failure=True,
+        auto_rollback_events=[],
+    )
+    del api_calls[:]
+    planned = run_module(codedeploy_deployment_group.main, changed, check_mode=True, diff=True)
+    assert planned["changed"] is True and mutations(api_calls) == []
+    assert planned["diff"] == {
+        "before": {
+            "deployment_config_name": "CodeDeployDefault.ECSAllAtOnce",
+            "test_listener_arns": [world["test_listener_arn"]],
+            "termination_wait_minutes": 5,
+            "ready_action": "CONTINUE_DEPLOYMENT",
+            "ready_wait_minutes": 0,
+            "alarms": [],
+            "ignore_poll_alarm_failure": False,
+            "auto_rollback_events": ["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM"],
+        },
+        "after": {
+            "deployment_config_name": "dito-canary",
+            "test_listener_arns": [],
+            "termination_wait_minutes": 60,
+            "ready_action": "STOP_DEPLOYMENT",
+            "ready_wait_minutes": 30,
+            "alarms": ["backend-5xx", "backend-latency"],
+            "ignore_poll_alarm_failure": True,
+            "auto_rollback_events": [],
+        },
+    }
+    would_be = planned["deployment_group"]["blue_green_deployment_configuration"]["terminate_blue_instances_on_deployment_success"]
+    assert would_be["termination_wait_time_in_minutes"] == 60
+    assert held(client)["deploymentConfigName"] == "CodeDeployDefault.ECSAllAtOnce"
+
+    updated = run_module(codedeploy_deployment_group.main, changed)
+    assert updated["changed"] is True
+    assert [c for c in mutations(api_calls) if c[1] == "UpdateDeploymentGroup"] == [("codedeploy", "UpdateDeploymentGroup")]
+    group = held(client)
+    expected = {
+        "deploymentGroupId": group_id,
+        "serviceRoleArn": world["role_arn"],
+        "deploymentConfigName": "dito-canary",
+        "computePlatform": "ECS",
+        "ecsServices": [{"serviceName": "backend", "clusterName": "dito"}],
+        "deploymentStyle": {"deploymentType": "BLUE_GREEN", "deploymentOption": "WITH_TRAFFIC_CONTROL"},
+        # The pair keeps the order the group held; the test route is gone.
+        "loadBalancerInfo": {
+            "targetGroupPairInfoList": [
+                {
+                    "targetGroups": [{"name": "backend-blue"}, {"name": "backend-green"}],
+                    "prodTrafficRoute": {"listenerArns": [world["production_listener_arn"]]},
+                }
+            ]
+        },
+        "blueGreenDeploymentConfiguration": {
+            "terminateBlueInstancesOnDeploymentSuccess": {"action": "TERMINATE", "terminationWaitTimeInMinutes": 60},
+            "deploymentReadyOption": {"actionOnTimeout": "STOP_DEPLOYMENT", "waitTimeInMinutes": 30},
+        },
+        "alarmConfiguration": {"enabled": True, "ignorePollAlarmFailure": True, "alarms": [{"name": "backend-latency"}, {"name": "backend-5xx"}]},
+        "autoRollbackConfiguration": {"enabled": False, "events": []},
+    }
+    assert {k: group.get(k) for k in expected} == expected
+    returned = updated["deployment_group"]
+    assert returned["deployment_config_name"] == "dito-canary" and returned["auto_rollback_configuration"] == {"enabled": False, "events": []}
+    assert client.list_tags_for_resource(ResourceArn=ARN)["Tags"] == [{"Key": "project", "Value": "dito"}]
+
+    del api_calls[:]
+    assert run_module(codedeploy_deployment_group.main, changed)["changed"] is False and mutations(api_calls) == []
+
+
+def test_tags_alone_are_reconciled_without_an_update(client, args, run_module, api_calls):
+    run_module(codedeploy_deployment_group.main, args)
+    del api_calls[:]
+    result = run_module(codedeploy_deployment_group.main, dict(args, tags={"project": "chat"}), diff=True)
     assert result["changed"] is True and result["diff"]["after"] == {"tags": {"project": "chat"}}
     assert ("codedeploy", "UpdateDeploymentGroup") not in api_calls
     assert client.list_tags_for_resource(ResourceArn=ARN)["Tags"] == [{"Key": "project", "Value": "chat"}]
-    assert run_module(codedeploy_deployment_group.main, dict(ARGS, tags=None))["deployment_group"]["tags"] == {"project": "chat"}
+    assert run_module(codedeploy_deployment_group.main, dict(args, tags=None))["deployment_group"]["tags"] == {"project": "chat"}
 
 
 def test_a_group_of_another_platform_is_refused(aws, run_module, api_calls):
@@ -130,18 +208,29 @@ def test_a_group_of_another_platform_is_refused(aws, run_module, api_calls):
     assert refused["failed"] is True and "deploys to Server" in refused["msg"] and mutations(api_calls) == []
 
 
-def test_absent_deletes_an_existing_group_only(client, run_module):
-    """re-point: drop the mock and check ListDeploymentGroups once the emulator has DeleteDeploymentGroup."""
-    run_module(codedeploy_deployment_group.main, ARGS)
+def test_absent_deletes_an_existing_group_only(client, args, run_module, api_calls):
+    run_module(codedeploy_deployment_group.main, args)
     absent = {"application": "dito", "name": "backend", "state": "absent"}
-    with mock.patch.object(cd, "delete_deployment_group") as delete:
-        assert run_module(codedeploy_deployment_group.main, absent, check_mode=True)["changed"] is True
-        delete.assert_not_called()
-        assert run_module(codedeploy_deployment_group.main, absent)["changed"] is True
-        delete.assert_called_once_with(mock.ANY, "dito", "backend")
-        assert run_module(codedeploy_deployment_group.main, dict(absent, name="other"))["changed"] is False
-        assert run_module(codedeploy_deployment_group.main, dict(absent, application="nowhere"))["changed"] is False
-        delete.assert_called_once()
+    del api_calls[:]
+    assert run_module(codedeploy_deployment_group.main, absent, check_mode=True)["changed"] is True
+    assert mutations(api_calls) == [] and client.list_deployment_groups(applicationName="dito")["deploymentGroups"] == ["backend"]
+
+    assert run_module(codedeploy_deployment_group.main, absent)["changed"] is True
+    assert client.list_deployment_groups(applicationName="dito")["deploymentGroups"] == []
+    assert mutations(api_calls) == [("codedeploy", "DeleteDeploymentGroup")]
+    assert run_module(codedeploy_deployment_group.main, absent)["changed"] is False
+    assert run_module(codedeploy_deployment_group.main, dict(absent, name="other"))["changed"] is False
+    assert run_module(codedeploy_deployment_group.main, dict(absent, application="nowhere"))["changed"] is False
+    assert mutations(api_calls) == [("codedeploy", "DeleteDeploymentGroup")]
+
+
+def test_aws_refusal_is_reported(client, args, world, run_module):
+    """What CodeDeploy checks and the options cannot: a service not under CODE_DEPLOY control fails naming it."""
+    ecs = boto3.client("ecs", region_name=REGION)
+    ecs.create_service(cluster="dito", serviceName="rolling", taskDefinition=world["task_definition_arn"], desiredCount=0, launchType="FARGATE")
+    failed = run_module(codedeploy_deployment_group.main, dict(args, ecs_service="rolling"))
+    assert failed["failed"] is True and "CODE_DEPLOY" in failed["msg"]
+    assert client.list_deployment_groups(applicationName="dito")["deploymentGroups"] == []
 
 
 @pytest.mark.parametrize(
