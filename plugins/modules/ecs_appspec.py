@@ -145,6 +145,13 @@ appspec:
   returned: always
   type: dict
   sample: {"version": 0.0, "Resources": [{"TargetService": {"Type": "AWS::ECS::Service", "Properties": {}}}]}
+differs:
+  description:
+    - Whether the AppSpec after the task differs from the one read (the file or O(content)); an AppSpec rendered
+      from nothing differs. Only a written file reports C(changed); in memory, C(changed) is always false.
+  returned: always
+  type: bool
+  sample: true
 format:
   description: C(yaml) or C(json).
   returned: always
@@ -235,8 +242,10 @@ def main():
 
     after_text = appspec.render(after, fmt)
     # Compared as data: re-serialising alone is no change; converting a file to the other format is.
-    changed = before != after or bool(path and input_fmt and fmt != input_fmt)
-    result = dict(changed=changed, content=after_text, appspec=after, format=fmt)
+    differs = before != after or bool(path and input_fmt and fmt != input_fmt)
+    # Only a file is state: rendering or patching in memory changes nothing on the host (changed=false, see differs).
+    changed = differs and bool(path)
+    result = dict(changed=changed, differs=differs, content=after_text, appspec=after, format=fmt)
     if module._diff:
         result["diff"] = {"before": before_text or "", "after": after_text}
         if path:

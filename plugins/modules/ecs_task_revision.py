@@ -94,6 +94,7 @@ options:
       - Given without a definition (no O(definition), O(definition_file) or O(container_definitions)), the definition
         is the latest ACTIVE revision as registered, with only these images changed (the deploy path of
         C(playbooks/deploy.yml)); the options below still override its fields. The family must have an ACTIVE revision.
+        A new revision carries the tags of that revision unless O(tags) is given.
     type: dict
   keep_deployed_images:
     description:
@@ -339,6 +340,8 @@ def ensure_present(module, client):
     family, tags = params["family"], params["tags"]
     current = task_definitions.describe_latest(client, family)  # the lookup: one API call
     request = desired_request(module, current)
+    if request is not None and tags is None and current and not (params["definition"] or params["definition_file"] or params["container_definitions"]):
+        tags = ecs.tags_to_dict(current.get("tags"))  # the deploy path: a new revision keeps the live one's tags
     if request is not None and current and params["keep_deployed_images"]:
         deployed = {c.get("name"): c.get("image") for c in current.get("containerDefinitions") or []}
         for container in request["containerDefinitions"]:

@@ -1,5 +1,5 @@
 """Push an image manifest to an ECR repository of the emulator (what `docker push` does last), so that deploy has a
-tag to find: python push_image.py <endpoint> <repository> <tag>."""
+tag to find: python push_image.py <endpoint> <repository> <tag> (credentials from the environment)."""
 
 import hashlib
 import json
@@ -8,7 +8,7 @@ import sys
 import boto3
 
 endpoint, repository, tag = sys.argv[1:4]
-ecr = boto3.client("ecr", region_name="eu-west-1", endpoint_url=endpoint, aws_access_key_id="testing", aws_secret_access_key="testing")
+ecr = boto3.client("ecr", region_name="eu-west-1", endpoint_url=endpoint)
 config = "sha256:" + hashlib.sha256(f"{repository}:{tag}".encode()).hexdigest()
 manifest = {
     "schemaVersion": 2,

@@ -1,4 +1,4 @@
-"""Read back what the deployment left: python verify.py <endpoint>. Prints JSON for verify.yml's assertions."""
+"""Read back what the deployment left: python verify.py <endpoint> (credentials from the environment). Prints JSON for verify.yml's assertions."""
 
 import json
 import sys
@@ -6,7 +6,7 @@ import sys
 import boto3
 
 NAME = "molecule-bg"
-kwargs = {"region_name": "eu-west-1", "endpoint_url": sys.argv[1], "aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
+kwargs = {"region_name": "eu-west-1", "endpoint_url": sys.argv[1]}
 cd, elb, ecs = (boto3.client(s, **kwargs) for s in ("codedeploy", "elbv2", "ecs"))
 
 

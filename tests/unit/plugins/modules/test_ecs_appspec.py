@@ -115,7 +115,8 @@ def test_render_new_file_with_placeholder_and_every_property(tmp_path, run_modul
 
 def test_content_in_memory_for_create_deployment(run_module):
     result = run_module(ecs_appspec.main, {"content": USER_YAML, "task_definition": ARN, "format": "json"})
-    assert result["changed"] is True
+    # Nothing is written, so nothing changed on the host; the content differs from the one given.
+    assert result["changed"] is False and result["differs"] is True
     assert json.loads(result["content"])["Resources"][0]["TargetService"]["Properties"]["TaskDefinition"] == ARN
 
 

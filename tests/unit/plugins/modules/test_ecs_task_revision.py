@@ -242,6 +242,8 @@ def test_container_images_alone_take_the_live_definition_with_only_the_image_cha
     assert latest["containerDefinitions"][0]["portMappings"][0]["containerPort"] == 8080
     assert {e["name"] for e in latest["containerDefinitions"][0]["environment"]} == {"A", "B"}
     assert (latest["cpu"], latest["memory"], latest["networkMode"]) == ("256", "512", "awsvpc")
+    tags = ecs.list_tags_for_resource(resourceArn=latest["taskDefinitionArn"])["tags"]
+    assert tags == [{"key": "service", "value": "backend"}]  # the live revision's, so site.yml has nothing to retag
     again = run_module(ecs_task_revision.main, deploy)
     assert again["changed"] is False and again["task_definition"]["revision"] == 2
     assert len(revisions(ecs)) == 2
