@@ -39,11 +39,18 @@ stage sanity bash tools/sanity.sh
 
 python -m tools.emulator start --port "$DITO_EMULATOR_PORT" || failed+=("emulator")
 trap 'python -m tools.emulator stop --port "$DITO_EMULATOR_PORT" >/dev/null' EXIT
+# The unit tests (moto in-process, no emulator) run on the second core while molecule drives the emulator: each
+# keeps about one core busy. Their output is shown as a stage of its own once molecule is done.
+unit_log=$(mktemp)
+t_unit=$SECONDS
+python -m pytest tests/unit -q -p no:cacheprovider >"$unit_log" 2>&1 &
+unit_pid=$!
 stage molecule bash -c 'python -m tools.emulator reset >/dev/null && molecule test --all'
-# pytest last, so that its closing line is the run's last test summary.
-# One process. pytest-xdist (-n 2 --dist loadgroup, integration tests grouped by tests/conftest.py) is installed but
-# not used yet: on CI the integration tests still landed on both workers, two converges racing on one emulator.
-stage pytest python -m pytest tests -q -p no:cacheprovider
+unit_stage() { wait "$unit_pid"; local rc=$?; cat "$unit_log"; echo "(unit tests ran beside molecule, $((SECONDS - t_unit))s from their start)"; return $rc; }
+stage pytest-unit unit_stage
+# The integration tests last, in one process (each converge drives the one emulator), so that their closing line is
+# the run's last test summary.
+stage pytest-integration python -m pytest tests/integration -q -p no:cacheprovider
 
 printf '\n=== passed: %s\n' "${passed[*]}"
 [ ${#failed[@]} -eq 0 ] || printf '=== FAILED: %s\n' "${failed[*]}"
