@@ -28,6 +28,12 @@ IMPLIED = (
     ("elasticache:CreateReplicationGroup", "iam:CreateServiceLinkedRole", "ElastiCache guide, service-linked role, made on first use"),
     ("ecs:CreateCluster", "iam:CreateServiceLinkedRole", "ECS Developer Guide, service-linked role, made on first use"),
     ("application-autoscaling:RegisterScalableTarget", "iam:CreateServiceLinkedRole", "Application Auto Scaling, service-linked roles"),
+    ("codedeploy:CreateDeploymentGroup", "iam:PassRole", "CodeDeploy user guide, service role: the creator passes it to CodeDeploy"),
+    # Service Authorization Reference, AWS CodeDeploy: CreateDeployment's dependent actions.
+    *(
+        ("codedeploy:CreateDeployment", f"codedeploy:{action}", "Service Authorization Reference, CodeDeploy, CreateDeployment")
+        for action in ("GetApplicationRevision", "RegisterApplicationRevision", "GetDeploymentConfig")
+    ),
     # ElastiCache log delivery to CloudWatch Logs (ElastiCache guide, "Log delivery", permissions to configure it).
     *(
         (call, f"logs:{action}", "ElastiCache guide, Log delivery")
