@@ -131,7 +131,7 @@ def test_wait_until_stable_polls_until_the_deadline():
         slept.append(seconds)
         now[0] += seconds
 
-    state, _, service = services.wait_until_stable(client, "c", "web", "d2", 600, sleep, lambda: now[0])
+    state, _message, service = services.wait_until_stable(client, "c", "web", "d2", 600, sleep, lambda: now[0])
     assert service["deployments"][0]["rolloutState"] == "COMPLETED"
     assert (state, slept) == ("stable", [15, 15, 15])
     reads = iter([rolling(deployment("d2", "PRIMARY", "IN_PROGRESS", running=0))] * 5)

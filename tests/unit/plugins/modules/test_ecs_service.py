@@ -160,7 +160,7 @@ def test_a_rolling_service_takes_a_new_revision_with_only_name_cluster_and_task_
     api_calls.clear()
     planned = run_module(ecs_service.main, minimal, check_mode=True)
     assert planned["changed"] is True and planned["differences"] == ["taskDefinition"]
-    assert [op for _, op in api_calls if op not in ("DescribeServices", "ListTagsForResource")] == []
+    assert [op for _service, op in api_calls if op not in ("DescribeServices", "ListTagsForResource")] == []
 
     result = run_module(ecs_service.main, minimal)
     assert result["changed"] is True and result["differences"] == ["taskDefinition"] and result["deferred"] == []
@@ -213,6 +213,6 @@ def test_an_omitted_controller_leaves_a_code_deploy_service_as_it_is(stack, run_
     result = run_module(ecs_service.main, {"name": "web", "cluster": "c", "task_definition": stack["revision"]("nginx:2"), "wait": True})
     assert result["changed"] is False and result["deferred"] == ["taskDefinition"] and result["warnings"]
     assert result["deployment"]["state"] == "stable"
-    assert [op for _, op in api_calls if not op.startswith(("Describe", "List", "Register"))] == []
+    assert [op for _service, op in api_calls if not op.startswith(("Describe", "List", "Register"))] == []
     [held] = ecs.describe_services(cluster="c", services=["web"])["services"]
     assert (held["deploymentController"]["type"], held["desiredCount"], held["taskDefinition"].endswith("web:1")) == ("CODE_DEPLOY", 2, True)

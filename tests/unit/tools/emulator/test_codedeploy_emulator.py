@@ -313,7 +313,7 @@ def test_code_deploy_services_start_with_a_primary_task_set(world):
 
 
 def run_to_end(cd, deployment_id, clock, limit=60):
-    for _ in range(limit):
+    for _attempt in range(limit):
         status = cd.get_deployment(deploymentId=deployment_id)["deploymentInfo"]["status"]
         if status not in codedeploy.ACTIVE_STATUSES:
             return status
