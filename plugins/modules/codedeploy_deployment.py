@@ -22,7 +22,8 @@ description:
   - A deployment that ends V(Failed) or V(Stopped) makes the module fail with CodeDeploy's error code and
     message and its rollback; the result still carries RV(deployment) and RV(events). CodeDeploy rolls an ECS
     deployment back with a deployment of its own (C(rollbackInfo.rollbackDeploymentId)); the module waits for it
-    to end too (within O(wait_timeout)), says "rolled back by <id>: <status>" and returns it in RV(rollback).
+    to end too (within O(wait_timeout)), names it and its status ("rolled back by" the rollback deployment) and
+    returns it in RV(rollback).
   - O(state=stopped) stops the group's deployment in progress with StopDeployment and automatic rollback, and
     reports it stopped once its rollback deployment has ended (it fails when the rollback did not succeed).
   - Waiting is a loop of GetDeployment calls every O(poll_interval) seconds; the targets (and their lifecycle
