@@ -588,8 +588,9 @@ def blue_green(aws):
         loadBalancers=[{"targetGroupArn": blue, "containerName": "backend", "containerPort": 8080}],
         networkConfiguration={"awsvpcConfiguration": {"subnets": subnets, "securityGroups": [sg]}},
     )
-    # The emulator checks that a service role is named, not that it exists.
-    role = "arn:aws:iam::123456789012:role/dito-codedeploy"
+    # CodeDeploy assumes the service role when the group is created: a role that trusts it.
+    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "codedeploy.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+    role = boto3.client("iam", region_name=REGION).create_role(RoleName="dito-codedeploy", AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
     codedeploy = boto3.client("codedeploy", region_name=REGION)
     codedeploy.create_application(applicationName=APP, computePlatform="ECS")
     codedeploy.create_deployment_group(
