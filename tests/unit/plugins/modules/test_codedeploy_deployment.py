@@ -705,10 +705,19 @@ def test_emulator_failed_deployment_fails_with_the_reason_and_the_service_is_unc
     deployment_id = result["deployment"]["deployment_id"]
     assert result["msg"].startswith(f"Deployment {deployment_id} Failed: ECS_UPDATE_ERROR: ")
     assert "rollback" in result["msg"] and result["deployment"]["rollback_info"]
+    # CodeDeploy's rollback is a deployment of its own: the task ended once it had, and names it.
+    rollback = result["rollback"]
+    assert rollback["status"] == "Succeeded" and rollback["deployment_id"] != deployment_id
+    assert f"rolled back by {rollback['deployment_id']}: Succeeded" in result["msg"]
+    held = moving["codedeploy"].get_deployment(deploymentId=rollback["deployment_id"])["deploymentInfo"]
+    assert held["creator"] == "codeDeployRollback" and held["rollbackInfo"]["rollbackTriggeringDeploymentId"] == deployment_id
     assert "Install Failed" in " ".join(result["events"])
     service = moving["ecs"].describe_services(cluster="dito", services=["dito-backend"])["services"][0]
     assert service["taskDefinition"] == moving["first"]
     assert production_target_groups(moving) == {moving["blue"]}
+    # A good revision deploys after the rollback (nothing left in progress in the group).
+    good = run_module(codedeploy_deployment.main, deploy_args(moving["revision"]("v2")))
+    assert good["changed"] is True and good["deployment"]["status"] == "Succeeded", good["msg"]
 
 
 def test_emulator_state_stopped_rolls_back_the_deployment_in_progress(moving, run_module):
@@ -719,6 +728,8 @@ def test_emulator_state_stopped_rolls_back_the_deployment_in_progress(moving, ru
     stopped = run_module(codedeploy_deployment.main, {"application": APP, "deployment_group": GROUP, "state": "stopped", "poll_interval": 1})
     assert stopped["changed"] is True and "failed" not in stopped, stopped["msg"]
     assert stopped["deployment"]["deployment_id"] == deployment_id and stopped["deployment"]["status"] == "Stopped"
+    # Reported stopped once the rollback deployment had ended, the production traffic back on the original group.
+    assert stopped["rollback"]["status"] == "Succeeded" and f"rolled back by {stopped['rollback']['deployment_id']}: Succeeded" in stopped["msg"]
     assert production_target_groups(moving) == {moving["blue"]}
     nothing = run_module(codedeploy_deployment.main, {"application": APP, "deployment_group": GROUP, "state": "stopped"})
     assert nothing["changed"] is False
@@ -729,3 +740,17 @@ def test_emulator_timeout_leaves_the_deployment_running(moving, run_module):
     assert result["failed"] is True and "still running" in result["msg"]
     status = moving["codedeploy"].get_deployment(deploymentId=result["deployment"]["deployment_id"])["deploymentInfo"]["status"]
     assert status == "InProgress"
+
+
+def test_emulator_after_a_rollback_the_restored_appspec_is_not_deployed_again(moving, run_module):
+    good = moving["revision"]("v2")
+    first = run_module(codedeploy_deployment.main, deploy_args(good))
+    assert first["deployment"]["status"] == "Succeeded", first["msg"]
+    failed = run_module(codedeploy_deployment.main, deploy_args(moving["revision"]("dito-emulator-unhealthy-2")))
+    assert failed["failed"] is True and failed["rollback"]["status"] == "Succeeded", failed["msg"]
+    service = moving["ecs"].describe_services(cluster="dito", services=["dito-backend"])["services"][0]
+    assert service["taskDefinition"] == good
+    # The group's last successful deployment is now the rollback, of the good AppSpec: nothing to deploy.
+    again = run_module(codedeploy_deployment.main, deploy_args(good))
+    assert again["changed"] is False and "Nothing to deploy" in again["msg"], again["msg"]
+    assert again["deployment"]["deployment_id"] in (failed["rollback"]["deployment_id"], first["deployment"]["deployment_id"])

@@ -7,8 +7,10 @@ from unittest import mock
 
 import boto3
 import pytest
+from ansible.module_utils.common import warnings
 from botocore.client import BaseClient
 from botocore.exceptions import ClientError
+from moto.core.config import default_user_config
 
 from ansible_collections.dito.chat.plugins.module_utils import iam_propagation
 from ansible_collections.dito.chat.plugins.modules import codedeploy_deployment_group
@@ -293,6 +295,12 @@ def propagation_warnings(result):
     return [str(w) for w in result.get("warnings", []) if "IAM to propagate" in str(w)]
 
 
+@pytest.fixture(autouse=True)
+def no_warnings_of_earlier_runs():
+    """Ansible keeps a module's warnings in a process-wide list that a failed run leaves filled."""
+    warnings._global_warnings.clear()
+
+
 def test_a_service_role_made_moments_ago_is_waited_for_with_one_warning(client, args, world, run_module, role_propagating):
     created = run_module(codedeploy_deployment_group.main, args)
     assert "failed" not in created, created["msg"]
@@ -325,3 +333,13 @@ def test_a_role_codedeploy_never_can_assume_fails_after_the_wait(client, args, r
         failed = run_module(codedeploy_deployment_group.main, args)
     assert failed["failed"] is True and "InvalidRoleException" in str(failed.get("error")) + failed["msg"]
     assert len(calls) == 1 + iam_propagation.ATTEMPTS
+
+
+def test_emulator_a_role_younger_than_iam_propagation_is_waited_for(client, args, world, run_module, monkeypatch):
+    """The emulator's IAM propagation fault mode: the role of ``world``, made moments ago, is refused for 2 s."""
+    monkeypatch.setattr(iam_propagation, "DELAY", 0.25)
+    monkeypatch.setattr(iam_propagation, "MAX_DELAY", 1)
+    monkeypatch.setitem(default_user_config.setdefault("iam", {}), "propagation_seconds", 2)
+    created = run_module(codedeploy_deployment_group.main, args)
+    assert created["changed"] is True and "failed" not in created, created["msg"]
+    assert held(client)["serviceRoleArn"] == world["role_arn"] and len(propagation_warnings(created)) == 1
