@@ -16,6 +16,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorH
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
+from ansible_collections.dito.chat.plugins.module_utils import iam_propagation
 from ansible_collections.dito.chat.plugins.module_utils import partitions
 
 
@@ -255,19 +256,31 @@ def get_deployment_group(client, application, name):
 
 
 @CodeDeployErrorHandler.common_error_handler("create deployment group {name} of application {application}")
-@AWSRetry.jittered_backoff()
-def create_deployment_group(client, application, name, settings, tags=None):
+def create_deployment_group(module, client, application, name, settings, tags=None):
+    """CreateDeploymentGroup, waiting (about a minute at most, with a warning) while IAM propagates a service role
+    created moments ago: CodeDeploy refuses it with InvalidRoleException until it can assume it."""
     request = dict(settings, applicationName=application, deploymentGroupName=name)
     if tags:
         request["tags"] = tags_list(tags)
-    return client.create_deployment_group(**request)["deploymentGroupId"]
+    response = iam_propagation.call_while_role_propagates(
+        module, client.create_deployment_group, settings["serviceRoleArn"], iam_propagation.CODEDEPLOY, **request
+    )
+    return response["deploymentGroupId"]
 
 
 @CodeDeployErrorHandler.common_error_handler("update deployment group {name} of application {application}")
-@AWSRetry.jittered_backoff()
-def update_deployment_group(client, application, name, settings):
-    """UpdateDeploymentGroup: every field given replaces the group's (the whole ECS settings are given)."""
-    client.update_deployment_group(applicationName=application, currentDeploymentGroupName=name, **settings)
+def update_deployment_group(module, client, application, name, settings):
+    """UpdateDeploymentGroup: every field given replaces the group's (the whole ECS settings are given). Waits
+    likewise while IAM propagates a new service role."""
+    iam_propagation.call_while_role_propagates(
+        module,
+        client.update_deployment_group,
+        settings["serviceRoleArn"],
+        iam_propagation.CODEDEPLOY,
+        applicationName=application,
+        currentDeploymentGroupName=name,
+        **settings,
+    )
 
 
 @CodeDeployErrorHandler.deletion_error_handler("delete deployment group {name} of application {application}")

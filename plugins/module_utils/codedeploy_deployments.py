@@ -13,6 +13,7 @@ StopDeployment, ListDeploymentTargets, BatchGetDeploymentTargets) and the User G
 import datetime
 import hashlib
 import json
+import re
 import time
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
@@ -28,6 +29,12 @@ ACTIVE_STATUSES = ("Created", "Queued", "InProgress", "Baking", "Ready")
 ENDED_STATUSES = ("Succeeded", "Failed", "Stopped")
 # BatchGetDeploymentTargets takes at most 25 target ids.
 TARGET_BATCH = 25
+# CodeDeploy User Guide, "CodeDeploy quotas": "Maximum number of characters in a deployment description: 100".
+DESCRIPTION_LIMIT = 100
+# The AppSpec's sha256, written at the end of the description of each deployment this module creates: the API
+# defines AppSpecContent.sha256 for the request, and GetDeployment is not documented to return it.
+MARKER = "[sha256:{}]"
+MARKER_PATTERN = re.compile(r"\[sha256:([0-9a-f]{64})\]\s*$")
 
 
 class AnsibleCodeDeployDeploymentError(AnsibleAWSError):
@@ -90,8 +97,7 @@ def create_deployment(client, application, group, content, sha256, description=N
         "deploymentGroupName": group,
         "revision": {"revisionType": "AppSpecContent", "appSpecContent": {"content": content, "sha256": sha256}},
     }
-    if description:
-        request["description"] = description
+    request["description"] = description_with_marker(description, sha256)[0]
     return client.create_deployment(**request)["deploymentId"]
 
 
@@ -142,11 +148,12 @@ def read_targets(client, deployment_id, target_ids=None):
     return target_ids, (batch_get_deployment_targets(client, deployment_id, target_ids) if target_ids else [])
 
 
-def wait_for_end(client, deployment_id, timeout, poll_interval, sleep=time.sleep, clock=time.monotonic):
+def wait_for_end(client, deployment_id, timeout, poll_interval, sleep=time.sleep, clock=time.monotonic, with_targets=True):
     """Poll a deployment until it ends; returns (deploymentInfo, target ids, targets).
 
     One GetDeployment per poll; the targets (and their lifecycle events) are read again whenever the status
-    changes. Raises DeploymentTimeout (the deployment keeps running) when it has not ended after ``timeout``.
+    changes (not at all without ``with_targets``). Raises DeploymentTimeout (the deployment keeps running) when it
+    has not ended after ``timeout``.
     """
     started = clock()
     deadline = started + timeout
@@ -158,13 +165,15 @@ def wait_for_end(client, deployment_id, timeout, poll_interval, sleep=time.sleep
             raise AnsibleCodeDeployDeploymentError(message=f"deployment {deployment_id} disappeared while it was waited for")
         if info.get("status") != status:
             status = info.get("status")
-            target_ids, targets = read_targets(client, deployment_id, target_ids)
+            if with_targets:
+                target_ids, targets = read_targets(client, deployment_id, target_ids)
         if status in ENDED_STATUSES:
             return info, target_ids, targets
         remaining = deadline - clock()
         if remaining <= 0:
             # The lifecycle events as they are now, for the message.
-            target_ids, targets = read_targets(client, deployment_id, target_ids)
+            if with_targets:
+                target_ids, targets = read_targets(client, deployment_id, target_ids)
             raise DeploymentTimeout(deployment_id, round(clock() - started), info, target_ids, targets)
         sleep(min(poll_interval, remaining))
 
@@ -211,8 +220,35 @@ def task_definition_of(data):
 
 
 def deployment_sha256(info):
-    """The sha256 of a deployment's AppSpec content (GetDeployment returns the sha256, never the content)."""
-    return (((info or {}).get("revision") or {}).get("appSpecContent") or {}).get("sha256")
+    """The sha256 of a deployment's AppSpec content: the revision's ``appSpecContent.sha256`` when GetDeployment
+    returns it (or the sha256 of its ``content``), else the marker this module writes into the description of the deployments it creates, else None."""
+    info = info or {}
+    content = (info.get("revision") or {}).get("appSpecContent") or {}
+    if content.get("sha256"):
+        return content["sha256"]
+    if content.get("content"):
+        return content_sha256(content["content"])
+    found = MARKER_PATTERN.search(info.get("description") or "")
+    return found.group(1) if found else None
+
+
+def description_with_marker(description, sha256):
+    """(description, shortened) for CreateDeployment: the user's description, then the AppSpec's sha256 marker,
+    within DESCRIPTION_LIMIT characters (the user's text is shortened, ending in "...", when it does not fit)."""
+    marker = MARKER.format(sha256)
+    description = (description or "").strip()
+    if not description:
+        return marker, False
+    room = DESCRIPTION_LIMIT - len(marker) - 1
+    shortened = len(description) > room
+    if shortened:
+        description = description[: room - 3].rstrip() + "..."
+    return f"{description} {marker}", shortened
+
+
+def rollback_id(info):
+    """The id of the deployment CodeDeploy created to roll ``info`` back (rollbackInfo.rollbackDeploymentId), or None."""
+    return ((info or {}).get("rollbackInfo") or {}).get("rollbackDeploymentId")
 
 
 def timestamp(value):
@@ -295,8 +331,9 @@ def summary(info, appspec_sha256=None, task_definition=None, attached=False, tar
     }
 
 
-def failure_message(info):
-    """ "<deployment id> <status>: <code>: <message>" with the rollback, for a deployment that ended Failed or Stopped."""
+def failure_message(info, rollback_status=None):
+    """ "<deployment id> <status>: <code>: <message>" with the rollback, for a deployment that ended Failed or Stopped;
+    with ``rollback_status`` (the rollback deployment's status, once waited for): "rolled back by <id>: <status>"."""
     error = info.get("errorInformation") or {}
     said = _sentence(error.get("message")) or "no error message"
     message = f"{info.get('deploymentId')} {info.get('status')}: {error.get('code') or 'no error code'}: {said}"
@@ -304,7 +341,10 @@ def failure_message(info):
     if rollback:
         parts = [_sentence(rollback.get("rollbackMessage"))]
         if rollback.get("rollbackDeploymentId"):
-            parts.append(f"rollback deployment {rollback['rollbackDeploymentId']}")
+            if rollback_status:
+                parts.append(f"rolled back by {rollback['rollbackDeploymentId']}: {rollback_status}")
+            else:
+                parts.append(f"rollback deployment {rollback['rollbackDeploymentId']}")
         message += " (rollback: " + "; ".join(p for p in parts if p) + ")"
     return message
 

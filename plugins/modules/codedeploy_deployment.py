@@ -20,8 +20,12 @@ description:
     it (waits for it, creates nothing). When one is in progress with another AppSpec, the module waits for it to
     end (within O(wait_timeout), even with O(wait=false)), then creates its own.
   - A deployment that ends V(Failed) or V(Stopped) makes the module fail with CodeDeploy's error code and
-    message and its rollback; the result still carries RV(deployment) and RV(events).
-  - O(state=stopped) stops the group's deployment in progress with StopDeployment and automatic rollback.
+    message and its rollback; the result still carries RV(deployment) and RV(events). CodeDeploy rolls an ECS
+    deployment back with a deployment of its own (C(rollbackInfo.rollbackDeploymentId)); the module waits for it
+    to end too (within O(wait_timeout)), names it and its status ("rolled back by" the rollback deployment) and
+    returns it in RV(rollback).
+  - O(state=stopped) stops the group's deployment in progress with StopDeployment and automatic rollback, and
+    reports it stopped once its rollback deployment has ended (it fails when the rollback did not succeed).
   - Waiting is a loop of GetDeployment calls every O(poll_interval) seconds; the targets (and their lifecycle
     events) are read when the status changes. When O(wait_timeout) passes first, the module fails saying what it
     waited for and the last status; the deployment keeps running (it is not stopped).
@@ -45,7 +49,10 @@ options:
       - Required with O(state=present); not used with O(state=stopped).
     type: raw
   description:
-    description: The description of a deployment this module creates.
+    description:
+      - The description of a deployment this module creates. The module appends C([sha256:<AppSpec sha256>]) to it
+        (see the notes); CodeDeploy keeps at most 100 characters, so 26 are left for this text, which is shortened
+        (ending in C(...)) with a warning when it is longer.
     type: str
   state:
     description:
@@ -78,8 +85,16 @@ notes:
     any deployment in progress and does not continue it.
   - Warnings are not shown while a module runs, so the lifecycle events are returned in RV(events) and in the
     final message.
+  - The AppSpec of a deployment is recognised by its sha256. The CodeDeploy API defines C(appSpecContent.sha256) on
+    the request side; GetDeployment is not documented to return it. So each deployment this module creates also
+    carries C([sha256:<hex>]) at the end of its description, and a deployment whose revision has no sha256 is
+    compared by that marker. A deployment without either (created by other means) never counts as the same AppSpec,
+    so the module deploys rather than skip.
   - "IAM actions: codedeploy:GetDeploymentGroup, ListDeployments, GetDeployment, CreateDeployment,
-    StopDeployment, ListDeploymentTargets, BatchGetDeploymentTargets."
+    StopDeployment, ListDeploymentTargets, BatchGetDeploymentTargets; and, for CreateDeployment, which registers
+    the AppSpec as an application revision and reads the group's deployment configuration,
+    codedeploy:GetApplicationRevision, codedeploy:GetDeploymentConfig, codedeploy:RegisterApplicationRevision
+    (grant them on the application and the deployment configuration)."
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -175,10 +190,28 @@ events:
   elements: str
   sample: ["BeforeInstall Succeeded 00:00:01", "Install Succeeded 00:00:42", "AllowTraffic Succeeded 00:00:03"]
 waited_for:
-  description: Another deployment (of another AppSpec) that was in progress and waited for before this one was created.
+  description:
+    - Another deployment (of another AppSpec) that was in progress and waited for before this one was created, with
+      C(rollback) ({deployment_id, status}) when it ended rolled back.
   returned: when there was one
   type: dict
   sample: {"deployment_id": "d-XYZ", "status": "Succeeded"}
+rollback:
+  description:
+    - The deployment CodeDeploy created to roll RV(deployment) back (C(rollbackInfo.rollbackDeploymentId)) when it
+      ended V(Failed) or V(Stopped), with its C(status) once waited for (its status when read, with O(wait=false)).
+      Null when there was none.
+  returned: always
+  type: dict
+  contains:
+    deployment_id:
+      description: The rollback deployment's id.
+      type: str
+      sample: d-ROLLBACK1
+    status:
+      description: Its status (V(Succeeded) once the original task set serves production again).
+      type: str
+      sample: Succeeded
 msg:
   description: What was done, with the lifecycle events.
   returned: always
@@ -225,7 +258,7 @@ class Run:
         self.params = module.params
         self.started = clock()
         self.deadline = self.started + self.params["wait_timeout"]
-        self.result = {"changed": False, "deployment": None, "events": []}
+        self.result = {"changed": False, "deployment": None, "events": [], "rollback": None}
         # Said first in the final message: another deployment waited for.
         self.prefix = ""
 
@@ -256,6 +289,27 @@ class Run:
             )
         return info, target_ids, targets
 
+    def await_rollback(self, info, what, wait=True):
+        """When CodeDeploy rolled ``info`` back with a deployment of its own (rollbackInfo.rollbackDeploymentId),
+        wait for that one to end too, within what is left of wait_timeout (without ``wait``: read its status once).
+        Returns {deployment_id, status}, or None when there is no rollback deployment."""
+        rollback_id = cdd.rollback_id(info)
+        if not rollback_id:
+            return None
+        if not wait:
+            now = cdd.get_deployment(self.client, rollback_id) or {}
+            return {"deployment_id": rollback_id, "status": now.get("status")}
+        try:
+            ended = cdd.wait_for_end(self.client, rollback_id, self.remaining(), self.params["poll_interval"], sleep=sleep, clock=clock, with_targets=False)[0]
+        except cdd.DeploymentTimeout as e:
+            self.result["rollback"] = {"deployment_id": rollback_id, "status": e.info.get("status")}
+            self.fail(
+                f"Deployment {cdd.failure_message(info)}; timed out after {round(clock() - self.started)} s (wait_timeout "
+                f"{self.params['wait_timeout']}) waiting for {rollback_id}, the rollback of {what}, to end: its last status was "
+                f"{e.info.get('status')}. The rollback is still running. Lifecycle events: {events_text(self.result['events'])}."
+            )
+        return {"deployment_id": rollback_id, "status": ended.get("status")}
+
     def report(self, info, target_ids, targets, **summary_args):
         self.result["deployment"] = cdd.summary(info, target_ids=target_ids, targets=targets, **summary_args)
         self.result["events"] = cdd.event_lines(cdd.lifecycle_events(targets))
@@ -275,7 +329,10 @@ class Run:
         """Exit (Succeeded, or still in progress without wait) or fail (Failed, Stopped) for our deployment."""
         status = info.get("status")
         if status in ("Failed", "Stopped"):
-            self.fail(f"Deployment {cdd.failure_message(info)}. Lifecycle events: {events_text(self.result['events'])}.")
+            # CodeDeploy rolls an ECS deployment back with a deployment of its own: the task ends when that one has.
+            self.result["rollback"] = self.await_rollback(info, f"deployment {info['deploymentId']}", wait=self.params["wait"])
+            said = (self.result["rollback"] or {}).get("status") if self.params["wait"] else None
+            self.fail(f"Deployment {cdd.failure_message(info, said)}. Lifecycle events: {events_text(self.result['events'])}.")
         prefix = self.prefix
         if status == "Succeeded":
             self.exit(
@@ -312,6 +369,11 @@ class Run:
             other = self.wait(running["deploymentId"], "another AppSpec, in progress before this one can start")[0]
             self.result["waited_for"] = {"deployment_id": other["deploymentId"], "status": other["status"]}
             self.prefix = f"Waited for deployment {other['deploymentId']} (another AppSpec) to end: {other['status']}. "
+            # Its rollback, when it failed or was stopped, is a deployment of the group too: wait for it as well.
+            rollback = self.await_rollback(other, f"deployment {other['deploymentId']} (another AppSpec)")
+            if rollback:
+                self.result["waited_for"]["rollback"] = rollback
+                self.prefix += f"It was rolled back by {rollback['deployment_id']}: {rollback['status']}. "
             waited = True
         return waited
 
@@ -324,6 +386,11 @@ class Run:
         sha256 = cdd.content_sha256(content)
         task_definition = cdd.task_definition_of(data)
         ours = dict(appspec_sha256=sha256, task_definition=task_definition)
+        if cdd.description_with_marker(p["description"], sha256)[1]:
+            self.module.warn(
+                f"description: shortened to fit CodeDeploy's {cdd.DESCRIPTION_LIMIT} characters with the AppSpec's sha256 marker "
+                f"({cdd.DESCRIPTION_LIMIT - len(cdd.MARKER.format(sha256)) - 1} characters are left for it)."
+            )
         group = self.group()
 
         for attempt in range(1, CREATE_ATTEMPTS + 1):
@@ -394,10 +461,16 @@ class Run:
             self.result["changed"] = False
             self.exit(f"Deployment {info['deploymentId']} of {describe(p)} had already ended ({info.get('status')}): nothing to stop.")
         said = f" (StopDeployment {stop['status']}: {stop['statusMessage'].strip().rstrip('.')})" if stop.get("statusMessage") else ""
-        self.exit(
-            f"Deployment {info['deploymentId']} of {describe(p)} stopped with rollback{said}: now {info.get('status')}. "
+        # Stopped is reported once the rollback deployment CodeDeploy started has ended too.
+        rollback = self.result["rollback"] = self.await_rollback(info, f"deployment {info['deploymentId']}", wait=p["wait"])
+        rolled = f"; rolled back by {rollback['deployment_id']}: {rollback['status']}" if rollback else ""
+        message = (
+            f"Deployment {info['deploymentId']} of {describe(p)} stopped with rollback{said}: now {info.get('status')}{rolled}. "
             f"Lifecycle events: {events_text(self.result['events'])}."
         )
+        if p["wait"] and rollback and rollback["status"] != "Succeeded":
+            self.fail(message)
+        self.exit(message)
 
 
 def main():

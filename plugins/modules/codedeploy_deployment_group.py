@@ -62,11 +62,15 @@ options:
     type: list
     elements: str
   production_listener_arns:
-    description: The ARNs of the listeners that carry production traffic. Required when O(state=present).
+    description:
+      - The ARN of the listener that carries production traffic, as a list of exactly one (a CodeDeploy traffic
+        route has one listener). Required when O(state=present).
     type: list
     elements: str
   test_listener_arns:
-    description: The ARNs of the listeners that carry test traffic to the replacement before production moves (none by default).
+    description:
+      - The ARN of the listener that carries test traffic to the replacement before production moves, as a list of
+        at most one (none by default).
     type: list
     elements: str
     default: []
@@ -107,6 +111,9 @@ notes:
     C(codedeploy:UpdateDeploymentGroup), C(codedeploy:DeleteDeploymentGroup), C(codedeploy:ListTagsForResource),
     C(codedeploy:TagResource), C(codedeploy:UntagResource), C(sts:GetCallerIdentity) (the account of the ARN),
     and C(iam:PassRole) on O(service_role_arn).
+  - A service role created moments before is refused by CreateDeploymentGroup and UpdateDeploymentGroup
+    (InvalidRoleException, "AWS CodeDeploy does not have the permissions required to assume the role") while IAM
+    propagates it; the module then warns once and retries for about a minute before failing.
 """
 
 EXAMPLES = r"""
@@ -223,8 +230,13 @@ def validation_errors(params):
     groups = params["target_groups"] or []
     if len(groups) != 2 or len(set(groups)) != 2:
         errors.append(f"target_groups: a blue/green pair is exactly two different target group names, got {groups}")
-    if not params["production_listener_arns"]:
-        errors.append("production_listener_arns: at least one listener ARN is needed")
+    # TrafficRoute.listenerArns: "a listener ARN" - a route has at most one listener (CodeDeploy API Reference).
+    production = params["production_listener_arns"] or []
+    if len(production) != 1:
+        errors.append(f"production_listener_arns: a traffic route has exactly one listener (CodeDeploy TrafficRoute), got {len(production)}")
+    test = params["test_listener_arns"] or []
+    if len(test) > 1:
+        errors.append(f"test_listener_arns: a traffic route has at most one listener (CodeDeploy TrafficRoute), got {len(test)}")
     for option in ("termination_wait_minutes", "ready_wait_minutes"):
         if not 0 <= params[option] <= MAX_WAIT_MINUTES:
             errors.append(f"{option}: {params[option]} is not within 0..{MAX_WAIT_MINUTES}")
@@ -252,7 +264,7 @@ def ensure_present(module, client, arn):
         if module.check_mode:
             would_be = dict(request, applicationName=application, deploymentGroupName=name, deploymentGroupId=None, computePlatform="ECS")
             return True, diff, summary(would_be, arn, tags or {})
-        cd.create_deployment_group(client, application, name, request, tags)
+        cd.create_deployment_group(module, client, application, name, request, tags)
         return True, diff, summary(cd.get_deployment_group(client, application, name), arn, tags or {})
 
     platform = current.get("computePlatform") or "Server"
@@ -273,7 +285,7 @@ def ensure_present(module, client, arn):
         if module.check_mode:
             current = dict(current, **request)
         else:
-            cd.update_deployment_group(client, application, name, request)
+            cd.update_deployment_group(module, client, application, name, request)
             current = cd.get_deployment_group(client, application, name) or dict(current, **request)
 
     have_tags = cd.list_tags(client, arn)

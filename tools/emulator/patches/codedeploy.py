@@ -10,8 +10,10 @@ Emulator-only switches:
   {"codedeploy": {"step_seconds": x}}``: seconds per lifecycle step (default 0.5). A minute of a wait (termination
   wait, ready wait, canary or linear interval) passes in one step.
 - a replacement task definition with a container image whose tag starts with ``dito-emulator-unhealthy`` never
-  becomes healthy: the Install event fails (ECS_UPDATE_ERROR) and the deployment is rolled back when the group's
-  auto rollback covers DEPLOYMENT_FAILURE.
+  becomes healthy: the Install event fails (ECS_UPDATE_ERROR) and, when the group's auto rollback covers
+  DEPLOYMENT_FAILURE, a rollback deployment (creator codeDeployRollback) restores the last successful revision.
+- the IAM propagation fault mode (``DITO_EMULATOR_IAM_PROPAGATION_SECONDS``, see awslambda.py) makes
+  CreateDeploymentGroup/UpdateDeploymentGroup refuse a role younger than N seconds (InvalidRoleException).
 """
 
 import hashlib
@@ -23,6 +25,7 @@ import time
 import uuid
 from datetime import UTC
 from datetime import datetime
+from urllib.parse import unquote
 
 import yaml
 from moto.codedeploy import models as cd_models
@@ -31,10 +34,15 @@ from moto.codedeploy.exceptions import CodeDeployException
 from moto.core.config import default_user_config
 from moto.core.responses import ActionResult
 from moto.core.responses import EmptyResult
+from moto.core.utils import utcnow
 from moto.ecs import models as ecs_models
 from moto.elbv2 import models as elbv2_models
+from moto.iam.exceptions import NotFoundException as IAMNotFoundException
+from moto.iam.models import iam_backends
 from moto.moto_api._internal import mock_random
 from moto.moto_api._internal.models import MotoAPIBackend
+
+from tools.emulator.patches.awslambda import propagation_seconds
 
 STEP_ENV = "DITO_EMULATOR_CODEDEPLOY_STEP_SECONDS"
 DEFAULT_STEP_SECONDS = 0.5
@@ -274,6 +282,43 @@ def _listener(backend, arn):
     return None
 
 
+def _trusts_codedeploy(document, region):
+    """Whether a trust policy lets CodeDeploy call sts:AssumeRole (conditions are not evaluated)."""
+    try:
+        policy = json.loads(unquote(document)) if isinstance(document, str) else document
+    except ValueError:
+        return False
+    statements = policy.get("Statement") or []
+    for statement in statements if isinstance(statements, list) else [statements]:
+        if statement.get("Effect") != "Allow":
+            continue
+        actions = statement.get("Action") or []
+        actions = [actions] if isinstance(actions, str) else actions
+        if not any(a in ("sts:AssumeRole", "sts:*", "*") for a in actions):
+            continue
+        principal = statement.get("Principal") or {}
+        services = principal.get("Service", []) if isinstance(principal, dict) else [principal]
+        services = [services] if isinstance(services, str) else services
+        if any(s in ("codedeploy.amazonaws.com", f"codedeploy.{region}.amazonaws.com", "*") for s in services):
+            return True
+    return False
+
+
+def check_service_role(backend, role_arn):
+    """CodeDeploy assumes the service role when a deployment group is created or updated: the role must exist and
+    trust codedeploy.amazonaws.com with sts:AssumeRole, and (IAM propagation fault mode) be older than N seconds."""
+    refused = error("InvalidRoleException", f"AWS CodeDeploy does not have the permissions required to assume the role {role_arn}.")
+    try:
+        role = iam_backends[backend.account_id][backend.partition].get_role_by_arn(role_arn)
+    except IAMNotFoundException:
+        raise refused from None
+    if not _trusts_codedeploy(role.assume_role_policy_document, backend.region_name):
+        raise refused
+    seconds = propagation_seconds()
+    if seconds > 0 and (utcnow() - role.create_date).total_seconds() < seconds:
+        raise refused
+
+
 def validate_ecs_group(backend, app_name, group_name, fields):
     """The checks CreateDeploymentGroup and UpdateDeploymentGroup make for an ECS deployment group."""
     config_name = fields.get("deploymentConfigName")
@@ -285,6 +330,7 @@ def validate_ecs_group(backend, app_name, group_name, fields):
             raise error("InvalidDeploymentConfigNameException", f"The deployment configuration {config_name} is not for the ECS compute platform.")
     if not fields.get("serviceRoleArn"):
         raise error("RoleRequiredException", "The service role ARN is required.")
+    check_service_role(backend, fields["serviceRoleArn"])
     style = fields.get("deploymentStyle") or {}
     if style.get("deploymentType") != "BLUE_GREEN" or style.get("deploymentOption") != "WITH_TRAFFIC_CONTROL":
         raise error("InvalidDeploymentStyleException", "An ECS deployment group needs deploymentStyle BLUE_GREEN with WITH_TRAFFIC_CONTROL.")
@@ -323,7 +369,10 @@ def validate_ecs_group(backend, app_name, group_name, fields):
     production = (pair.get("prodTrafficRoute") or {}).get("listenerArns") or []
     if len(production) != 1:
         raise error("InvalidTargetGroupPairException", "A target group pair needs one production listener.")
-    for arn in production + ((pair.get("testTrafficRoute") or {}).get("listenerArns") or []):
+    test = (pair.get("testTrafficRoute") or {}).get("listenerArns") or []
+    if len(test) > 1:
+        raise error("InvalidTargetGroupPairException", "A traffic route takes at most one listener (TrafficRoute listenerArns has a maximum size of one).")
+    for arn in production + test:
         if _listener(backend, arn) is None:
             raise error("InvalidTargetGroupPairException", f"The listener {arn} does not exist.")
 
@@ -358,11 +407,13 @@ def _group_info(group):
     alarm = group.alarm_configuration
     info["alarmConfiguration"] = alarm if isinstance(alarm, dict) else {"enabled": False, "ignorePollAlarmFailure": False, "alarms": []}
     if backend is not None:
-        deployments = sorted(_group_deployments(backend, info["applicationName"], group.deployment_group_name), key=lambda d: d.create_time)
+        deployments = _group_deployments(backend, info["applicationName"], group.deployment_group_name)  # in creation order
         if deployments:
             info["lastAttemptedDeployment"] = _last_info(deployments[-1])
             info["targetRevision"] = deployments[-1].revision
-        succeeded = [d for d in deployments if d.status == "Succeeded" and getattr(d, "dito", {}).get("creator", "user") == "user"]
+        # "the most recent successful deployment to the deployment group" (DeploymentGroupInfo): a rollback
+        # deployment that succeeded counts; its revision is the previous good AppSpec.
+        succeeded = [d for d in deployments if d.status == "Succeeded"]
         if succeeded:
             info["lastSuccessfulDeployment"] = _last_info(succeeded[-1])
     return info
@@ -375,9 +426,13 @@ def deployment_groups_are_complete():
     AWS API reference, CreateDeploymentGroup: ``deploymentConfigName`` "If not specified, the value configured in the
     deployment group is used as the default. ... CodeDeployDefault.OneAtATime" for EC2/On-premises; for ECS the default
     is CodeDeployDefault.ECSAllAtOnce (User Guide, "Deployment configurations on an Amazon ECS compute platform").
-    Errors: DeploymentConfigDoesNotExistException, RoleRequiredException, InvalidECSServiceException,
+    Errors: DeploymentConfigDoesNotExistException, RoleRequiredException, InvalidRoleException ("The service role ARN
+    was specified in an invalid format", answered as "AWS CodeDeploy does not have the permissions required to assume
+    the role <arn>." when CodeDeploy cannot assume it; with the IAM propagation fault mode also for a role younger than
+    N seconds), InvalidECSServiceException,
     InvalidTargetGroupPairException, ECSServiceMappingLimitExceededException, InvalidDeploymentStyleException,
-    InvalidBlueGreenDeploymentConfigurationException, InvalidLoadBalancerInfoException. GetDeploymentGroup returns
+    InvalidBlueGreenDeploymentConfigurationException, InvalidLoadBalancerInfoException; TrafficRoute ``listenerArns``
+    "is an array of strings with a maximum size of one". GetDeploymentGroup returns
     ``alarmConfiguration``, ``lastSuccessfulDeployment`` and ``lastAttemptedDeployment``. UpdateDeploymentGroup
     (``currentDeploymentGroupName``, ``newDeploymentGroupName`` and every field), DeleteDeploymentGroup,
     BatchGetDeploymentGroups (``errorMessage`` for names that do not exist) and DeleteApplication ("Deletes an
@@ -648,6 +703,7 @@ def _plan(backend, deployment, group, appspec):
         "complete": None,
         "error": None,
         "rollback": None,
+        "rollback_deployment": None,
         "target_status": "Pending",
         "auto_rollback": group.auto_rollback_configuration or {},
         "creator": "user",
@@ -671,8 +727,9 @@ def _install(backend, state):
     ecs, elbv2 = _ecs(backend), _elbv2(backend)
     original = _primary_task_set(backend, state)
     names = {tg.arn: tg.name for tg in elbv2.target_groups.values()}
-    weights = pair_weights(backend, state["production"][0], [_target_group_by_name(backend, n).arn for n in state["target_groups"]])
-    serving = max(weights, key=weights.get) if weights and max(weights.values()) > 0 else None
+    # The original target group is the one the service's PRIMARY task set is registered with (User Guide, "Before
+    # you begin an Amazon ECS deployment"), not whatever the production listener happens to forward to.
+    serving = next((lb.get("targetGroupArn") for lb in original.load_balancers or [] if names.get(lb.get("targetGroupArn")) in state["target_groups"]), None)
     original_name = names.get(serving, state["target_groups"][0])
     replacement_name = next(n for n in state["target_groups"] if n != original_name)
     state["original_tg"] = _target_group_by_name(backend, original_name).arn
@@ -717,6 +774,76 @@ def _shift(backend, state, listeners, weight):
         _move_listener(backend, arn, state["original_tg"], state["replacement_tg"], weight)
 
 
+ROLLBACK_EVENTS = ("BeforeAllowTraffic", "AllowTraffic", "AfterAllowTraffic")
+
+
+def _appspec_content(task_definition, container, port):
+    spec = {
+        "version": 0.0,
+        "Resources": [
+            {
+                "TargetService": {
+                    "Type": "AWS::ECS::Service",
+                    "Properties": {"TaskDefinition": task_definition, "LoadBalancerInfo": {"ContainerName": container, "ContainerPort": port}},
+                }
+            }
+        ],
+    }
+    return {"revisionType": "AppSpecContent", "appSpecContent": {"content": json.dumps(spec)}}
+
+
+def _start_rollback(backend, deployment, state, at):
+    """A rollback is a deployment of its own (User Guide, "Deployments on an Amazon ECS compute platform",
+    "Redeployments and deployment rollbacks"): creator ``codeDeployRollback``, same group, the revision of the last
+    successful deployment (else the original task set's task definition), rollbackInfo.rollbackTriggeringDeploymentId."""
+    group = deployment.deployment_group
+    previous = [d for d in _group_deployments(backend, deployment.application_name, deployment.deployment_group_name) if d.status == "Succeeded"]
+    revision = previous[-1].revision if previous else None
+    if revision is None:
+        service = _ecs_service(backend, state)
+        original = next((ts for ts in (service.task_sets if service else []) if ts.task_set_arn == state["original"]), None)
+        task_definition = original.task_definition if original else (service.task_definition if service else state["task_definition"])
+        revision = _appspec_content(task_definition, state["container"], state["port"])
+    rollback = cd_models.DeploymentInfo(
+        deployment.application,
+        group,
+        json.loads(json.dumps(revision)),
+        deployment.deployment_config_name,
+        None,
+        None,
+        None,
+        deployment.auto_rollback_configuration,
+        None,
+        None,
+        None,
+        "codeDeployRollback",
+    )
+    rollback.create_time = _at(at)
+    step = step_seconds()
+    steps = [{"kind": "start", "duration": step}]
+    steps += [{"kind": "event", "event": name, "duration": step} for name in ROLLBACK_EVENTS]
+    steps.append({"kind": "termination", "duration": 0.0})
+    rollback.dito = dict(
+        state,
+        steps=steps,
+        shifts=[(0.0, 0)],
+        index=0,
+        started=at,
+        applied_weight=100,
+        events={name: {"lifecycleEventName": name, "status": "Pending"} for name in ROLLBACK_EVENTS},
+        complete=None,
+        error=None,
+        rollback={"rollbackTriggeringDeploymentId": deployment.deployment_id},
+        rollback_of=deployment,
+        rollback_deployment=None,
+        target_status="Pending",
+        auto_rollback={},
+        creator="codeDeployRollback",
+    )
+    backend.deployments[rollback.deployment_id] = rollback
+    return rollback
+
+
 def _roll_back(backend, state):
     """Traffic back on the original target group, the replacement task set removed, the service unchanged."""
     if state["original_tg"]:
@@ -741,10 +868,10 @@ def _finish(backend, deployment, state, status, at, code=None, message=None, rol
         return
     state["target_status"] = "Failed"
     events = (state["auto_rollback"].get("events") or []) if state["auto_rollback"].get("enabled") else []
-    if rollback_reason is True or rollback_reason in events:
-        _roll_back(backend, state)
-        message = f"Deployment {deployment.deployment_id} was rolled back: traffic returned to the original task set, the replacement task set removed."
-        state["rollback"] = {"rollbackMessage": message}
+    if state["creator"] != "codeDeployRollback" and (rollback_reason is True or rollback_reason in events):  # a rollback is not rolled back
+        rollback = _start_rollback(backend, deployment, state, at)
+        state["rollback_deployment"] = rollback
+        state["rollback"] = {"rollbackDeploymentId": rollback.deployment_id}
 
 
 def _run_step_end(backend, deployment, state, step, at):
@@ -762,10 +889,13 @@ def _run_step_end(backend, deployment, state, step, at):
         _finish(backend, deployment, state, "Stopped", at, "TIMEOUT", message, True)
         return False
     if kind == "termination":
-        ecs = _ecs(backend)
-        service = _ecs_service(backend, state)
-        ecs.update_service_primary_task_set(state["cluster"], state["service"], state["replacement"])
-        service.task_sets = [ts for ts in service.task_sets if ts.task_set_arn != state["original"]]
+        if state["creator"] == "codeDeployRollback":
+            _roll_back(backend, state)
+        else:
+            ecs = _ecs(backend)
+            service = _ecs_service(backend, state)
+            ecs.update_service_primary_task_set(state["cluster"], state["service"], state["replacement"])
+            service.task_sets = [ts for ts in service.task_sets if ts.task_set_arn != state["original"]]
         _finish(backend, deployment, state, "Succeeded", at)
         return False
     event = state["events"][step["event"]]
@@ -774,6 +904,10 @@ def _run_step_end(backend, deployment, state, step, at):
         failure = _install(backend, state)
     elif step["event"] == "AllowTestTraffic":
         _shift(backend, state, state["test"], 100)
+    elif step["event"] == "AllowTraffic" and state["creator"] == "codeDeployRollback":
+        if state["original_tg"]:
+            _shift(backend, state, state["production"] + state["test"], 0)
+        state["applied_weight"] = 0
     elif step["event"] == "AllowTraffic":
         _shift(backend, state, state["production"], 100)
         state["applied_weight"] = 100
@@ -806,7 +940,7 @@ def _advance(backend, deployment, state, now):
             state["events"][step["event"]].update(status="InProgress", startTime=_at(state["started"]))
         if step["kind"] == "ready":
             deployment.status, state["target_status"] = "Ready", "Ready"
-        if step["kind"] == "event" and step["event"] == "AllowTraffic":
+        if step["kind"] == "event" and step["event"] == "AllowTraffic" and state["creator"] != "codeDeployRollback":
             due_shifts = [w for offset, w in state["shifts"] if state["started"] + offset <= now]
             if due_shifts and due_shifts[-1] > state["applied_weight"] and due_shifts[-1] < 100:
                 _shift(backend, state, state["production"], due_shifts[-1])
@@ -828,8 +962,14 @@ def advance_all(backend):
         return
     with _lock:
         now = clock()
-        for deployment in list(backend.deployments.values()):
-            advance(backend, deployment, now)
+        done = set()
+        while True:  # a deployment that fails may create its rollback deployment: bring that one up to date too
+            pending = [d for d in backend.deployments.values() if d.deployment_id not in done]
+            if not pending:
+                return
+            for deployment in pending:
+                done.add(deployment.deployment_id)
+                advance(backend, deployment, now)
 
 
 def _advance_region(account_id, region_name):
@@ -853,7 +993,8 @@ def _deployment_info(deployment):
     if state["error"]:
         info["errorInformation"] = state["error"]
     if state["rollback"]:
-        info["rollbackInfo"] = state["rollback"]
+        info["rollbackInfo"] = dict(state["rollback"], rollbackMessage=_rollback_message(deployment, state))
+    info["creator"] = state["creator"]
     overview = dict.fromkeys(("Pending", "InProgress", "Succeeded", "Failed", "Skipped", "Ready"), 0)
     overview[state["target_status"]] = 1
     info["deploymentOverview"] = overview
@@ -862,6 +1003,15 @@ def _deployment_info(deployment):
 
 
 _original_deployment_info = cd_responses._deployment_info
+
+
+def _rollback_message(deployment, state):
+    """RollbackInfo.rollbackMessage: "the status of a deployment rollback (... in progress, failed, or succeeded)"."""
+    if state["creator"] == "codeDeployRollback":
+        return f"Rollback of deployment {state['rollback']['rollbackTriggeringDeploymentId']}."
+    rollback = state["rollback_deployment"]
+    status = {"Succeeded": "succeeded", "Failed": "failed", "Stopped": "stopped"}.get(rollback.status, "in progress")
+    return f"Deployment {deployment.deployment_id} is rolled back by deployment {rollback.deployment_id} (rollback {status})."
 
 
 def _ecs_target(backend, deployment):
@@ -917,7 +1067,10 @@ def ecs_blue_green_deployments_run():
     and InvalidRevisionException for AppSpec content it cannot use; StopDeployment (``autoRollbackEnabled``) stops
     and rolls back (DeploymentAlreadyCompletedException once it ended); ContinueDeployment (DeploymentIsNotInReadyStateException);
     ListDeploymentTargets / BatchGetDeploymentTargets / GetDeploymentTarget (DeploymentNotStartedException before it
-    starts) describe the ECS target ``<cluster>:<service>`` with its lifecycle events and task sets. moto's
+    starts) describe the ECS target ``<cluster>:<service>`` with its lifecycle events and task sets. User Guide,
+    "Redeployments and deployment rollbacks": a rolled-back deployment gets its own deployment ID; RollbackInfo:
+    ``rollbackDeploymentId``, ``rollbackTriggeringDeploymentId``, ``rollbackMessage``; DeploymentInfo ``creator``
+    "codeDeployRollback: A rollback process created the deployment". moto's
     deployments stayed "Created" and none of these actions existed.
     """
     backend_cls = cd_models.CodeDeployBackend

@@ -191,3 +191,41 @@ def test_wait_gives_up_at_the_timeout_with_the_last_status():
     assert caught.value.info["status"] == "InProgress" and caught.value.waited == 40
     assert clock.sleeps == [15, 15, 10]
     assert "d-1 still InProgress after 40 s" in str(caught.value)
+
+
+SHA = "a" * 64
+
+
+def test_the_sha256_is_read_from_the_revision_its_content_or_the_description_marker():
+    assert cdd.deployment_sha256({"revision": {"appSpecContent": {"sha256": SHA}}, "description": f"x [sha256:{'b' * 64}]"}) == SHA
+    assert cdd.deployment_sha256({"revision": {"appSpecContent": {"content": "{}"}}}) == cdd.content_sha256("{}")
+    assert cdd.deployment_sha256({"revision": {"revisionType": "AppSpecContent"}, "description": f"backend v2 [sha256:{SHA}]"}) == SHA
+    assert cdd.deployment_sha256({"description": f"[sha256:{SHA}]"}) == SHA
+    # No marker at the end, or not a sha256: unknown.
+    assert cdd.deployment_sha256({"description": f"[sha256:{SHA}] and more"}) is None
+    assert cdd.deployment_sha256({"description": "[sha256:abc]"}) is None
+    assert cdd.deployment_sha256({"description": "a deployment made elsewhere"}) is None
+    assert cdd.deployment_sha256(None) is None
+
+
+def test_the_description_keeps_the_marker_within_codedeploy_s_limit():
+    marker = f"[sha256:{SHA}]"
+    assert cdd.description_with_marker(None, SHA) == (marker, False)
+    assert cdd.description_with_marker("  ", SHA) == (marker, False)
+    assert cdd.description_with_marker("backend v2", SHA) == (f"backend v2 {marker}", False)
+    room = cdd.DESCRIPTION_LIMIT - len(marker) - 1
+    assert cdd.description_with_marker("x" * room, SHA) == ("x" * room + " " + marker, False)
+    text, shortened = cdd.description_with_marker("y" * (room + 1), SHA)
+    assert shortened is True and len(text) == cdd.DESCRIPTION_LIMIT == 100 and text.endswith("... " + marker)
+    assert cdd.deployment_sha256({"description": text}) == SHA
+
+
+def test_failure_message_with_the_rollback_waited_for():
+    info = {
+        "deploymentId": "d-1",
+        "status": "Failed",
+        "errorInformation": {"code": "ECS_UPDATE_ERROR", "message": "unhealthy."},
+        "rollbackInfo": {"rollbackMessage": "rolled back.", "rollbackDeploymentId": "d-2"},
+    }
+    assert cdd.failure_message(info, "Succeeded") == "d-1 Failed: ECS_UPDATE_ERROR: unhealthy (rollback: rolled back; rolled back by d-2: Succeeded)"
+    assert cdd.rollback_id(info) == "d-2" and cdd.rollback_id({"status": "Failed"}) is None

@@ -103,3 +103,19 @@ def test_a_destination_policy_of_a_moment_ago_is_waited_for(fast):
     call, calls = failing(1, error("InvalidParameterValueException", "The provided execution role does not have permissions to call SendMessage on SQS"))
     assert iam_propagation.call_while_role_propagates(module, call, "r")["ok"] is True
     assert len(calls) == 2 and len(module.warnings) == 1
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # What CodeDeploy answers (and the emulator with DITO_EMULATOR_IAM_PROPAGATION_SECONDS) for a new role.
+        "AWS CodeDeploy does not have the permissions required to assume the role arn:aws:iam::123456789012:role/deploy.",
+        "CodeDeploy does not have the permissions required to assume the role arn:aws:iam::123456789012:role/deploy",
+    ],
+)
+def test_codedeploy_s_answer_for_a_new_role_is_a_propagation_error(message):
+    refused = ClientError({"Error": {"Code": "InvalidRoleException", "Message": message}}, "CreateDeploymentGroup")
+    assert iam_propagation.role_not_yet_assumable(refused, iam_propagation.CODEDEPLOY)
+    # A role that is not a role at all (another InvalidRoleException) is a real error.
+    malformed = ClientError({"Error": {"Code": "InvalidRoleException", "Message": "The service role ARN is not valid."}}, "CreateDeploymentGroup")
+    assert not iam_propagation.role_not_yet_assumable(malformed, iam_propagation.CODEDEPLOY)

@@ -76,6 +76,11 @@ class FakeCodeDeploy:
         self.last_successful = None
         self.script = ["Created", "InProgress", "Succeeded"]
         self.count = 0
+        # CodeDeploy rolls a failed or stopped ECS deployment back with a deployment of its own.
+        self.rollback_script = ["InProgress", "Succeeded"]
+        self.rollbacks = 0
+        # Whether GetDeployment returns revision.appSpecContent.sha256 (not documented on the response side).
+        self.returns_sha256 = True
 
     # -- set-up helpers
     def add(self, data, script, sha256=None):
@@ -128,21 +133,31 @@ class FakeCodeDeploy:
             d["status"] = d["script"].pop(0)
         if d["status"] == "Succeeded":
             self.last_successful = deploymentId
+        if d["status"] in ("Failed", "Stopped") and "rollback" not in d and "triggered_by" not in d:
+            self.rollbacks += 1
+            d["rollback"] = f"d-ROLLBACK{self.rollbacks}"
+            self.deployments[d["rollback"]] = {"sha256": None, "script": list(self.rollback_script), "status": "Created", "triggered_by": deploymentId}
         info = {
             "deploymentId": deploymentId,
             "applicationName": APP,
             "deploymentGroupName": GROUP,
             "status": d["status"],
             "createTime": T0,
-            "revision": {"revisionType": "AppSpecContent", "appSpecContent": {"sha256": d["sha256"]}},
+            "revision": {"revisionType": "AppSpecContent", "appSpecContent": {"sha256": d["sha256"]} if self.returns_sha256 and d["sha256"] else {}},
         }
+        if d.get("description"):
+            info["description"] = d["description"]
+        if "triggered_by" in d:
+            info["creator"] = "codeDeployRollback"
+            info["rollbackInfo"] = {"rollbackTriggeringDeploymentId": d["triggered_by"]}
         if d["status"] in cdd.ENDED_STATUSES:
             info["completeTime"] = T0 + datetime.timedelta(seconds=70)
         if d["status"] == "Failed":
             info["errorInformation"] = {"code": "ECS_UPDATE_ERROR", "message": "The replacement task set did not become healthy"}
-            info["rollbackInfo"] = {"rollbackDeploymentId": "d-ROLLBACK1", "rollbackMessage": "Rolled back to the original task set"}
         if d["status"] == "Stopped":
             info["errorInformation"] = {"code": "DEPLOYMENT_STOPPED", "message": "The deployment was stopped by a user"}
+        if d.get("rollback"):
+            info["rollbackInfo"] = {"rollbackDeploymentId": d["rollback"], "rollbackMessage": "Rolled back to the original task set"}
         return {"deploymentInfo": info}
 
     def create_deployment(self, **request):
@@ -151,7 +166,12 @@ class FakeCodeDeploy:
             raise self._error("DeploymentLimitExceededException", "CreateDeployment")
         self.count += 1
         deployment_id = f"d-NEW{self.count}"
-        self.deployments[deployment_id] = {"sha256": request["revision"]["appSpecContent"]["sha256"], "script": list(self.script), "status": "Created"}
+        self.deployments[deployment_id] = {
+            "sha256": request["revision"]["appSpecContent"]["sha256"],
+            "script": list(self.script),
+            "status": "Created",
+            "description": request.get("description"),
+        }
         return {"deploymentId": deployment_id}
 
     def stop_deployment(self, deploymentId, autoRollbackEnabled=None):
@@ -204,7 +224,8 @@ def test_a_new_deployment_is_created_and_waited_for_until_it_succeeds(fake, run_
     assert created["revision"]["revisionType"] == "AppSpecContent"
     assert created["revision"]["appSpecContent"]["sha256"] == hashlib.sha256(content.encode()).hexdigest() == sha_of(appspec())
     assert json.loads(content) == appspec()
-    assert (created["applicationName"], created["deploymentGroupName"], created["description"]) == (APP, GROUP, "backend abc123")
+    assert (created["applicationName"], created["deploymentGroupName"]) == (APP, GROUP)
+    assert created["description"] == f"backend abc123 [sha256:{sha_of(appspec())}]"
     deployment = result["deployment"]
     assert deployment["deployment_id"] == "d-NEW1" and deployment["status"] == "Succeeded"
     assert deployment["task_definition"] == TD.format(7) and deployment["attached"] is False
@@ -322,6 +343,7 @@ def test_state_stopped_stops_the_deployment_in_progress_with_rollback(fake, run_
     assert result["changed"] is True and "failed" not in result, result["msg"]
     assert fake.requests["StopDeployment"] == [{"deploymentId": running, "autoRollbackEnabled": True}]
     assert result["deployment"]["deployment_id"] == running and result["deployment"]["status"] == "Stopped"
+    assert result["rollback"] == {"deployment_id": "d-ROLLBACK1", "status": "Succeeded"}
 
 
 def test_state_stopped_without_a_deployment_in_progress_changes_nothing(fake, run_module):
@@ -426,6 +448,94 @@ def test_state_stopped_when_the_deployment_ends_first_is_unchanged(fake, run_mod
     assert result["deployment"]["deployment_id"] == running
 
 
+def test_a_failed_deployment_waits_for_its_rollback_deployment_then_fails_naming_both(fake, run_module):
+    fake.script = ["Created", "InProgress", "Failed"]
+    fake.rollback_script = ["InProgress", "InProgress", "Succeeded"]
+    result = run(run_module)
+    assert result["failed"] is True and result["changed"] is True
+    assert result["msg"].startswith("Deployment d-NEW1 Failed: ECS_UPDATE_ERROR: The replacement task set did not become healthy")
+    assert "rolled back by d-ROLLBACK1: Succeeded" in result["msg"]
+    assert result["rollback"] == {"deployment_id": "d-ROLLBACK1", "status": "Succeeded"}
+    # The task ended only when the rollback had: polled until Succeeded, the deployment reported is still ours.
+    rollback_reads = [r for r in fake.requests["GetDeployment"] if r["deploymentId"] == "d-ROLLBACK1"]
+    assert len(rollback_reads) == 3 and fake.deployments["d-ROLLBACK1"]["status"] == "Succeeded"
+    assert result["deployment"]["deployment_id"] == "d-NEW1" and result["deployment"]["status"] == "Failed"
+
+
+def test_the_rollback_is_waited_for_within_the_same_wait_timeout(fake, run_module):
+    fake.script = ["Created", "Failed"]
+    fake.rollback_script = ["InProgress"] * 50
+    result = run(run_module, wait_timeout=60, poll_interval=15)
+    assert result["failed"] is True and sum(fake.time.sleeps) == 60
+    assert "waiting for d-ROLLBACK1, the rollback of deployment d-NEW1, to end: its last status was InProgress" in result["msg"]
+    assert result["msg"].startswith("Deployment d-NEW1 Failed: ECS_UPDATE_ERROR")
+    assert result["rollback"] == {"deployment_id": "d-ROLLBACK1", "status": "InProgress"}
+
+
+def test_without_wait_the_rollback_is_reported_not_waited_for(fake, run_module):
+    fake.script = ["Failed"]
+    result = run(run_module, wait=False)
+    assert result["failed"] is True and fake.time.sleeps == []
+    assert result["rollback"] == {"deployment_id": "d-ROLLBACK1", "status": "InProgress"}
+    assert "rollback deployment d-ROLLBACK1" in result["msg"]
+
+
+def test_a_rolled_back_deployment_of_another_appspec_is_waited_for_with_its_rollback(fake, run_module):
+    other = fake.add(appspec(6), ["InProgress", "Failed"])
+    result = run(run_module)
+    assert "failed" not in result, result["msg"]
+    assert result["waited_for"] == {"deployment_id": other, "status": "Failed", "rollback": {"deployment_id": "d-ROLLBACK1", "status": "Succeeded"}}
+    # Ours was created once, after the rollback ended (no DeploymentLimitExceededException met).
+    assert fake.calls.count("CreateDeployment") == 1 and result["deployment"]["status"] == "Succeeded"
+    assert "rolled back by d-ROLLBACK1: Succeeded" in result["msg"] and result["rollback"] is None
+
+
+def test_state_stopped_reports_stopped_once_the_rollback_has_ended(fake, run_module):
+    running = fake.add(appspec(6), ["InProgress"] * 3)
+    fake.rollback_script = ["InProgress", "InProgress", "Succeeded"]
+    result = run(run_module, state="stopped", appspec=None)
+    assert result["changed"] is True and "failed" not in result, result["msg"]
+    assert result["deployment"]["deployment_id"] == running and result["deployment"]["status"] == "Stopped"
+    assert result["rollback"] == {"deployment_id": "d-ROLLBACK1", "status": "Succeeded"}
+    assert "now Stopped; rolled back by d-ROLLBACK1: Succeeded" in result["msg"]
+    assert [r for r in fake.requests["GetDeployment"] if r["deploymentId"] == "d-ROLLBACK1"] == [{"deploymentId": "d-ROLLBACK1"}] * 3
+
+
+def test_state_stopped_fails_when_the_rollback_fails(fake, run_module):
+    fake.add(appspec(6), ["InProgress"] * 3)
+    fake.rollback_script = ["InProgress", "Failed"]
+    result = run(run_module, state="stopped", appspec=None)
+    assert result["failed"] is True and result["changed"] is True
+    assert "rolled back by d-ROLLBACK1: Failed" in result["msg"] and result["rollback"]["status"] == "Failed"
+
+
+def test_a_long_description_is_shortened_to_keep_the_sha256_marker(fake, run_module):
+    result = run(run_module, description="backend " + "x" * 120)
+    description = fake.requests["CreateDeployment"][0]["description"]
+    assert len(description) == cdd.DESCRIPTION_LIMIT and description.endswith(f"... [sha256:{sha_of(appspec())}]")
+    assert description.startswith("backend xxx") and "shortened" in str(result["warnings"])
+    run(run_module, force=True)
+    assert fake.requests["CreateDeployment"][1]["description"] == f"[sha256:{sha_of(appspec())}]"
+
+
+def test_without_a_sha256_in_get_deployment_the_description_marker_is_compared(fake, run_module):
+    fake.returns_sha256 = False
+    first = run(run_module)
+    assert first["changed"] is True and "failed" not in first, first["msg"]
+    again = run(run_module, diff=True)
+    assert again["changed"] is False and fake.calls.count("CreateDeployment") == 1, again["msg"]
+    assert again["diff"]["before"]["appspec_sha256"] == sha_of(appspec())
+    # Another AppSpec is still another deployment.
+    assert run(run_module, appspec=appspec(8))["changed"] is True and fake.calls.count("CreateDeployment") == 2
+
+
+def test_a_deployment_without_sha256_or_marker_is_not_taken_for_ours(fake, run_module):
+    fake.returns_sha256 = False
+    fake.last_successful = fake.add(appspec(), ["Succeeded"])
+    result = run(run_module)
+    assert result["changed"] is True and fake.calls.count("CreateDeployment") == 1
+
+
 # ---------------------------------------------------------------------------------------------------
 # Against moto in-process (fixture `aws`): the real request shapes, a real ECS blue/green deployment group.
 
@@ -478,8 +588,9 @@ def blue_green(aws):
         loadBalancers=[{"targetGroupArn": blue, "containerName": "backend", "containerPort": 8080}],
         networkConfiguration={"awsvpcConfiguration": {"subnets": subnets, "securityGroups": [sg]}},
     )
-    # The emulator checks that a service role is named, not that it exists.
-    role = "arn:aws:iam::123456789012:role/dito-codedeploy"
+    # CodeDeploy assumes the service role when the group is created: a role that trusts it.
+    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "codedeploy.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+    role = boto3.client("iam", region_name=REGION).create_role(RoleName="dito-codedeploy", AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
     codedeploy = boto3.client("codedeploy", region_name=REGION)
     codedeploy.create_application(applicationName=APP, computePlatform="ECS")
     codedeploy.create_deployment_group(
@@ -594,10 +705,19 @@ def test_emulator_failed_deployment_fails_with_the_reason_and_the_service_is_unc
     deployment_id = result["deployment"]["deployment_id"]
     assert result["msg"].startswith(f"Deployment {deployment_id} Failed: ECS_UPDATE_ERROR: ")
     assert "rollback" in result["msg"] and result["deployment"]["rollback_info"]
+    # CodeDeploy's rollback is a deployment of its own: the task ended once it had, and names it.
+    rollback = result["rollback"]
+    assert rollback["status"] == "Succeeded" and rollback["deployment_id"] != deployment_id
+    assert f"rolled back by {rollback['deployment_id']}: Succeeded" in result["msg"]
+    held = moving["codedeploy"].get_deployment(deploymentId=rollback["deployment_id"])["deploymentInfo"]
+    assert held["creator"] == "codeDeployRollback" and held["rollbackInfo"]["rollbackTriggeringDeploymentId"] == deployment_id
     assert "Install Failed" in " ".join(result["events"])
     service = moving["ecs"].describe_services(cluster="dito", services=["dito-backend"])["services"][0]
     assert service["taskDefinition"] == moving["first"]
     assert production_target_groups(moving) == {moving["blue"]}
+    # A good revision deploys after the rollback (nothing left in progress in the group).
+    good = run_module(codedeploy_deployment.main, deploy_args(moving["revision"]("v2")))
+    assert good["changed"] is True and good["deployment"]["status"] == "Succeeded", good["msg"]
 
 
 def test_emulator_state_stopped_rolls_back_the_deployment_in_progress(moving, run_module):
@@ -608,6 +728,8 @@ def test_emulator_state_stopped_rolls_back_the_deployment_in_progress(moving, ru
     stopped = run_module(codedeploy_deployment.main, {"application": APP, "deployment_group": GROUP, "state": "stopped", "poll_interval": 1})
     assert stopped["changed"] is True and "failed" not in stopped, stopped["msg"]
     assert stopped["deployment"]["deployment_id"] == deployment_id and stopped["deployment"]["status"] == "Stopped"
+    # Reported stopped once the rollback deployment had ended, the production traffic back on the original group.
+    assert stopped["rollback"]["status"] == "Succeeded" and f"rolled back by {stopped['rollback']['deployment_id']}: Succeeded" in stopped["msg"]
     assert production_target_groups(moving) == {moving["blue"]}
     nothing = run_module(codedeploy_deployment.main, {"application": APP, "deployment_group": GROUP, "state": "stopped"})
     assert nothing["changed"] is False
@@ -618,3 +740,17 @@ def test_emulator_timeout_leaves_the_deployment_running(moving, run_module):
     assert result["failed"] is True and "still running" in result["msg"]
     status = moving["codedeploy"].get_deployment(deploymentId=result["deployment"]["deployment_id"])["deploymentInfo"]["status"]
     assert status == "InProgress"
+
+
+def test_emulator_after_a_rollback_the_restored_appspec_is_not_deployed_again(moving, run_module):
+    good = moving["revision"]("v2")
+    first = run_module(codedeploy_deployment.main, deploy_args(good))
+    assert first["deployment"]["status"] == "Succeeded", first["msg"]
+    failed = run_module(codedeploy_deployment.main, deploy_args(moving["revision"]("dito-emulator-unhealthy-2")))
+    assert failed["failed"] is True and failed["rollback"]["status"] == "Succeeded", failed["msg"]
+    service = moving["ecs"].describe_services(cluster="dito", services=["dito-backend"])["services"][0]
+    assert service["taskDefinition"] == good
+    # The group's last successful deployment is now the rollback, of the good AppSpec: nothing to deploy.
+    again = run_module(codedeploy_deployment.main, deploy_args(good))
+    assert again["changed"] is False and "Nothing to deploy" in again["msg"], again["msg"]
+    assert again["deployment"]["deployment_id"] in (failed["rollback"]["deployment_id"], first["deployment"]["deployment_id"])

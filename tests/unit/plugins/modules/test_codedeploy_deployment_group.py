@@ -3,9 +3,16 @@ what AWS checks: the tests that reach CreateDeploymentGroup / UpdateDeploymentGr
 service, its target groups, listeners and role (fixture ``ecs_blue_green``, tests/unit/plugins/modules/conftest.py).
 """
 
+from unittest import mock
+
 import boto3
 import pytest
+from ansible.module_utils.common import warnings
+from botocore.client import BaseClient
+from botocore.exceptions import ClientError
+from moto.core.config import default_user_config
 
+from ansible_collections.dito.chat.plugins.module_utils import iam_propagation
 from ansible_collections.dito.chat.plugins.modules import codedeploy_deployment_group
 
 REGION = "eu-west-1"
@@ -238,7 +245,12 @@ def test_aws_refusal_is_reported(client, args, world, run_module):
     [
         ({"target_groups": ["backend-blue"]}, "target_groups: a blue/green pair is exactly two"),
         ({"target_groups": ["backend-blue", "backend-blue"]}, "target_groups"),
-        ({"production_listener_arns": []}, "production_listener_arns"),
+        ({"production_listener_arns": []}, "production_listener_arns: a traffic route has exactly one listener"),
+        (
+            {"production_listener_arns": ["arn:l/1", "arn:l/2"]},
+            "production_listener_arns: a traffic route has exactly one listener (CodeDeploy TrafficRoute), got 2",
+        ),
+        ({"test_listener_arns": ["arn:l/1", "arn:l/2"]}, "test_listener_arns: a traffic route has at most one listener (CodeDeploy TrafficRoute), got 2"),
         ({"termination_wait_minutes": 2881}, "termination_wait_minutes: 2881 is not within 0..2880"),
         ({"ready_wait_minutes": -1}, "ready_wait_minutes"),
         ({"alarms": [f"a{i}" for i in range(11)]}, "alarms: AWS accepts at most 10"),
@@ -257,3 +269,77 @@ def test_a_missing_application_completes_in_check_mode_and_fails_naming_it(aws, 
     assert planned["changed"] is True and planned["deployment_group"]["application_name"] == "dito"
     failed = run_module(codedeploy_deployment_group.main, ARGS)
     assert failed["failed"] is True and "ApplicationDoesNotExist" in str(failed.get("error", failed["msg"]))
+
+
+@pytest.fixture
+def role_propagating(monkeypatch):
+    """CreateDeploymentGroup / UpdateDeploymentGroup answer what CodeDeploy answers for a role IAM has not propagated
+    yet, twice per operation, then pass to the emulator; the retry's sleeps made short."""
+    monkeypatch.setattr(iam_propagation, "DELAY", 0.01)
+    monkeypatch.setattr(iam_propagation, "MAX_DELAY", 0.01)
+    refused = []
+    original = BaseClient._make_api_call
+
+    def propagating(self, operation_name, api_params):
+        if operation_name in ("CreateDeploymentGroup", "UpdateDeploymentGroup") and refused.count(operation_name) < 2:
+            refused.append(operation_name)
+            message = f"AWS CodeDeploy does not have the permissions required to assume the role {api_params['serviceRoleArn']}."
+            raise ClientError({"Error": {"Code": "InvalidRoleException", "Message": message}}, operation_name)
+        return original(self, operation_name, api_params)
+
+    with mock.patch.object(BaseClient, "_make_api_call", propagating):
+        yield refused
+
+
+def propagation_warnings(result):
+    return [str(w) for w in result.get("warnings", []) if "IAM to propagate" in str(w)]
+
+
+@pytest.fixture(autouse=True)
+def no_warnings_of_earlier_runs():
+    """Ansible keeps a module's warnings in a process-wide list that a failed run leaves filled."""
+    warnings._global_warnings.clear()
+
+
+def test_a_service_role_made_moments_ago_is_waited_for_with_one_warning(client, args, world, run_module, role_propagating):
+    created = run_module(codedeploy_deployment_group.main, args)
+    assert "failed" not in created, created["msg"]
+    assert created["changed"] is True and held(client)["serviceRoleArn"] == world["role_arn"]
+    assert role_propagating == ["CreateDeploymentGroup"] * 2
+    assert len(propagation_warnings(created)) == 1 and f"IAM to propagate the role {world['role_arn']}" in propagation_warnings(created)[0]
+
+    updated = run_module(codedeploy_deployment_group.main, dict(args, termination_wait_minutes=30))
+    assert "failed" not in updated, updated["msg"]
+    assert role_propagating[2:] == ["UpdateDeploymentGroup"] * 2 and len(propagation_warnings(updated)) == 1
+    assert held(client)["blueGreenDeploymentConfiguration"]["terminateBlueInstancesOnDeploymentSuccess"]["terminationWaitTimeInMinutes"] == 30
+
+
+def test_a_role_codedeploy_never_can_assume_fails_after_the_wait(client, args, run_module, monkeypatch):
+    monkeypatch.setattr(iam_propagation, "DELAY", 0.01)
+    monkeypatch.setattr(iam_propagation, "MAX_DELAY", 0.01)
+    calls = []
+    original = BaseClient._make_api_call
+
+    def never(self, operation_name, api_params):
+        if operation_name == "CreateDeploymentGroup":
+            calls.append(operation_name)
+            raise ClientError(
+                {"Error": {"Code": "InvalidRoleException", "Message": "AWS CodeDeploy does not have the permissions required to assume the role r."}},
+                operation_name,
+            )
+        return original(self, operation_name, api_params)
+
+    with mock.patch.object(BaseClient, "_make_api_call", never):
+        failed = run_module(codedeploy_deployment_group.main, args)
+    assert failed["failed"] is True and "InvalidRoleException" in str(failed.get("error")) + failed["msg"]
+    assert len(calls) == 1 + iam_propagation.ATTEMPTS
+
+
+def test_emulator_a_role_younger_than_iam_propagation_is_waited_for(client, args, world, run_module, monkeypatch):
+    """The emulator's IAM propagation fault mode: the role of ``world``, made moments ago, is refused for 2 s."""
+    monkeypatch.setattr(iam_propagation, "DELAY", 0.25)
+    monkeypatch.setattr(iam_propagation, "MAX_DELAY", 1)
+    monkeypatch.setitem(default_user_config.setdefault("iam", {}), "propagation_seconds", 2)
+    created = run_module(codedeploy_deployment_group.main, args)
+    assert created["changed"] is True and "failed" not in created, created["msg"]
+    assert held(client)["serviceRoleArn"] == world["role_arn"] and len(propagation_warnings(created)) == 1

@@ -64,6 +64,13 @@ def register(ecs, image="nginx:1.27", port=8080):
     )["taskDefinition"]["taskDefinitionArn"]
 
 
+TRUST = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "codedeploy.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+
+
+def make_role(name, trust=TRUST):
+    return boto3.client("iam", region_name=REGION).create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+
+
 @pytest.fixture
 def world(cd):
     """A CODE_DEPLOY service behind target group blue (production listener, weighted forward) and a test listener."""
@@ -83,6 +90,7 @@ def world(cd):
         "Listeners"
     ][0]["ListenerArn"]
     ecs.create_cluster(clusterName="dito")
+    make_role("codedeploy")
     first = register(ecs)
     ecs.create_service(
         cluster="dito",
@@ -380,30 +388,47 @@ def test_a_deployment_moves_traffic_and_replaces_the_task_set(cd, world, clock):
     assert service(world)["loadBalancers"][0]["targetGroupArn"] == world["tgs"]["blue"]
 
 
-def test_an_unhealthy_replacement_fails_and_is_rolled_back(cd, world, clock):
+def test_an_unhealthy_replacement_fails_and_a_rollback_deployment_restores_the_last_good_revision(cd, world, clock):
     cd.create_deployment_group(**group_args(world))
     good = register(world["ecs"], "nginx:1.28")
     first_id = deploy(cd, appspec(good))
     assert run_to_end(cd, first_id, clock) == "Succeeded"
+    first = cd.get_deployment(deploymentId=first_id)["deploymentInfo"]
     before = service(world)
     bad = register(world["ecs"], "registry.local:5000/web:dito-emulator-unhealthy-1")
     deployment_id = deploy(cd, appspec(bad))
-    assert run_to_end(cd, deployment_id, clock) == "Failed"
+    clock.tick(1 + 2)  # started, BeforeInstall; Install fails
     info = cd.get_deployment(deploymentId=deployment_id)["deploymentInfo"]
+    assert info["status"] == "Failed"
     assert info["errorInformation"]["code"] == "ECS_UPDATE_ERROR"
-    assert "rollbackMessage" in info["rollbackInfo"]
+    rollback_id = info["rollbackInfo"]["rollbackDeploymentId"]
+    assert rollback_id != deployment_id and "in progress" in info["rollbackInfo"]["rollbackMessage"]
     events = {e["lifecycleEventName"]: e["status"] for e in target(cd, deployment_id)["lifecycleEvents"]}
     assert (events["Install"], events["AllowTraffic"]) == ("Failed", "Skipped")
+
+    # The rollback is a deployment of its own, on the last successful revision; it does the rollback's work.
+    rollback = cd.get_deployment(deploymentId=rollback_id)["deploymentInfo"]
+    assert (rollback["creator"], rollback["deploymentGroupName"]) == ("codeDeployRollback", "web")
+    assert rollback["rollbackInfo"]["rollbackTriggeringDeploymentId"] == deployment_id
+    assert rollback["revision"]["appSpecContent"]["sha256"] == first["revision"]["appSpecContent"]["sha256"]
+    assert rollback["status"] in ("Created", "InProgress")
+    assert len(service(world)["taskSets"]) == 2  # the replacement task set is still there
+    with pytest.raises(cd.exceptions.DeploymentLimitExceededException):
+        deploy(cd, appspec(good))
+    assert run_to_end(cd, rollback_id, clock) == "Succeeded"
+    assert [e["lifecycleEventName"] for e in target(cd, rollback_id)["lifecycleEvents"]] == ["BeforeAllowTraffic", "AllowTraffic", "AfterAllowTraffic"]
+    assert "succeeded" in cd.get_deployment(deploymentId=deployment_id)["deploymentInfo"]["rollbackInfo"]["rollbackMessage"]
     after = service(world)
     assert (after["taskDefinition"], after["loadBalancers"]) == (before["taskDefinition"], before["loadBalancers"])
     assert [s["taskDefinition"] for s in after["taskSets"]] == [good]
     assert forwarded(world, "prod") == {"green": 1}
     group = cd.get_deployment_group(applicationName="app", deploymentGroupName="web")["deploymentGroupInfo"]
-    assert group["lastSuccessfulDeployment"]["deploymentId"] == first_id
-    assert group["lastAttemptedDeployment"]["deploymentId"] == deployment_id
+    assert group["lastSuccessfulDeployment"]["deploymentId"] == rollback_id  # "the most recent successful deployment"
+    assert group["lastAttemptedDeployment"]["deploymentId"] == rollback_id
+    assert group["targetRevision"] == first["revision"] | {"appSpecContent": {"content": first["revision"]["appSpecContent"]["content"]}}
 
 
-def test_stop_deployment_rolls_back(cd, world, clock):
+def test_stop_deployment_rolls_back_by_a_rollback_deployment(cd, world, clock):
     cd.create_deployment_group(**group_args(world))
     deployment_id = deploy(cd, appspec(register(world["ecs"], "nginx:1.28")))
     clock.tick(1 + 7)  # through AllowTraffic
@@ -411,12 +436,28 @@ def test_stop_deployment_rolls_back(cd, world, clock):
     assert cd.stop_deployment(deploymentId=deployment_id, autoRollbackEnabled=True)["status"] == "Succeeded"
     info = cd.get_deployment(deploymentId=deployment_id)["deploymentInfo"]
     assert (info["status"], info["errorInformation"]["code"]) == ("Stopped", "MANUAL_STOP")
-    assert info["rollbackInfo"]
+    rollback_id = info["rollbackInfo"]["rollbackDeploymentId"]
+    assert forwarded(world, "prod") == {"green": 1}  # the rollback deployment moves it back, step by step
+    assert run_to_end(cd, rollback_id, clock) == "Succeeded"
+    assert len(cd.list_deployments(applicationName="app", deploymentGroupName="web")["deployments"]) == 2
+    rollback = cd.get_deployment(deploymentId=rollback_id)["deploymentInfo"]
+    # no successful deployment before: the rollback deploys the original task set's task definition
+    assert json.loads(rollback["revision"]["appSpecContent"]["content"])["Resources"][0]["TargetService"]["Properties"]["TaskDefinition"] == world["first"]
     assert forwarded(world, "prod") == {"blue": 1}
     assert forwarded(world, "test") == {"blue": 1}
     assert [s["taskDefinition"] for s in service(world)["taskSets"]] == [world["first"]]
     with pytest.raises(cd.exceptions.DeploymentAlreadyCompletedException):
         cd.stop_deployment(deploymentId=deployment_id)
+
+
+def test_stop_without_rollback_creates_no_rollback_deployment(cd, world, clock):
+    cd.create_deployment_group(**group_args(world, autoRollbackConfiguration={"enabled": False}))
+    deployment_id = deploy(cd, appspec(register(world["ecs"], "nginx:1.28")))
+    clock.tick(1 + 5)  # test traffic on green
+    cd.stop_deployment(deploymentId=deployment_id)
+    info = cd.get_deployment(deploymentId=deployment_id)["deploymentInfo"]
+    assert info["status"] == "Stopped" and "rollbackInfo" not in info
+    assert cd.list_deployments(applicationName="app", deploymentGroupName="web")["deployments"] == [deployment_id]
 
 
 def test_ready_wait_holds_until_continue_or_stops(cd, world, clock):
@@ -440,7 +481,8 @@ def test_ready_wait_holds_until_continue_or_stops(cd, world, clock):
     late = deploy(cd, appspec(register(world["ecs"], "nginx:1.29")))
     clock.tick(1 + 5 + 10)
     info = cd.get_deployment(deploymentId=late)["deploymentInfo"]
-    assert info["status"] == "Stopped"
+    assert (info["status"], info["errorInformation"]["code"]) == ("Stopped", "TIMEOUT")
+    assert run_to_end(cd, info["rollbackInfo"]["rollbackDeploymentId"], clock) == "Succeeded"
     assert service(world)["taskDefinition"] == second
     assert forwarded(world, "test") == {"green": 1}
 
@@ -493,3 +535,66 @@ def test_linear_shifts_in_steps_and_continue_ends_the_termination_wait(cd, world
     cd.continue_deployment(deploymentId=deployment_id, deploymentWaitType="TERMINATION_WAIT")
     assert cd.get_deployment(deploymentId=deployment_id)["deploymentInfo"]["status"] == "Succeeded"
     assert service(world)["taskDefinition"] == second
+
+
+def test_the_original_target_group_is_the_primary_task_sets(cd, world, clock):
+    """User Guide, "Before you begin an Amazon ECS deployment": the original target group is the one of the
+    service's PRIMARY task set, whatever the production listener forwards to."""
+    world["elbv2"].modify_listener(ListenerArn=world["prod"], DefaultActions=[{"Type": "forward", "TargetGroupArn": world["tgs"]["green"]}])
+    cd.create_deployment_group(**group_args(world))
+    deployment_id = deploy(cd, appspec(register(world["ecs"], "nginx:1.28")))
+    clock.tick(1 + 3)
+    sets = {s["taskSetLabel"]: s["targetGroup"]["name"] for s in target(cd, deployment_id)["taskSetsInfo"]}
+    assert sets == {"BLUE": "blue", "GREEN": "green"}
+    assert run_to_end(cd, deployment_id, clock) == "Succeeded"
+    assert service(world)["loadBalancers"][0]["targetGroupArn"] == world["tgs"]["green"]
+
+
+def test_a_traffic_route_has_one_listener_at_most(cd, world):
+    other = world["elbv2"].create_listener(
+        LoadBalancerArn=world["elbv2"].describe_listeners(ListenerArns=[world["test"]])["Listeners"][0]["LoadBalancerArn"],
+        Protocol="HTTP",
+        Port=9443,
+        DefaultActions=[{"Type": "forward", "TargetGroupArn": world["tgs"]["blue"]}],
+    )["Listeners"][0]["ListenerArn"]
+    for route in ("prodTrafficRoute", "testTrafficRoute"):
+        pair = group_args(world)["loadBalancerInfo"]["targetGroupPairInfoList"][0]
+        pair[route] = {"listenerArns": [world["test"] if route == "prodTrafficRoute" else world["prod"], other]}
+        with pytest.raises(cd.exceptions.InvalidTargetGroupPairException):
+            cd.create_deployment_group(**group_args(world, loadBalancerInfo={"targetGroupPairInfoList": [pair]}))
+
+
+MESSAGE = "AWS CodeDeploy does not have the permissions required to assume the role {}."
+
+
+def test_the_service_role_must_exist_and_trust_codedeploy(cd, world):
+    ecs_trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ecs-tasks.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+    for arn in ("arn:aws:iam::123456789012:role/missing", make_role("ecs-only", ecs_trust)):
+        with pytest.raises(cd.exceptions.InvalidRoleException, match=re.escape(MESSAGE.format(arn))):
+            cd.create_deployment_group(**group_args(world, serviceRoleArn=arn))
+    cd.create_deployment_group(**group_args(world))
+    with pytest.raises(cd.exceptions.InvalidRoleException):
+        cd.update_deployment_group(applicationName="app", currentDeploymentGroupName="web", serviceRoleArn="arn:aws:iam::123456789012:role/ecs-only")
+
+
+def test_iam_propagation_fault_mode_applies_to_codedeploy(cd, world, monkeypatch):
+    from plugins.module_utils.iam_propagation import CODEDEPLOY
+    from plugins.module_utils.iam_propagation import role_not_yet_assumable
+
+    monkeypatch.setenv("DITO_EMULATOR_IAM_PROPAGATION_SECONDS", "3600")
+    fresh = make_role("fresh")
+    with pytest.raises(cd.exceptions.InvalidRoleException) as raised:
+        cd.create_deployment_group(**group_args(world, serviceRoleArn=fresh))
+    assert role_not_yet_assumable(raised.value, CODEDEPLOY)
+    monkeypatch.setenv("DITO_EMULATOR_IAM_PROPAGATION_SECONDS", "0")
+    cd.create_deployment_group(**group_args(world, serviceRoleArn=fresh))
+
+
+def test_a_stopped_rollback_deployment_is_not_rolled_back(cd, world, clock):
+    cd.create_deployment_group(**group_args(world))
+    deployment_id = deploy(cd, appspec(register(world["ecs"], "registry.local:5000/web:dito-emulator-unhealthy-1")))
+    clock.tick(1 + 2)
+    rollback_id = cd.get_deployment(deploymentId=deployment_id)["deploymentInfo"]["rollbackInfo"]["rollbackDeploymentId"]
+    cd.stop_deployment(deploymentId=rollback_id, autoRollbackEnabled=True)
+    assert cd.get_deployment(deploymentId=rollback_id)["deploymentInfo"]["status"] == "Stopped"
+    assert sorted(cd.list_deployments(applicationName="app", deploymentGroupName="web")["deployments"]) == sorted([deployment_id, rollback_id])
