@@ -37,21 +37,32 @@ stage no-aws-cli python -m tools.lint_no_aws_cli
 stage build bash tools/check_build.sh
 stage sanity bash tools/sanity.sh
 
+# The tests: three processes at once on the 2 cores, each about one core busy - the unit tests (moto in-process, no
+# emulator), the molecule scenarios (an emulator of their own, port +1) and the integration tests (the tests' emulator;
+# in one process, as each converge drives that one emulator). The seeded network is the same in every emulator
+# (tools/emulator/seed.py), so both share inventories/local's network file. Molecule's and the unit tests' output is
+# shown once the integration tests are done; the integration tests' closing line is the run's last test summary.
+molecule_port=$((DITO_EMULATOR_PORT + 1))
 python -m tools.emulator start --port "$DITO_EMULATOR_PORT" || failed+=("emulator")
-trap 'python -m tools.emulator stop --port "$DITO_EMULATOR_PORT" >/dev/null' EXIT
-# The unit tests (moto in-process, no emulator) run on the second core while molecule drives the emulator: each
-# keeps about one core busy. Their output is shown as a stage of its own once molecule is done.
-unit_log=$(mktemp)
-t_unit=$SECONDS
-python -m pytest tests/unit -q -p no:cacheprovider >"$unit_log" 2>&1 &
+DITO_EMULATOR_REQUEST_LOG='' python -m tools.emulator start --port "$molecule_port" || failed+=("emulator")
+trap 'python -m tools.emulator stop --port "$DITO_EMULATOR_PORT" >/dev/null; python -m tools.emulator stop --port "$molecule_port" >/dev/null' EXIT
+logs=$(mktemp -d)
+t_background=$SECONDS
+python -m pytest tests/unit -q -p no:cacheprovider >"$logs/unit" 2>&1 &
 unit_pid=$!
-stage molecule bash -c 'python -m tools.emulator reset >/dev/null && molecule test --all'
-unit_stage() { wait "$unit_pid"; local rc=$?; cat "$unit_log"; echo "(unit tests ran beside molecule, $((SECONDS - t_unit))s from their start)"; return $rc; }
-stage pytest-unit unit_stage
-# The integration tests last, in one process (each converge drives the one emulator), so that their closing line is
-# the run's last test summary.
-stage pytest-integration python -m pytest tests/integration -q -p no:cacheprovider
-
+DITO_EMULATOR_PORT=$molecule_port bash -c 'python -m tools.emulator reset >/dev/null && molecule test --all' >"$logs/molecule" 2>&1 &
+molecule_pid=$!
+stage pytest-integration bash -c 'python -m pytest tests/integration -q -p no:cacheprovider 2>&1 | tee "$0"; exit "${PIPESTATUS[0]}"' "$logs/integration"
+background() {  # background NAME PID: its output, then its exit status
+  wait "$2"; local rc=$?; cat "$logs/$1"
+  echo "($1 ran beside the integration tests: done $((SECONDS - t_background))s after they all started)"; return $rc
+}
+stage molecule background molecule "$molecule_pid"
+stage pytest-unit background unit "$unit_pid"
+printf '\n=== test summaries\n'
+tail -n 1 "$logs/unit" | sed 's/^/unit: /'
+grep -E '^[a-z_]+ +: actions=' "$logs/molecule" | sed 's/^/molecule: /' || true
+tail -n 1 "$logs/integration" | sed 's/^/integration: /'
 printf '\n=== passed: %s\n' "${passed[*]}"
 [ ${#failed[@]} -eq 0 ] || printf '=== FAILED: %s\n' "${failed[*]}"
 printf 'stages: %d passed, %d failed\n' "${#passed[@]}" "${#failed[@]}"
