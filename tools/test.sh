@@ -52,7 +52,7 @@ python -m pytest tests/unit -q -p no:cacheprovider >"$logs/unit" 2>&1 &
 unit_pid=$!
 DITO_EMULATOR_PORT=$molecule_port bash -c 'python -m tools.emulator reset >/dev/null && molecule test --all' >"$logs/molecule" 2>&1 &
 molecule_pid=$!
-stage pytest-integration bash -c 'python -m pytest tests/integration -q -p no:cacheprovider 2>&1 | tee "$0"; exit "${PIPESTATUS[0]}"' "$logs/integration"
+stage pytest-integration bash -c 'python -m pytest tests/integration -q -p no:cacheprovider --durations=30 2>&1 | tee "$0"; exit "${PIPESTATUS[0]}"' "$logs/integration"
 background() {  # background NAME PID: its output, then its exit status
   wait "$2"; local rc=$?; cat "$logs/$1"
   echo "($1 ran beside the integration tests: done $((SECONDS - t_background))s after they all started)"; return $rc

@@ -26,6 +26,8 @@ options:
       - An image tag (V(v1.4.2)) or digest (V(sha256:...)) to resolve in the repository.
       - Allowed only with exactly one name in O(names).
       - The module fails when the repository does not exist or does not hold the image.
+      - With O(image), RV(repositories) holds the repository's identifiers only (name, ARN, URI, registry id): the look-up
+        needs C(ecr:DescribeRepositories) and C(ecr:DescribeImages), nothing more.
     type: str
     version_added: 0.2.0
 extends_documentation_fragment:
@@ -121,14 +123,18 @@ def main():
     client = module.client("ecr", retry_decorator=AWSRetry.jittered_backoff())
     repositories = []
     try:
-        for name in names:
-            repository, state = ecr.read_repository(client, name)
-            if repository is not None:
-                repositories.append(ecr.to_result(repository, state))
         if image is None:
+            for name in names:
+                repository, state = ecr.read_repository(client, name)
+                if repository is not None:
+                    repositories.append(ecr.to_result(repository, state))
             module.exit_json(changed=False, repositories=repositories)
-        if not repositories:
+        # An image look-up (the deploy path) reads the repository's identifiers only: two calls, ecr:DescribeRepositories
+        # and ecr:DescribeImages, no policy or tag reads that a deployer would need permissions for.
+        repository = ecr.describe_repository(client, names[0])
+        if repository is None:
             module.fail_json(msg=f"image {image} is not in repository {names[0]}: the repository does not exist", repositories=[])
+        repositories.append(ecr.to_result(repository, {}))
         detail = ecr.describe_image(client, names[0], image)
     except ecr.AnsibleECRError as e:
         module.fail_json_aws_error(e)
