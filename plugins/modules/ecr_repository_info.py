@@ -26,8 +26,8 @@ options:
       - An image tag (V(v1.4.2)) or digest (V(sha256:...)) to resolve in the repository.
       - Allowed only with exactly one name in O(names).
       - The module fails when the repository does not exist or does not hold the image.
-      - With O(image), RV(repositories) holds the repository's identifiers only (name, ARN, URI, registry id): the look-up
-        needs C(ecr:DescribeRepositories) and C(ecr:DescribeImages), nothing more.
+      - With O(image), RV(repositories) holds the repository's identifiers only (name, ARN, URI, registry id), so the
+        look-up needs C(ecr:DescribeRepositories) and C(ecr:DescribeImages) and nothing more.
     type: str
     version_added: 0.2.0
 extends_documentation_fragment:

@@ -67,8 +67,9 @@ def register(ecs, image="nginx:1.27", port=8080):
 TRUST = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "codedeploy.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
 
 
-def make_role(name, trust=TRUST):
-    return boto3.client("iam", region_name=REGION).create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+def make_role(name, trust=None):
+    document = json.dumps(trust or TRUST)
+    return boto3.client("iam", region_name=REGION).create_role(RoleName=name, AssumeRolePolicyDocument=document)["Role"]["Arn"]
 
 
 @pytest.fixture
