@@ -4,19 +4,18 @@
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 """AWS partition filters for the roles' ARNs and endpoints, from the collection's one source in module_utils
-(botocore's endpoint data). The documentation of each filter is in its own file beside this one (aws_partition.yml,
+(botocore's partition data). The documentation of each filter is in its own file beside this one (aws_partition.yml,
 aws_dns_suffix.yml)."""
+
+import importlib.util
 
 from ansible.errors import AnsibleFilterError
 
-try:
-    from botocore import regions as _botocore_regions  # the module_utils below need it
-
-    HAS_BOTOCORE = _botocore_regions is not None
-except ImportError:
-    HAS_BOTOCORE = False
-
 from ansible_collections.dito.chat.plugins.module_utils import partitions
+
+# Whether botocore (whose partition data the module_utils above read) is installed, without importing it: Ansible
+# loads this file in each forked worker that templates any filter of this collection.
+HAS_BOTOCORE = importlib.util.find_spec("botocore") is not None
 
 
 def _checked(name, region, derive):

@@ -10,7 +10,7 @@ The documentation of each filter is in its own file beside this one (cache_param
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.dito.chat.plugins.module_utils.elasticache import parameter_group_family
+from ansible_collections.dito.chat.plugins.module_utils.elasticache_versions import parameter_group_family
 
 
 def cache_parameter_group_family(engine, version):
