@@ -29,40 +29,49 @@ stage() {  # stage NAME COMMAND...
   else failed+=("$name"); printf '=== %s FAILED (%ss)\n' "$name" $((SECONDS - t0)); fi
 }
 
-stage ruff bash -c 'ruff check . && ruff format --check .'
-stage ansible-lint ansible-lint --profile production
-stage changelog antsibull-changelog lint
-stage role-docs python -m tools.role_docs --check
-stage no-aws-cli python -m tools.lint_no_aws_cli
-stage build bash tools/check_build.sh
-stage sanity bash tools/sanity.sh
-
-# The tests: three processes at once on the 2 cores, each about one core busy - the unit tests (moto in-process, no
-# emulator), the molecule scenarios (an emulator of their own, port +1) and the integration tests (the tests' emulator;
-# in one process, as each converge drives that one emulator). The seeded network is the same in every emulator
-# (tools/emulator/seed.py), so both share inventories/local's network file. Molecule's and the unit tests' output is
-# shown once the integration tests are done; the integration tests' closing line is the run's last test summary.
+# The order is set by the 2 cores: every part is CPU-bound (Ansible forks a Python process per task and host), and
+# the integration tests are the longest chain (about 16 minutes alone, 1.5 cores on average). So they start first, at
+# normal priority, on the tests' emulator; everything else runs beside them at a lower priority (nice 10) and takes
+# the CPU they leave: the molecule scenarios (an emulator of their own, port +1), the unit tests (moto in-process), and
+# the static checks in the foreground. Without the priorities, each Ansible controller's one busy thread got a third
+# of a core among the others and the whole run took about 40 minutes instead of the sum of CPU over two cores.
+# The seeded network is the same in every emulator (tools/emulator/seed.py), so both share inventories/local's
+# network file. The background parts' output is shown when they are done, the integration tests' last.
 molecule_port=$((DITO_EMULATOR_PORT + 1))
 python -m tools.emulator start --port "$DITO_EMULATOR_PORT" || failed+=("emulator")
 DITO_EMULATOR_REQUEST_LOG='' python -m tools.emulator start --port "$molecule_port" || failed+=("emulator")
 trap 'python -m tools.emulator stop --port "$DITO_EMULATOR_PORT" >/dev/null; python -m tools.emulator stop --port "$molecule_port" >/dev/null' EXIT
 logs=$(mktemp -d)
 t_background=$SECONDS
-python -m pytest tests/unit -q -p no:cacheprovider >"$logs/unit" 2>&1 &
-unit_pid=$!
-DITO_EMULATOR_PORT=$molecule_port bash -c 'python -m tools.emulator reset >/dev/null && molecule test --all' >"$logs/molecule" 2>&1 &
-molecule_pid=$!
-stage pytest-integration bash -c 'python -m pytest tests/integration -q -p no:cacheprovider --durations=30 2>&1 | tee "$0"; exit "${PIPESTATUS[0]}"' "$logs/integration"
-background() {  # background NAME PID: its output, then its exit status
-  wait "$2"; local rc=$?; cat "$logs/$1"
-  echo "($1 ran beside the integration tests: done $((SECONDS - t_background))s after they all started)"; return $rc
+launch() {  # launch NAME NICENESS COMMAND...: in the background, its output to $logs/NAME, its pid in $logs/NAME.pid
+  local name=$1 niceness=$2; shift 2
+  ( nice -n "$niceness" "$@" >"$logs/$name" 2>&1; rc=$?; echo "($name: done $((SECONDS - t_background))s after the tests started)" >>"$logs/$name"; exit $rc ) &
+  echo $! >"$logs/$name.pid"
 }
-stage molecule background molecule "$molecule_pid"
-stage pytest-unit background unit "$unit_pid"
+launch integration 0 python -m pytest tests/integration -q -p no:cacheprovider --durations=30
+launch molecule 10 env DITO_EMULATOR_PORT="$molecule_port" bash -c 'python -m tools.emulator reset >/dev/null && molecule test --all'
+launch unit 10 python -m pytest tests/unit -q -p no:cacheprovider
+
+stage ruff nice -n 10 bash -c 'ruff check . && ruff format --check .'
+stage ansible-lint nice -n 10 ansible-lint --profile production
+stage changelog nice -n 10 antsibull-changelog lint
+stage role-docs nice -n 10 python -m tools.role_docs --check
+stage no-aws-cli nice -n 10 python -m tools.lint_no_aws_cli
+stage build nice -n 10 bash tools/check_build.sh
+stage sanity nice -n 10 bash tools/sanity.sh
+
+background() {  # background NAME: wait for it, show its output, return its exit status
+  wait "$(cat "$logs/$1.pid")"; local rc=$?; cat "$logs/$1"; return $rc
+}
+stage pytest-unit background unit
+stage molecule background molecule
+stage pytest-integration background integration
 printf '\n=== test summaries\n'
-tail -n 1 "$logs/unit" | sed 's/^/unit: /'
+summary() { grep -E '(passed|failed|error).* in [0-9.]+s' "$logs/$1" | tail -n 1 | sed "s/^/$1: /"; }
+summary unit
 grep -E '^[a-z_]+ +: actions=' "$logs/molecule" | sed 's/^/molecule: /' || true
-tail -n 1 "$logs/integration" | sed 's/^/integration: /'
+summary integration
+grep -h -E '^\([a-z]+: done ' "$logs/unit" "$logs/molecule" "$logs/integration"
 printf '\n=== passed: %s\n' "${passed[*]}"
 [ ${#failed[@]} -eq 0 ] || printf '=== FAILED: %s\n' "${failed[*]}"
 printf 'stages: %d passed, %d failed\n' "${#passed[@]}" "${#failed[@]}"

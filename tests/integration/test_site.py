@@ -228,11 +228,3 @@ def test_a_redis_port_set_for_the_redis_host_reaches_the_services(local_inventor
     assert backend["environment"] == {"REDIS_PORT": "6380", "REDIS_TLS": "true"}
     assert backend["secrets"] == {"REDIS_HOST": "/dito/local/redis/host", "REDIS_AUTH_TOKEN": "/dito/local/redis/auth-token"}
     assert json.loads(results["frontend"]["msg"]) == {"environment": {}, "secrets": {}}
-
-
-def test_a_limited_run_finds_the_shared_pieces_by_name(converged, playbook):
-    """--limit backend leaves the platform host out, so its output is missing: the roles find the private zone by
-    name instead, and the converged service is unchanged."""
-    run = playbook("site.yml", "--limit", "backend")
-    assert run.rc == 0 and set(run.recap) == {"backend"} and run.total("changed") == 0, run
-    assert "Find the hosted zone local.dito.internal" in run.out, run
