@@ -16,29 +16,51 @@ for junk in tools tests inventories extensions requirements .ci .venv .ansible .
 done
 bundled=$(python -c 'import ansible, pathlib; print(pathlib.Path(ansible.__file__).parents[1])')
 export ANSIBLE_COLLECTIONS_PATH="$out/collections:$bundled"
-ansible-doc -t role dito.chat.ecr | grep -q "ecr_keep_tagged_images"
-ansible-doc -t role dito.chat.site | grep -q "site_vpc_id"
-ansible-doc dito.chat.ecr_repository | grep -q "image_tag_mutability"
-ansible-doc dito.chat.ecr_repository_info | grep -q "names"
-ansible-doc dito.chat.ecs_task_revision | grep -q "keep_deployed_images"
-ansible-doc -t role dito.chat.ecs_service | grep -q "ecs_service_autoscaling"
-ansible-doc dito.chat.ecs_cluster | grep -q "container_insights"
-ansible-doc dito.chat.ecs_service | grep -q "alternate_target_group_arns"
-ansible-doc dito.chat.cloudmap_namespace | grep -q "wait_timeout"
-ansible-doc dito.chat.cloudmap_service | grep -q "dns_records"
-ansible-doc dito.chat.ecs_appspec | grep -q "use_placeholder"
-ansible-doc dito.chat.eventbridge_rule | grep -q "event_pattern"
-ansible-doc dito.chat.elasticache_replication_group | grep -q "allow_replacement"
-ansible-doc dito.chat.elasticache_subnet_group | grep -q "subnets"
-ansible-doc dito.chat.elasticache_parameter_group | grep -q "purge_parameters"
-ansible-doc dito.chat.elb_listener | grep -q "any_of_target_group_arns"
-ansible-doc dito.chat.elb_target_group | grep -q "health_check"
-ansible-doc dito.chat.s3_log_bucket | grep -q "elb_log_delivery"
-ansible-doc -t role dito.chat.alb | grep -q "alb_test_listener_port"
-ansible-doc -t role dito.chat.route53 | grep -q "route53_target_hosted_zone_id"
-ansible-doc dito.chat.cloudwatch_alarm | grep -q "treat_missing_data"
-ansible-doc dito.chat.lambda_package | grep -q "CodeSha256"
-ansible-doc -t role dito.chat.elasticache | grep -q "elasticache_auth_token_parameter"
-ansible-doc -t role dito.chat.security_groups | grep -q "security_groups_list"
-ansible-doc -t role dito.chat.lambda_alerts | grep -q "lambda_alerts_webhooks"
+# Each role's argument specs and each module's documentation render from the installed tarball and carry the
+# option named beside it: one ansible-doc run per plugin type (each run costs about 2 s of start-up).
+expect=$(cat <<'LIST'
+role dito.chat.ecr ecr_keep_tagged_images
+role dito.chat.site site_vpc_id
+module dito.chat.ecr_repository image_tag_mutability
+module dito.chat.ecr_repository_info names
+module dito.chat.ecs_task_revision keep_deployed_images
+role dito.chat.ecs_service ecs_service_autoscaling
+module dito.chat.ecs_cluster container_insights
+module dito.chat.ecs_service alternate_target_group_arns
+module dito.chat.cloudmap_namespace wait_timeout
+module dito.chat.cloudmap_service dns_records
+module dito.chat.ecs_appspec use_placeholder
+module dito.chat.eventbridge_rule event_pattern
+module dito.chat.elasticache_replication_group allow_replacement
+module dito.chat.elasticache_subnet_group subnets
+module dito.chat.elasticache_parameter_group purge_parameters
+module dito.chat.elb_listener any_of_target_group_arns
+module dito.chat.elb_target_group health_check
+module dito.chat.s3_log_bucket elb_log_delivery
+role dito.chat.alb alb_test_listener_port
+role dito.chat.route53 route53_target_hosted_zone_id
+module dito.chat.cloudwatch_alarm treat_missing_data
+module dito.chat.lambda_package CodeSha256
+role dito.chat.elasticache elasticache_auth_token_parameter
+role dito.chat.security_groups security_groups_list
+role dito.chat.lambda_alerts lambda_alerts_webhooks
+role dito.chat.codedeploy codedeploy_traffic_shift
+role dito.chat.deploy deploy_wait_timeout
+module dito.chat.codedeploy_application compute_platform
+module dito.chat.codedeploy_deployment_config traffic_routing
+module dito.chat.codedeploy_deployment appspec
+module dito.chat.codedeploy_deployment_group termination_wait_minutes
+LIST
+)
+for type in role module; do
+  names=$(awk -v t="$type" '$1 == t {print $2}' <<<"$expect" | sort -u)
+  # shellcheck disable=SC2086
+  ansible-doc -t "$type" --json $names >"$out/$type.json" 2>"$out/$type.err" || { cat "$out/$type.err" >&2; exit 1; }
+  awk -v t="$type" '$1 == t {print $2, $3}' <<<"$expect" | python -c '
+import json, sys
+docs = json.load(open(sys.argv[1]))
+missing = [line.strip() for line in sys.stdin if line.split()[1] not in json.dumps(docs.get(line.split()[0], {}))]
+sys.exit("check_build: not documented (name option): " + "; ".join(missing) if missing else 0)
+' "$out/$type.json"
+done
 echo "check_build: $(basename "$out"/dito-chat-*.tar.gz) installs and documents its roles and modules"

@@ -13,9 +13,6 @@ from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorH
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
-from ansible_collections.dito.chat.plugins.module_utils.elasticache_versions import FAMILIES  # noqa: F401 - re-exported
-from ansible_collections.dito.chat.plugins.module_utils.elasticache_versions import parameter_group_family  # noqa: F401 - re-exported
-
 
 class AnsibleElastiCacheError(AnsibleAWSError):
     pass
@@ -35,7 +32,7 @@ class ElastiCacheErrorHandler(AWSErrorHandler):
 # Pure helpers
 
 
-# FAMILIES and parameter_group_family live in elasticache_versions.py (no AWS SDK import, for the filter plugin).
+# The parameter-group family of each engine version: elasticache_versions.py (no AWS SDK import, for the filter plugin).
 
 
 def version_tuple(version):

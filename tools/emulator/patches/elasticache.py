@@ -16,7 +16,7 @@ _COLLECTIONS = str(Path(__file__).resolve().parents[3] / ".collections")
 if _COLLECTIONS not in sys.path:
     sys.path.append(_COLLECTIONS)
 
-from ansible_collections.dito.chat.plugins.module_utils.elasticache import parameter_group_family  # noqa: E402
+from ansible_collections.dito.chat.plugins.module_utils.elasticache_versions import parameter_group_family  # noqa: E402
 
 Backend = ec_models.ElastiCacheBackend
 Response = ec_responses.ElastiCacheResponse

@@ -4,7 +4,7 @@ import pytest
 from ansible.errors import AnsibleFilterError
 
 from ansible_collections.dito.chat.plugins.filter import elasticache as filters
-from ansible_collections.dito.chat.plugins.module_utils import elasticache as ec
+from ansible_collections.dito.chat.plugins.module_utils import elasticache_versions as versions
 
 
 def test_the_filter_is_registered_under_its_name():
@@ -13,7 +13,7 @@ def test_the_filter_is_registered_under_its_name():
 
 @pytest.mark.parametrize(("engine", "version"), [("redis", "7.1"), ("redis", "6.x"), ("valkey", "8.0"), ("redis", "3.2"), ("valkey", "6")])
 def test_the_filter_is_the_module_utils_function(engine, version):
-    assert filters.cache_parameter_group_family(engine, version) == ec.parameter_group_family(engine, version)
+    assert filters.cache_parameter_group_family(engine, version) == versions.parameter_group_family(engine, version)
 
 
 def test_a_version_without_family_is_none():

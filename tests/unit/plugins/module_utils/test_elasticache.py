@@ -3,6 +3,7 @@
 import pytest
 
 from ansible_collections.dito.chat.plugins.module_utils import elasticache as ec
+from ansible_collections.dito.chat.plugins.module_utils import elasticache_versions as versions
 
 
 @pytest.mark.parametrize(
@@ -41,7 +42,7 @@ from ansible_collections.dito.chat.plugins.module_utils import elasticache as ec
     ],
 )
 def test_parameter_group_family(engine, version, family):
-    assert ec.parameter_group_family(engine, version) == family
+    assert versions.parameter_group_family(engine, version) == family
 
 
 def test_versions_match_as_prefixes():
