@@ -70,7 +70,7 @@ def play(env, log, playbook, *args, inventory=None):
     proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
     wall, cpu = time.monotonic() - t0, children_cpu() - cpu0
     recap = RECAP.findall(proc.stdout)
-    if proc.returncode != 0 or any(int(failed) for _, failed in recap):
+    if proc.returncode != 0 or any(int(failed) for _changed, failed in recap):
         sys.exit(f"bench: {' '.join(cmd[1:])} failed:\n{proc.stdout[-4000:]}{proc.stderr[-2000:]}")
     roles = {}
     if "ROLES RECAP" in proc.stdout:
@@ -81,7 +81,7 @@ def play(env, log, playbook, *args, inventory=None):
         "wall_s": round(wall, 2),
         "cpu_s": round(cpu, 2),
         "requests": requests_since(log, offset),
-        "changed": sum(int(changed) for changed, _ in recap),
+        "changed": sum(int(changed) for changed, _failed in recap),
         "roles_s": roles,
     }
 
@@ -253,11 +253,11 @@ def main(argv=None):
             floor_playbook(floor_path, k, endpoint)
             local = Path(tmp) / "localhost.yml"
             local.write_text(yaml.safe_dump({"all": {"hosts": {"localhost": {"ansible_connection": "local", "ansible_python_interpreter": sys.executable}}}}))
-            floors = [play(env, log, floor_path, inventory=local) for _ in range(runs)]
+            floors = [play(env, log, floor_path, inventory=local) for _round in range(runs)]
             if not args.quick:
                 inventory = with_services(Path(tmp) / "inventory", args.services)
                 play(env, log, site, inventory=inventory)
-                many = [play(env, log, site, inventory=inventory) for _ in range(runs)]
+                many = [play(env, log, site, inventory=inventory) for _round in range(runs)]
     finally:
         emulator("stop", port)
 
