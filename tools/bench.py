@@ -121,7 +121,7 @@ def count_resources(endpoint):
     zones = r53.list_hosted_zones()["HostedZones"]
     cloudmap = c("servicediscovery")
     namespaces = cloudmap.list_namespaces()["Namespaces"]
-    namespace_zones = {n.get("Properties", {}).get("DnsProperties", {}).get("HostedZoneId") for n in namespaces}
+    namespace_zones = {cloudmap.get_namespace(Id=n["Id"])["Namespace"].get("Properties", {}).get("DnsProperties", {}).get("HostedZoneId") for n in namespaces}
     # Zones and records that Cloud Map makes for its namespace and services are Cloud Map's, not site.yml's.
     ours = [z for z in zones if z["Id"].split("/")[-1] not in namespace_zones]
     counts["Route53::HostedZone"] = sum(1 for z in ours if z["Config"]["PrivateZone"])  # the public zone is the user's
