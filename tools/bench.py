@@ -17,7 +17,7 @@ of ansible-playbook and every process it started) and the API requests the emula
 
 It prints the medians and the ratios (b)/(d), (a)/(d), requests per managed resource on the no-op run and
 (N services)/(2 services), writes them as JSON (<out>/bench.json) and charts the time per role of the first converge
-and of the no-op run (<out>/roles.png; the profile_roles callback's sums, which add up parallel hosts) when
+and of the no-op run (<out>/roles.png; from the profile_roles callback, whose per-role times overlap as hosts run in parallel) when
 matplotlib is installed (`pip install matplotlib`; the chart is skipped otherwise). --quick: one round, no
 N-services run (what a CI may run to prove the benchmark works).
 """
@@ -200,7 +200,7 @@ def chart(results, path):
     ax.barh([i + 0.2 for i in y], [first.get(n, 0) for n in names], height=0.4, label="first converge")
     ax.barh([i - 0.2 for i in y], [noop.get(n, 0) for n in names], height=0.4, label="no-op re-run")
     ax.set_yticks(list(y), names)
-    ax.set_xlabel("seconds (profile_roles: task times summed over the hosts)")
+    ax.set_xlabel("seconds (ansible.posix.profile_roles; hosts run in parallel, so the bars overlap in time)")
     ax.set_title("site.yml on the local emulator: time per role")
     ax.legend()
     fig.tight_layout()

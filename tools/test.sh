@@ -69,7 +69,7 @@ stage pytest-integration background integration
 printf '\n=== test summaries\n'
 summary() { grep -E '(passed|failed|error).* in [0-9.]+s' "$logs/$1" | tail -n 1 | sed "s/^/$1: /"; }
 summary unit
-grep -E '^[a-z_]+ +: actions=' "$logs/molecule" | sed 's/^/molecule: /' || true
+grep -E '^[a-z0-9_]+ +: actions=' "$logs/molecule" | sed 's/^/molecule: /' || true
 summary integration
 grep -h -E '^\([a-z]+: done ' "$logs/unit" "$logs/molecule" "$logs/integration"
 printf '\n=== passed: %s\n' "${passed[*]}"
