@@ -38,6 +38,8 @@ from pathlib import Path
 import boto3
 import yaml
 
+from tools.emulator import request_log
+
 ROOT = Path(__file__).resolve().parents[1]
 REGION = "eu-west-1"
 ROLES_RECAP = re.compile(r"^(\S+) -+ ([0-9.]+)s$", re.M)
@@ -58,9 +60,7 @@ def log_size(log):
 
 
 def requests_since(log, offset):
-    with open(log, encoding="utf-8") as f:
-        f.seek(offset)
-        return sum(1 for line in f if line.strip())
+    return len(request_log.read(log, offset)) if os.path.exists(log) else 0
 
 
 def play(env, log, playbook, *args, inventory=None):
