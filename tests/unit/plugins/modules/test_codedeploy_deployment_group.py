@@ -3,6 +3,8 @@ what AWS checks: the tests that reach CreateDeploymentGroup / UpdateDeploymentGr
 service, its target groups, listeners and role (fixture ``ecs_blue_green``, tests/unit/plugins/modules/conftest.py).
 """
 
+from datetime import UTC
+from datetime import datetime
 from unittest import mock
 
 import boto3
@@ -336,10 +338,15 @@ def test_a_role_codedeploy_never_can_assume_fails_after_the_wait(client, args, r
 
 
 def test_emulator_a_role_younger_than_iam_propagation_is_waited_for(client, args, world, run_module, monkeypatch):
-    """The emulator's IAM propagation fault mode: the role of ``world``, made moments ago, is refused for 2 s."""
+    """The emulator's IAM propagation fault mode: the role of ``world`` is refused for 2 s more than its age.
+
+    The age counts: on a loaded CI machine the fixtures before this test took more than 2 s, and a fixed 2 s
+    window had closed before the module ran (CI of 4222e0a)."""
     monkeypatch.setattr(iam_propagation, "DELAY", 0.25)
     monkeypatch.setattr(iam_propagation, "MAX_DELAY", 1)
-    monkeypatch.setitem(default_user_config.setdefault("iam", {}), "propagation_seconds", 2)
+    made = boto3.client("iam", region_name=REGION).get_role(RoleName=world["role_arn"].rsplit("/", 1)[1])["Role"]["CreateDate"]
+    age = (datetime.now(UTC) - made).total_seconds()
+    monkeypatch.setitem(default_user_config.setdefault("iam", {}), "propagation_seconds", age + 2)
     created = run_module(codedeploy_deployment_group.main, args)
     assert created["changed"] is True and "failed" not in created, created["msg"]
     assert held(client)["serviceRoleArn"] == world["role_arn"] and len(propagation_warnings(created)) == 1

@@ -2,6 +2,8 @@
 
 import importlib
 import json
+from datetime import UTC
+from datetime import datetime
 
 import boto3
 import pytest
@@ -104,8 +106,10 @@ def test_a_role_made_moments_ago_is_waited_for(setup, run_module, propagation):
     )
     assert stock.get("failed") and "cannot be assumed by Lambda" in stock["msg"]
 
-    propagation(4)
-    role = setup["iam"].create_role(RoleName="fresh-too", AssumeRolePolicyDocument=TRUST)["Role"]["Arn"]
+    made = setup["iam"].create_role(RoleName="fresh-too", AssumeRolePolicyDocument=TRUST)["Role"]
+    role = made["Arn"]
+    # The window counts from the role's creation: 3 s more than its age now, so a loaded machine cannot close it early.
+    propagation((datetime.now(UTC) - made["CreateDate"]).total_seconds() + 3)
     result = run_module(lambda_function.main, dict(setup["args"], role=role))
     assert result["changed"] is True and not result.get("failed"), result
     warnings = json.dumps(result["warnings"])

@@ -623,6 +623,7 @@ def test_new_roles_cannot_be_assumed_while_iam_propagates(iam_propagation, monke
 
     time.sleep(0.6)
     create_lambda(awslambda, new)
+    iam_propagation(30)  # a wide window again, so a loaded machine cannot close it before the next call
     newer = iam.create_role(RoleName="newer", AssumeRolePolicyDocument=LAMBDA_TRUST)["Role"]["Arn"]
     with pytest.raises(awslambda.exceptions.InvalidParameterValueException, match=r"cannot be assumed by Lambda"):
         awslambda.update_function_configuration(FunctionName="fn", Role=newer)
