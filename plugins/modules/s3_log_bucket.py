@@ -7,7 +7,7 @@
 DOCUMENTATION = r"""
 ---
 module: s3_log_bucket
-short_description: Manage a hardened S3 bucket for load balancer access logs
+short_description: Manage a hardened S3 bucket for load balancer access logs or pipeline artifacts
 version_added: 0.1.0
 description:
   - Creates, updates or deletes one S3 bucket meant for logs, hardened in one invocation - default encryption
@@ -47,6 +47,15 @@ options:
     type: list
     elements: str
     default: [""]
+  kms_key_arn:
+    description:
+      - Encrypt objects by default with this KMS key (SSE-KMS, with an S3 Bucket Key to cut KMS requests) instead of SSE-S3.
+      - For buckets that do not receive load balancer logs (O(elb_log_delivery=false)), such as a pipeline's artifact store;
+        Elastic Load Balancing access logs support SSE-S3 only, so the two options exclude each other.
+      - A key ARN (C(arn:<partition>:kms:<region>:<account>:key/<id>)), not an alias: the policies that let a role use the
+        key name it by ARN.
+    type: str
+    version_added: 0.2.0
   expiration_days:
     description: Days after which objects expire, and noncurrent versions after they became noncurrent (0 keeps them).
     type: int
@@ -85,6 +94,8 @@ differences:
   elements: str
   sample: ["policy"]
 """
+
+import re
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
@@ -128,6 +139,13 @@ ELB_ACCOUNTS = {
 }
 PUBLIC_ACCESS_BLOCK = {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True}
 ENCRYPTION = {"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}, "BucketKeyEnabled": False}]}
+
+
+def encryption(kms_key_arn=None):
+    """The default encryption: SSE-S3, or SSE-KMS with that key and a Bucket Key."""
+    if not kms_key_arn:
+        return ENCRYPTION
+    return {"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": kms_key_arn}, "BucketKeyEnabled": True}]}
 
 
 ELB_LOG_DELIVERY_SERVICE = "logdelivery.elasticloadbalancing.amazonaws.com"
@@ -223,7 +241,11 @@ def differences(current, desired):
     """The bucket settings (tags apart) whose current value is not the desired one."""
     diffs = []
     rules = (current["encryption"] or {}).get("Rules") or [{}]
-    if (rules[0].get("ApplyServerSideEncryptionByDefault") or {}).get("SSEAlgorithm") != "AES256":
+    want = desired["encryption"]["Rules"][0]
+    held = rules[0].get("ApplyServerSideEncryptionByDefault") or {}
+    wanted = want["ApplyServerSideEncryptionByDefault"]
+    same_key = (held.get("SSEAlgorithm"), held.get("KMSMasterKeyID")) == (wanted["SSEAlgorithm"], wanted.get("KMSMasterKeyID"))
+    if not same_key or (want["BucketKeyEnabled"] and not rules[0].get("BucketKeyEnabled")):
         diffs.append("encryption")
     if current["public_access_block"] != PUBLIC_ACCESS_BLOCK:
         diffs.append("public_access_block")
@@ -244,7 +266,7 @@ def apply(client, name, diffs, desired):
     if "public_access_block" in diffs:
         s3.put_public_access_block(client, name, PUBLIC_ACCESS_BLOCK)
     if "encryption" in diffs:
-        s3.put_encryption(client, name, ENCRYPTION)
+        s3.put_encryption(client, name, desired["encryption"])
     if "policy" in diffs:
         s3.put_policy(client, name, desired["policy"])
     if "versioning" in diffs:
@@ -265,6 +287,7 @@ def ensure_present(module, client):
     desired = {
         "policy": policy_document(name, account, region, p["elb_log_delivery"], p["elb_log_prefixes"]),
         "lifecycle": lifecycle_rules(p["expiration_days"]),
+        "encryption": encryption(p["kms_key_arn"]),
     }
     current = read(client, name)
     if current is None:
@@ -308,6 +331,7 @@ def main():
             elb_log_delivery=dict(type="bool", default=True),
             elb_log_prefixes=dict(type="list", elements="str", default=[""]),
             expiration_days=dict(type="int", default=90),
+            kms_key_arn=dict(type="str"),
             force=dict(type="bool", default=False),
             tags=dict(type="dict", aliases=["resource_tags"]),
             purge_tags=dict(type="bool", default=True),
@@ -317,6 +341,11 @@ def main():
     problems = [problem for problem in map(prefix_problem, module.params["elb_log_prefixes"]) if problem]
     if not module.params["elb_log_prefixes"]:
         problems.append("elb_log_prefixes: give at least one prefix ('' for none)")
+    kms_key_arn = module.params["kms_key_arn"]
+    if kms_key_arn and module.params["elb_log_delivery"]:
+        problems.append("kms_key_arn: Elastic Load Balancing access logs support SSE-S3 only; set elb_log_delivery=false for a bucket encrypted with a KMS key")
+    if kms_key_arn and not re.match(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", kms_key_arn):
+        problems.append(f"kms_key_arn: must be a KMS key ARN, not an alias or id (got {kms_key_arn!r})")
     if problems:
         module.fail_json(msg="; ".join(problems))
     client = module.client("s3", retry_decorator=AWSRetry.jittered_backoff())

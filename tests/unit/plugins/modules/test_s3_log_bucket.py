@@ -119,3 +119,34 @@ def test_objects_it_cannot_delete_fail_the_run(s3, run_module):
     s3.put_bucket_policy(Bucket=ARGS["name"], Policy=json.dumps({"Version": "2012-10-17", "Statement": [deny]}))
     failed = run_module(s3_log_bucket.main, {"name": ARGS["name"], "state": "absent", "force": True})
     assert failed["failed"] is True and "Could not delete 1 object version(s)" in failed["msg"] and "AccessDenied" in failed["msg"]
+
+
+def test_a_bucket_encrypted_with_a_kms_key_for_artifacts(s3, run_module):
+    """An artifact store: no ELB grant, SSE-KMS with the given key and a Bucket Key; a key change is rewritten."""
+    kms = boto3.client("kms", region_name="eu-west-1")
+    key, other = (kms.create_key()["KeyMetadata"]["Arn"] for _ in range(2))
+    args = {"name": "dito-local-artifacts", "elb_log_delivery": False, "kms_key_arn": key}
+    assert run_module(s3_log_bucket.main, args)["changed"] is True
+    rule = s3.get_bucket_encryption(Bucket=args["name"])["ServerSideEncryptionConfiguration"]["Rules"][0]
+    assert rule["ApplyServerSideEncryptionByDefault"] == {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key} and rule["BucketKeyEnabled"] is True
+    assert [s["Sid"] for s in json.loads(s3.get_bucket_policy(Bucket=args["name"])["Policy"])["Statement"]] == ["DenyInsecureTransport"]
+    assert run_module(s3_log_bucket.main, args)["changed"] is False
+    rotated = run_module(s3_log_bucket.main, dict(args, kms_key_arn=other))
+    assert rotated["differences"] == ["encryption"]
+    assert (
+        s3.get_bucket_encryption(Bucket=args["name"])["ServerSideEncryptionConfiguration"]["Rules"][0]["ApplyServerSideEncryptionByDefault"]["KMSMasterKeyID"]
+        == other
+    )
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ({"elb_log_delivery": True}, "kms_key_arn: Elastic Load Balancing access logs support SSE-S3 only"),
+        ({"elb_log_delivery": False, "kms_key_arn": "alias/dito"}, "kms_key_arn: must be a KMS key ARN"),
+    ],
+)
+def test_a_kms_key_the_bucket_cannot_use_fails_before_any_call(s3, run_module, extra, message):
+    args = dict({"name": "dito-local-artifacts", "kms_key_arn": "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"}, **extra)
+    failed = run_module(s3_log_bucket.main, args)
+    assert failed["failed"] is True and message in failed["msg"] and s3.list_buckets()["Buckets"] == []
