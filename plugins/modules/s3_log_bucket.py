@@ -55,7 +55,7 @@ options:
       - A key ARN (C(arn:<partition>:kms:<region>:<account>:key/<id>)), not an alias: the policies that let a role use the
         key name it by ARN.
     type: str
-    version_added: 0.2.0
+    version_added: 0.1.0
   expiration_days:
     description: Days after which objects expire, and noncurrent versions after they became noncurrent (0 keeps them).
     type: int
