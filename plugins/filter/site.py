@@ -51,6 +51,11 @@ def platform_names(project, environment, private_zone="", discovery_namespace=No
         "redis_auth_token_parameter": f"/{project}/{environment}/redis/auth-token",
         "redis_host_parameter": f"/{project}/{environment}/redis/host",
         "alerts_function": f"{prefix}-pipeline-alerts",
+        # The pipelines' shared pieces: the artifact bucket's stem (site_bucket_suffix is appended), the KMS key's
+        # alias, the GitHub connection (at most 32 characters: the codepipeline role checks it).
+        "pipeline_artifacts_bucket": f"{prefix}-pipeline-artifacts",
+        "pipeline_key_alias": f"alias/{prefix}-pipelines",
+        "pipeline_connection": f"{prefix}-github",
     }
 
 
@@ -217,6 +222,43 @@ def certificate_uncovered_names(names, certificate_names):
     return uncovered
 
 
+# What a service's pipeline takes from the inventory's site_service.pipeline (each key optional), and its defaults.
+PIPELINE_KEYS = ("enabled", "repository", "branch", "directory", "paths", "test_commands", "buildspec", "dockerfile", "approval", "parameters")
+
+
+def service_pipeline(service, repository="", branch="main", approval=False):
+    """The pipeline of a service (role codepipeline's inputs), from ``site_service.pipeline`` and the site-wide defaults
+    (``site_repository``, ``site_pipeline_branch``, ``site_pipeline_approval``); None when the service has none (no
+    repository anywhere, or ``pipeline.enabled: false``). A service in a folder of a monorepo (``directory``) is built
+    from that folder and started only by changes under it (``paths`` defaults to ``<directory>/**``)."""
+    name = service_defaults(service)["name"]
+    given = service.get("pipeline") or {}
+    if not isinstance(given, dict):
+        raise AnsibleFilterError(f"site_service.pipeline of {name} must be a dictionary, got {given!r}")
+    unknown = sorted(set(given) - set(PIPELINE_KEYS))
+    if unknown:
+        raise AnsibleFilterError(f"site_service.pipeline of {name}: unknown keys {unknown} (known: {', '.join(PIPELINE_KEYS)})")
+    repo = given.get("repository") or repository or ""
+    if not _bool(given.get("enabled", True)) or not repo:
+        return None
+    directory = str(given.get("directory") or ".").strip("/") or "."
+    paths = given.get("paths")
+    if paths is None:
+        paths = [] if directory == "." else [f"{directory}/**"]
+    commands = given.get("test_commands") or []
+    return {
+        "repository": repo,
+        "branch": given.get("branch") or branch or "main",
+        "directory": directory,
+        "paths": list(paths),
+        "test_commands": [commands] if isinstance(commands, str) else list(commands),
+        "buildspec": given.get("buildspec") or "",
+        "dockerfile": given.get("dockerfile") or "Dockerfile",
+        "approval": _bool(given.get("approval", approval)),
+        "parameters": dict(given.get("parameters") or {}),
+    }
+
+
 def _bool(value):
     if isinstance(value, str):
         return value.strip().lower() in ("1", "true", "yes", "on")
@@ -234,4 +276,5 @@ class FilterModule:
             "redis_client_groups": redis_client_groups,
             "service_runtime": service_runtime,
             "hosted_zone_id": hosted_zone_id,
+            "service_pipeline": service_pipeline,
         }

@@ -42,6 +42,11 @@ def test_platform_names_default_zone_and_namespace():
     assert names["redis_auth_token_parameter"] == "/dito/prod/redis/auth-token"  # noqa: S105 (a parameter name)
     assert names["redis_host_parameter"] == "/dito/prod/redis/host"
     assert names["alerts_function"] == "dito-prod-pipeline-alerts"
+    assert (names["pipeline_artifacts_bucket"], names["pipeline_key_alias"], names["pipeline_connection"]) == (
+        "dito-prod-pipeline-artifacts",
+        "alias/dito-prod-pipelines",
+        "dito-prod-github",
+    )
 
 
 def test_platform_names_take_the_inventorys_zone_and_namespace():
@@ -215,3 +220,33 @@ def test_every_filter_is_documented():
     here = Path(site.__file__).parent
     for name in site.FilterModule().filters():
         assert (here / f"{name}.yml").is_file(), name
+
+
+def test_service_pipeline_from_the_site_defaults_and_the_service():
+    assert site.service_pipeline(BACKEND) is None  # no repository anywhere: no pipeline
+    assert site.service_pipeline(dict(BACKEND, pipeline={"enabled": False}), "dito-chat/dito") is None
+    monorepo = dict(BACKEND, pipeline={"directory": "backend/", "test_commands": "go test ./..."})
+    assert site.service_pipeline(monorepo, "dito-chat/dito", "trunk", approval="yes") == {
+        "repository": "dito-chat/dito",
+        "branch": "trunk",
+        "directory": "backend",
+        "paths": ["backend/**"],
+        "test_commands": ["go test ./..."],
+        "buildspec": "",
+        "dockerfile": "Dockerfile",
+        "approval": True,
+        "parameters": {},
+    }
+    own = dict(FRONTEND, pipeline={"repository": "dito-chat/web", "paths": [], "approval": False, "parameters": {"NPM_TOKEN": "/dito/npm"}})
+    planned = site.service_pipeline(own, "dito-chat/dito", approval=True)
+    assert (planned["repository"], planned["directory"], planned["paths"], planned["approval"]) == ("dito-chat/web", ".", [], False)
+    assert planned["parameters"] == {"NPM_TOKEN": "/dito/npm"}
+
+
+@pytest.mark.parametrize(
+    ("pipeline", "message"),
+    [("yes", "site_service.pipeline of backend must be a dictionary"), ({"repo": "x/y"}, r"unknown keys \['repo'\]")],
+)
+def test_service_pipeline_refuses_what_it_does_not_know(pipeline, message):
+    with pytest.raises(AnsibleFilterError, match=message):
+        site.service_pipeline(dict(BACKEND, pipeline=pipeline), "dito-chat/dito")
