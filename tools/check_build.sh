@@ -45,6 +45,7 @@ role dito.chat.elasticache elasticache_auth_token_parameter
 role dito.chat.security_groups security_groups_list
 role dito.chat.lambda_alerts lambda_alerts_webhooks
 role dito.chat.codedeploy codedeploy_traffic_shift
+role dito.chat.codepipeline codepipeline_test_commands
 role dito.chat.deploy deploy_wait_timeout
 module dito.chat.codedeploy_application compute_platform
 module dito.chat.codedeploy_deployment_config traffic_routing

@@ -5,6 +5,8 @@ import json
 import pytest
 import yaml
 
+from tests.conftest import ROOT
+
 SERVICES = ("frontend", "backend")
 
 
@@ -54,6 +56,8 @@ def test_check_on_an_empty_account_completes_and_creates_nothing(fresh_account, 
     assert client("ecs").list_clusters()["clusterArns"] == []
     assert client("ecs").list_task_definition_families()["families"] == []
     assert client("servicediscovery").list_namespaces()["Namespaces"] == []
+    assert client("codepipeline").list_pipelines()["pipelines"] == [] and client("codebuild").list_projects()["projects"] == []
+    assert client("codeconnections").list_connections()["Connections"] == []
 
 
 @pytest.mark.parametrize(
@@ -83,6 +87,9 @@ def test_check_on_an_empty_account_completes_and_creates_nothing(fresh_account, 
         ({"site_private_zone": "not a zone"}, "site_private_zone"),
         ({"platform_ecr_registry_scanning": {"type": "BASIC", "frequency": "CONTINUOUS_SCAN"}}, "CONTINUOUS_SCAN is ENHANCED only"),
         ({"platform_ecr_registry_scanning": {"type": "ENHANCED", "filters": ["Dito/*"]}}, "platform_ecr_registry_scanning needs"),
+        ({"site_repository": "dito"}, "site_repository must be a GitHub repository owner/name"),
+        ({"site_pipeline_connection_arn": "arn:aws:iam::123456789012:role/x"}, "site_pipeline_connection_arn"),
+        ({"codepipeline_build_timeout_minutes": 3}, "codepipeline_build_timeout_minutes"),
     ],
 )
 def test_invalid_input_stops_before_any_aws_call(empty_account, playbook, client, extra, names):
@@ -117,13 +124,18 @@ def test_a_port_out_of_range_is_refused(empty_account, playbook, client, local_i
 def test_a_third_service_is_an_inventory_change(converged_to_change, playbook, client, local_inventory):
     """Adding a service, and removing it again (teardown limited to its host), are inventory changes."""
     hosts = yaml.safe_load((local_inventory / "hosts.yml").read_text())
-    hosts["all"]["children"]["dito_services"]["hosts"]["worker"] = {"site_service": {"name": "worker"}}
+    worker = {"name": "worker", "pipeline": {"directory": "worker", "test_commands": ["make test"]}}
+    hosts["all"]["children"]["dito_services"]["hosts"]["worker"] = {"site_service": worker}
     (local_inventory / "hosts.yml").write_text(yaml.safe_dump(hosts))
 
     run = playbook("site.yml", inventory=local_inventory)
     assert run.rc == 0, run
     assert run.recap["worker"]["changed"] >= 1 and run.recap["frontend"]["changed"] == 0, run
     assert "dito/worker" in repositories(client)
+    # Its pipeline, with the shared connection and bucket, started by changes under worker/ only.
+    pipeline = client("codepipeline").get_pipeline(name="dito-local-worker")["pipeline"]
+    assert pipeline["triggers"][0]["gitConfiguration"]["push"][0]["filePaths"] == {"includes": ["worker/**"]}
+    assert len(client("codeconnections").list_connections()["Connections"]) == 1
     assert client("ecs").describe_services(cluster="dito-local", services=["dito-local-worker"])["services"][0]["status"] == "ACTIVE"
 
     gone = playbook("teardown.yml", "--limit", "worker", "-e", "confirm=local", inventory=local_inventory)
@@ -131,6 +143,8 @@ def test_a_third_service_is_an_inventory_change(converged_to_change, playbook, c
     assert "dito/worker" not in repositories(client)
     assert [s["status"] for s in client("ecs").describe_services(cluster="dito-local", services=["dito-local-worker"])["services"]] in ([], ["INACTIVE"])
     assert client("elbv2").describe_load_balancers(Names=["dito-local-frontend"])["LoadBalancers"]
+    assert sorted(p["name"] for p in client("codepipeline").list_pipelines()["pipelines"]) == ["dito-local-backend", "dito-local-frontend"]
+    assert not [p for p in client("codebuild").list_projects()["projects"] if p.startswith("dito-local-worker")]
 
 
 def test_teardown_removes_every_repository(converged_to_destroy, playbook, client):
@@ -164,6 +178,10 @@ def test_teardown_removes_every_repository(converged_to_destroy, playbook, clien
     roles = [r["RoleName"] for r in client("iam").list_roles()["Roles"]]
     assert not [r for r in roles if r.startswith("dito-local-")], roles
     assert "dito-local-pipeline-alerts" not in [r["RoleName"] for r in client("iam").list_roles()["Roles"]]
+    # The pipelines, their projects and the connection site.yml made; the key waits for its deletion date.
+    assert client("codepipeline").list_pipelines()["pipelines"] == [] and client("codebuild").list_projects()["projects"] == []
+    assert client("codeconnections").list_connections()["Connections"] == []
+    assert [a for a in client("kms").list_aliases()["Aliases"] if a["AliasName"] == "alias/dito-local-pipelines"] == []
     # The webhook parameter stays (it may be the user's) unless lambda_alerts_delete_parameters.
     assert client("ssm").get_parameter(Name="/dito/local/alerts/slack")["Parameter"]["Type"] == "SecureString"
     assert playbook("teardown.yml", "-e", "confirm=local").total("changed") == 0
@@ -228,3 +246,82 @@ def test_a_redis_port_set_for_the_redis_host_reaches_the_services(local_inventor
     assert backend["environment"] == {"REDIS_PORT": "6380", "REDIS_TLS": "true"}
     assert backend["secrets"] == {"REDIS_HOST": "/dito/local/redis/host", "REDIS_AUTH_TOKEN": "/dito/local/redis/auth-token"}
     assert json.loads(results["frontend"]["msg"]) == {"environment": {}, "secrets": {}}
+
+
+# The actions that AWS grants on no narrower resource than "*" (Service Authorization Reference): the only ones a
+# pipeline's role may hold on "*".
+STAR_RESOURCE_ONLY = {"ecr:GetAuthorizationToken", "ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"}
+
+
+def loose_statements(document):
+    """What a policy grants too widely: a "*" action (or service:*), "*" resources for anything but
+    STAR_RESOURCE_ONLY, iam:PassRole without a resource or on "*"."""
+    found = []
+    for statement in document["Statement"]:
+        actions = [statement["Action"]] if isinstance(statement["Action"], str) else statement["Action"]
+        resources = [statement.get("Resource", [])] if isinstance(statement.get("Resource", []), str) else statement.get("Resource", [])
+        if any(a == "*" or a.endswith(":*") for a in actions):
+            found.append(("wildcard action", statement))
+        if "*" in resources and not set(actions) <= STAR_RESOURCE_ONLY:
+            found.append(("* resource", statement))
+        if "iam:PassRole" in actions and (not resources or "*" in resources):
+            found.append(("PassRole without a resource", statement))
+    return found
+
+
+def test_loose_statements_are_found():
+    """The check below can fail."""
+    assert [why for why, _ in loose_statements({"Statement": [{"Action": "*", "Resource": "*"}]})] == ["wildcard action", "* resource"]
+    assert [why for why, _ in loose_statements({"Statement": [{"Action": ["iam:PassRole"]}]})] == ["PassRole without a resource"]
+    assert loose_statements({"Statement": [{"Action": ["ecr:GetAuthorizationToken"], "Resource": ["*"]}]}) == []
+
+
+def test_each_service_has_its_pipeline(converged, client):
+    """What the codepipeline role made for each service, read back, and every policy it wrote checked for wildcards."""
+    cp, cb, iam, s3, kms = (client(s) for s in ("codepipeline", "codebuild", "iam", "s3", "kms"))
+    [connection] = client("codeconnections").list_connections()["Connections"]
+    assert (connection["ConnectionName"], connection["ConnectionStatus"], connection["ProviderType"]) == ("dito-local-github", "PENDING", "GitHub")
+    assert "complete its handshake" in converged.out, converged
+    key = kms.describe_key(KeyId="alias/dito-local-pipelines")["KeyMetadata"]["Arn"]
+    assert kms.get_key_rotation_status(KeyId=key)["KeyRotationEnabled"] is True
+    bucket = "dito-local-pipeline-artifacts"
+    rule = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"][0]
+    assert rule["ApplyServerSideEncryptionByDefault"] == {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": key}
+    assert s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
+    assert all(s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"].values())
+    inventory = yaml.safe_load((ROOT / "inventories" / "local" / "hosts.yml").read_text())["all"]["children"]["dito_services"]["hosts"]
+    for service in SERVICES:
+        name = f"dito-local-{service}"
+        pipeline = cp.get_pipeline(name=name)["pipeline"]
+        assert (pipeline["pipelineType"], pipeline["executionMode"]) == ("V2", "QUEUED")
+        assert [stage["name"] for stage in pipeline["stages"]] == ["Source", "Test", "Build", "Deploy"]
+        assert pipeline["artifactStore"] == {"type": "S3", "location": bucket, "encryptionKey": {"id": key, "type": "KMS"}}
+        push = [{"branches": {"includes": ["main"]}, "filePaths": {"includes": [f"{service}/**"]}}]
+        assert pipeline["triggers"] == [{"providerType": "CodeStarSourceConnection", "gitConfiguration": {"sourceActionName": "Source", "push": push}}]
+        source = pipeline["stages"][0]["actions"][0]["configuration"]
+        assert (source["ConnectionArn"], source["FullRepositoryId"], source["BranchName"]) == (connection["ConnectionArn"], "dito-chat/dito", "main")
+        deploy = pipeline["stages"][-1]["actions"][0]
+        assert deploy["actionTypeId"]["provider"] == "CodeDeployToECS"
+        assert (deploy["configuration"]["ApplicationName"], deploy["configuration"]["DeploymentGroupName"]) == (name, name)
+        assert client("codedeploy").get_deployment_group(applicationName=name, deploymentGroupName=name)["deploymentGroupInfo"]
+        tags = {t["key"]: t["value"] for t in cp.list_tags_for_resource(resourceArn=cp.get_pipeline(name=name)["metadata"]["pipelineArn"])["tags"]}
+        assert tags["service"] == service and tags["environment"] == "local"
+
+        projects = {p["name"]: p for p in cb.batch_get_projects(names=[f"{name}-test", f"{name}-build"])["projects"]}
+        test, build = projects[f"{name}-test"], projects[f"{name}-build"]
+        assert (test["environment"]["privilegedMode"], build["environment"]["privilegedMode"]) == (False, True)
+        assert test["encryptionKey"] == build["encryptionKey"] == key
+        commands = yaml.safe_load(test["source"]["buildspec"])["phases"]["build"]["commands"]
+        assert commands[1:] == inventory[service]["site_service"]["pipeline"]["test_commands"]
+        assert set(yaml.safe_load(build["source"]["buildspec"])["artifacts"]["files"]) == {"imageDetail.json", "taskdef.json", "appspec.yaml"}
+        variables = {v["name"]: v["value"] for v in build["environment"]["environmentVariables"]}
+        assert variables["REPOSITORY_URI"] == repositories(client)[f"dito/{service}"]["repositoryUri"] and variables["TASK_FAMILY"] == name
+
+        for role, principal in ((f"{name}-test", "codebuild"), (f"{name}-build", "codebuild"), (f"{name}-pipeline", "codepipeline")):
+            trust = iam.get_role(RoleName=role)["Role"]["AssumeRolePolicyDocument"]["Statement"]
+            assert [(s["Principal"]["Service"], s["Condition"]) for s in trust] == [
+                (f"{principal}.amazonaws.com", {"StringEquals": {"aws:SourceAccount": "123456789012"}})
+            ]
+            for policy in iam.list_role_policies(RoleName=role)["PolicyNames"]:
+                document = iam.get_role_policy(RoleName=role, PolicyName=policy)["PolicyDocument"]
+                assert loose_statements(document) == [], (role, policy)
