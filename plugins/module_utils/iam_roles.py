@@ -242,14 +242,10 @@ def create_role(client, name, path, trust, max_session_duration, description=Non
 
 @IAMRoleErrorHandler.common_error_handler("update role {name}")
 @AWSRetry.jittered_backoff()
-def update_role(client, name, description=None, max_session_duration=None):
-    """UpdateRole: only the fields given change ("" clears the description)."""
-    request = {"RoleName": name}
-    if description is not None:
-        request["Description"] = description
-    if max_session_duration is not None:
-        request["MaxSessionDuration"] = max_session_duration
-    client.update_role(**request)
+def update_role(client, name, description, max_session_duration):
+    """UpdateRole with both fields, always: the API reference says an omitted MaxSessionDuration is set to one hour,
+    and does not say an omitted Description is kept, so neither is left to the default ("" clears the description)."""
+    client.update_role(RoleName=name, Description=description, MaxSessionDuration=max_session_duration)
 
 
 @IAMRoleErrorHandler.common_error_handler("update the trust policy of role {name}")

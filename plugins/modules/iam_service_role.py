@@ -54,9 +54,9 @@ options:
     elements: str
   source_account:
     description:
-      - An AWS account id. When given, the trust statement carries the condition
-        C({"StringEquals": {"aws:SourceAccount": <source_account>}}), so that a service assumes the role only on behalf
-        of resources of that account (the confused deputy problem).
+      - An AWS account id (quote it in YAML). When given, the trust statement carries a C(StringEquals) condition on
+        C(aws:SourceAccount) equal to it, so that a service assumes the role only on behalf of resources of that account
+        (the confused deputy problem).
     type: str
   inline_policies:
     description:
@@ -299,13 +299,12 @@ def update(module, client, role, want):
         after["trust"] = want["trust"]
         if apply:
             iam.update_trust(client, name, want["trust"])
-    description = want["description"] if "description" in found else None
-    duration = want["max_session_duration"] if "max_session_duration" in found else None
-    if description is not None or duration is not None:
-        after["description"] = want["description"] if description is not None else have["description"]
+    if "description" in found or "max_session_duration" in found:
+        if "description" in found:
+            after["description"] = want["description"]
         after["max_session_duration"] = want["max_session_duration"]
-        if apply:
-            iam.update_role(client, name, description=description, max_session_duration=duration)
+        if apply:  # both fields, the one kept included (iam.update_role says why)
+            iam.update_role(client, name, after["description"] or "", after["max_session_duration"])
     if "permissions_boundary" in found:
         after["permissions_boundary"] = want["permissions_boundary"]
         if apply:

@@ -157,6 +157,19 @@ def test_trust_description_session_and_boundary_are_updated(iam, run_module, api
     assert removed["differences"] == ["description", "permissions_boundary"] and "PermissionsBoundary" not in held(iam)[0]
 
 
+def test_changing_one_of_description_and_session_keeps_the_other(iam, run_module, api_calls):
+    run_module(iam_service_role.main, args(max_session_duration=7200))
+    described = run_module(iam_service_role.main, args(max_session_duration=7200, description="Builds dito"))
+    assert described["differences"] == ["description"]
+    role = held(iam)[0]
+    assert role["Description"] == "Builds dito" and role["MaxSessionDuration"] == 7200
+
+    longer = run_module(iam_service_role.main, args(max_session_duration=10800, description=None))
+    assert longer["differences"] == ["max_session_duration"] and longer["role"]["description"] == "Builds dito"
+    role = held(iam)[0]
+    assert role["Description"] == "Builds dito" and role["MaxSessionDuration"] == 10800
+
+
 def test_tags_are_reconciled_and_left_alone_when_none(iam, run_module, api_calls):
     run_module(iam_service_role.main, args(tags={"project": "dito", "old": "x"}))
     retagged = run_module(iam_service_role.main, args(tags={"project": "chat"}))
