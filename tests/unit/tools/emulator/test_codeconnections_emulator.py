@@ -104,7 +104,8 @@ def test_the_emulator_only_call_completes_the_handshake(clients):
     new, _ = clients
     arn = new.create_connection(ConnectionName="gh", ProviderType="GitHub")["ConnectionArn"]
     # In-process, moto answers through `responses`, which intercepts requests (not urllib).
-    assert requests.post(STATUS_URL, json={"ConnectionArn": arn, "ConnectionStatus": "AVAILABLE"}, timeout=5).json()["Connection"]["ConnectionStatus"] == "AVAILABLE"
+    answer = requests.post(STATUS_URL, json={"ConnectionArn": arn, "ConnectionStatus": "AVAILABLE"}, timeout=5)
+    assert answer.json()["Connection"]["ConnectionStatus"] == "AVAILABLE"
     assert new.get_connection(ConnectionArn=arn)["Connection"]["ConnectionStatus"] == "AVAILABLE"
 
 
