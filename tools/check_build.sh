@@ -47,6 +47,7 @@ role dito.chat.lambda_alerts lambda_alerts_webhooks
 role dito.chat.codedeploy codedeploy_traffic_shift
 role dito.chat.codepipeline codepipeline_test_commands
 role dito.chat.deploy deploy_wait_timeout
+module dito.chat.codeconnections_connection provider_type
 module dito.chat.codedeploy_application compute_platform
 module dito.chat.codedeploy_deployment_config traffic_routing
 module dito.chat.codedeploy_deployment appspec

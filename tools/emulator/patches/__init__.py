@@ -11,6 +11,7 @@ below, add its test, and list it in tools/emulator/README.md.
 
 from tools.emulator.patches import applicationautoscaling
 from tools.emulator.patches import awslambda
+from tools.emulator.patches import codeconnections
 from tools.emulator.patches import codedeploy
 from tools.emulator.patches import ec2
 from tools.emulator.patches import ecs
@@ -31,6 +32,7 @@ PATCHES = (
     ecs.code_deploy_services_refuse_a_new_task_definition,
     ecs.create_service_keeps_strategy_deployment_configuration_and_flags,
     ecs.rolling_deployments_roll_out,
+    codeconnections.connections_are_served_on_both_endpoints,
     codedeploy.code_deploy_services_start_with_a_primary_task_set,
     codedeploy.deployment_configs_are_managed,
     codedeploy.deployment_groups_are_complete,

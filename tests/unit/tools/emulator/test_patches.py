@@ -806,3 +806,22 @@ def test_deleting_a_hosted_zone_needs_only_its_apex_soa_and_ns_left():
     r53.change_resource_record_sets(HostedZoneId=zone, ChangeBatch={"Changes": [{"Action": "DELETE", "ResourceRecordSet": delegation}]})
     r53.delete_hosted_zone(Id=zone)  # the apex SOA and NS go with the zone
     assert r53.list_hosted_zones()["HostedZones"] == []
+
+
+@mock_aws
+def test_connections_are_served_on_both_endpoints():
+    new, old = (boto3.client(s, region_name="eu-west-1") for s in ("codeconnections", "codestar-connections"))
+    arn = new.create_connection(ConnectionName="dito-github", ProviderType="GitHub")["ConnectionArn"]
+    assert arn.startswith("arn:aws:codeconnections:eu-west-1:123456789012:connection/")
+    # The other endpoint sees the same connection, by either ARN form, PENDING until the console handshake.
+    other_form = arn.replace(":codeconnections:", ":codestar-connections:")
+    assert old.get_connection(ConnectionArn=other_form)["Connection"] == {
+        "ConnectionName": "dito-github",
+        "ConnectionArn": arn,
+        "ProviderType": "GitHub",
+        "OwnerAccountId": "123456789012",
+        "ConnectionStatus": "PENDING",
+    }
+    old.delete_connection(ConnectionArn=other_form)
+    with pytest.raises(new.exceptions.ResourceNotFoundException):
+        new.get_connection(ConnectionArn=arn)
