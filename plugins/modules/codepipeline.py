@@ -293,7 +293,7 @@ def main():
             name=dict(type="str", required=True),
             state=dict(type="str", default="present", choices=["present", "absent"]),
             role_arn=dict(type="str"),
-            artifact_store=dict(type="dict", options=dict(bucket=dict(type="str", required=True), kms_key_arn=dict(type="str"))),
+            artifact_store=dict(type="dict", options=dict(bucket=dict(type="str", required=True), kms_key_arn=dict(type="str", no_log=False))),
             stages=dict(type="list", elements="dict"),
             pipeline_type=dict(type="str", default="V2", choices=["V1", "V2"]),
             execution_mode=dict(type="str", default="QUEUED", choices=["QUEUED", "SUPERSEDED", "PARALLEL"]),
