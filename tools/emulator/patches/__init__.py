@@ -40,6 +40,7 @@ PATCHES = (
     codepipeline.pipeline_roles_may_trust_a_list_of_services,
     codepipeline.manual_approvals_wait_for_a_result,
     codepipeline.get_pipeline_state_answers,
+    codepipeline.creating_a_pipeline_starts_an_execution,
     # ElastiCache: the wrappers of CreateReplicationGroup stack in this order (members are built last).
     elasticache.replication_groups_honour_num_cache_clusters,
     elasticache.replication_groups_keep_log_delivery_configurations,

@@ -257,3 +257,37 @@ def get_pipeline_state_answers():
 
     backend_cls.get_pipeline_state = get_pipeline_state
     cp_responses.CodePipelineResponse.get_pipeline_state = response_get_pipeline_state
+
+
+def creating_a_pipeline_starts_an_execution():
+    """CreatePipeline starts a first execution, whose trigger is ``CreatePipeline``.
+
+    CodePipeline User Guide, "Start a pipeline in CodePipeline": "Pipeline creation: When a pipeline is created, a
+    pipeline execution starts automatically. This is the CreatePipeline trigger type in the Execution history."
+    AWS API reference, ExecutionTrigger ``triggerType``: CreatePipeline | StartPipelineExecution | PollForSourceChanges
+    | Webhook | CloudWatchEvent | PutActionRevision | WebhookV2 | ManualRollback | AutomatedRollback. moto started
+    nothing, and reported every execution's trigger as StartPipelineExecution.
+    """
+    backend_cls = cp_models.CodePipelineBackend
+    execution_cls = cp_models.PipelineExecution
+    original_create = backend_cls.create_pipeline
+    original_to_dict = execution_cls.to_dict
+    original_to_summary_dict = execution_cls.to_summary_dict
+
+    def create_pipeline(self, pipeline, tags):
+        result = original_create(self, pipeline, tags)
+        execution_id = self.start_pipeline_execution(pipeline["name"], None)
+        self.pipelines[pipeline["name"]].executions[execution_id].trigger_type = "CreatePipeline"
+        return result
+
+    def with_trigger(original):
+        def answer(self):
+            result = original(self)
+            result["trigger"] = {"triggerType": getattr(self, "trigger_type", "StartPipelineExecution"), "triggerDetail": ""}
+            return result
+
+        return answer
+
+    backend_cls.create_pipeline = create_pipeline
+    execution_cls.to_dict = with_trigger(original_to_dict)
+    execution_cls.to_summary_dict = with_trigger(original_to_summary_dict)

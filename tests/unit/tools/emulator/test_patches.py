@@ -846,14 +846,33 @@ def stage_states(cp, name):
     return {s["stageName"]: s for s in cp.get_pipeline_state(name=name)["stageStates"]}
 
 
+def only_execution(cp, name):
+    executions = cp.list_pipeline_executions(pipelineName=name)["pipelineExecutionSummaries"]
+    assert len(executions) == 1
+    return executions[0]
+
+
+@mock_aws
+def test_creating_a_pipeline_starts_an_execution():
+    iam, cp = boto3.client("iam", region_name="eu-west-1"), boto3.client("codepipeline", region_name="eu-west-1")
+    cp.create_pipeline(pipeline=pipeline_declaration("p", pipeline_role(iam, "r", "codepipeline.amazonaws.com"), approval=False))
+    first = only_execution(cp, "p")
+    assert (first["status"], first["trigger"]["triggerType"]) == ("Succeeded", "CreatePipeline")
+    execution = cp.get_pipeline_execution(pipelineName="p", pipelineExecutionId=first["pipelineExecutionId"])["pipelineExecution"]
+    assert execution["trigger"]["triggerType"] == "CreatePipeline"
+    started = cp.start_pipeline_execution(name="p")["pipelineExecutionId"]
+    assert cp.get_pipeline_execution(pipelineName="p", pipelineExecutionId=started)["pipelineExecution"]["trigger"]["triggerType"] == "StartPipelineExecution"
+
+
 @mock_aws
 def test_get_pipeline_state_answers():
     iam, cp = boto3.client("iam", region_name="eu-west-1"), boto3.client("codepipeline", region_name="eu-west-1")
-    cp.create_pipeline(pipeline=pipeline_declaration("p", pipeline_role(iam, "r", "codepipeline.amazonaws.com"), approval=False))
-    fresh = cp.get_pipeline_state(name="p")
-    assert (fresh["pipelineName"], fresh["pipelineVersion"]) == ("p", 1)
-    assert [s["stageName"] for s in fresh["stageStates"]] == ["Source", "Build", "Deploy"]
-    assert all("latestExecution" not in s and s["inboundTransitionState"]["enabled"] for s in fresh["stageStates"])
+    role = pipeline_role(iam, "r", "codepipeline.amazonaws.com")
+    cp.create_pipeline(pipeline=pipeline_declaration("p", role, approval=False))
+    state = cp.get_pipeline_state(name="p")
+    assert (state["pipelineName"], state["pipelineVersion"]) == ("p", 1)
+    assert [s["stageName"] for s in state["stageStates"]] == ["Source", "Build", "Deploy"]
+    assert all(s["inboundTransitionState"]["enabled"] for s in state["stageStates"])
 
     execution = cp.start_pipeline_execution(name="p")["pipelineExecutionId"]
     states = stage_states(cp, "p")
@@ -864,15 +883,21 @@ def test_get_pipeline_state_answers():
     with pytest.raises(cp.exceptions.PipelineNotFoundException):
         cp.get_pipeline_state(name="nowhere")
 
+    # A stage that no execution reached has no latestExecution: the first execution waits at its approval.
+    cp.create_pipeline(pipeline=pipeline_declaration("q", role))
+    waiting = stage_states(cp, "q")
+    assert waiting["Approval"]["latestExecution"]["status"] == "InProgress"
+    assert "latestExecution" not in waiting["Deploy"] and "latestExecution" not in waiting["Deploy"]["actionStates"][0]
+
 
 @mock_aws
 def test_manual_approvals_wait_for_a_result():
     iam, cp = boto3.client("iam", region_name="eu-west-1"), boto3.client("codepipeline", region_name="eu-west-1")
     cp.create_pipeline(pipeline=pipeline_declaration("p", pipeline_role(iam, "r", "codepipeline.amazonaws.com")))
-    execution = cp.start_pipeline_execution(name="p")["pipelineExecutionId"]
+    execution = cp.list_pipeline_executions(pipelineName="p")["pipelineExecutionSummaries"][-1]["pipelineExecutionId"]
     assert cp.get_pipeline_execution(pipelineName="p", pipelineExecutionId=execution)["pipelineExecution"]["status"] == "InProgress"
     states = stage_states(cp, "p")
-    assert states["Build"]["latestExecution"]["status"] == "Succeeded" and "latestExecution" not in states["Deploy"]
+    assert states["Build"]["latestExecution"]["status"] == "Succeeded"
     waiting = states["Approval"]["actionStates"][0]["latestExecution"]
     assert states["Approval"]["latestExecution"]["status"] == "InProgress" and waiting["status"] == "InProgress" and waiting["token"]
 
