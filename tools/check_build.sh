@@ -53,6 +53,7 @@ module dito.chat.codedeploy_deployment_config traffic_routing
 module dito.chat.codedeploy_deployment appspec
 module dito.chat.codedeploy_deployment_group termination_wait_minutes
 module dito.chat.iam_service_role inline_policies
+module dito.chat.codepipeline execution_mode
 LIST
 )
 for type in role module; do

@@ -13,6 +13,7 @@ from tools.emulator.patches import applicationautoscaling
 from tools.emulator.patches import awslambda
 from tools.emulator.patches import codeconnections
 from tools.emulator.patches import codedeploy
+from tools.emulator.patches import codepipeline
 from tools.emulator.patches import ec2
 from tools.emulator.patches import ecs
 from tools.emulator.patches import elasticache
@@ -38,6 +39,10 @@ PATCHES = (
     codedeploy.deployment_groups_are_complete,
     codedeploy.ecs_blue_green_deployments_run,
     codedeploy.deployment_ids_have_the_aws_form,
+    codepipeline.pipeline_roles_may_trust_a_list_of_services,
+    codepipeline.manual_approvals_wait_for_a_result,
+    codepipeline.get_pipeline_state_answers,
+    codepipeline.creating_a_pipeline_starts_an_execution,
     # ElastiCache: the wrappers of CreateReplicationGroup stack in this order (members are built last).
     elasticache.replication_groups_honour_num_cache_clusters,
     elasticache.replication_groups_keep_log_delivery_configurations,

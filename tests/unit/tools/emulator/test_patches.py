@@ -1,6 +1,7 @@
 """Each emulator compatibility patch returns what the AWS API reference documents."""
 
 import json
+import uuid
 from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
@@ -825,3 +826,117 @@ def test_connections_are_served_on_both_endpoints():
     old.delete_connection(ConnectionArn=other_form)
     with pytest.raises(new.exceptions.ResourceNotFoundException):
         new.get_connection(ConnectionArn=arn)
+def pipeline_role(iam, name, services):
+    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": services}, "Action": "sts:AssumeRole"}]}
+    return iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+
+
+def pipeline_declaration(name, role_arn, approval=True):
+    def action(action_name, category, provider, **extra):
+        return dict({"name": action_name, "actionTypeId": {"category": category, "owner": "AWS", "provider": provider, "version": "1"}}, **extra)
+
+    source = action("Source", "Source", "CodeStarSourceConnection", outputArtifacts=[{"name": "src"}])
+    source["configuration"] = {"ConnectionArn": "arn:aws:codeconnections:eu-west-1:123456789012:connection/x", "FullRepositoryId": "o/r", "BranchName": "main"}
+    stages = [{"name": "Source", "actions": [source]}, {"name": "Build", "actions": [action("Build", "Build", "CodeBuild", inputArtifacts=[{"name": "src"}])]}]
+    if approval:
+        stages.append({"name": "Approval", "actions": [action("Approve", "Approval", "Manual")]})
+    stages.append({"name": "Deploy", "actions": [action("Deploy", "Deploy", "CodeDeployToECS", inputArtifacts=[{"name": "src"}])]})
+    return {"name": name, "roleArn": role_arn, "artifactStore": {"type": "S3", "location": "artifacts"}, "stages": stages, "pipelineType": "V2"}
+
+
+@mock_aws
+def test_pipeline_roles_may_trust_a_list_of_services():
+    iam, cp = boto3.client("iam", region_name="eu-west-1"), boto3.client("codepipeline", region_name="eu-west-1")
+    listed = pipeline_role(iam, "listed", ["codebuild.amazonaws.com", "codepipeline.amazonaws.com"])
+    cp.create_pipeline(pipeline=pipeline_declaration("p", listed))
+    assert cp.get_pipeline(name="p")["pipeline"]["roleArn"] == listed
+
+    other = pipeline_role(iam, "other", ["codebuild.amazonaws.com"])
+    with pytest.raises(cp.exceptions.InvalidStructureException, match="not authorized to perform AssumeRole"):
+        cp.create_pipeline(pipeline=pipeline_declaration("q", other))
+    with pytest.raises(cp.exceptions.InvalidStructureException, match="not authorized to perform AssumeRole"):
+        cp.update_pipeline(pipeline=pipeline_declaration("p", other))
+    assert cp.get_pipeline(name="p")["pipeline"]["version"] == 1
+
+
+def stage_states(cp, name):
+    return {s["stageName"]: s for s in cp.get_pipeline_state(name=name)["stageStates"]}
+
+
+def only_execution(cp, name):
+    executions = cp.list_pipeline_executions(pipelineName=name)["pipelineExecutionSummaries"]
+    assert len(executions) == 1
+    return executions[0]
+
+
+@mock_aws
+def test_creating_a_pipeline_starts_an_execution():
+    iam, cp = boto3.client("iam", region_name="eu-west-1"), boto3.client("codepipeline", region_name="eu-west-1")
+    cp.create_pipeline(pipeline=pipeline_declaration("p", pipeline_role(iam, "r", "codepipeline.amazonaws.com"), approval=False))
+    first = only_execution(cp, "p")
+    assert (first["status"], first["trigger"]["triggerType"]) == ("Succeeded", "CreatePipeline")
+    execution = cp.get_pipeline_execution(pipelineName="p", pipelineExecutionId=first["pipelineExecutionId"])["pipelineExecution"]
+    assert execution["trigger"]["triggerType"] == "CreatePipeline"
+    started = cp.start_pipeline_execution(name="p")["pipelineExecutionId"]
+    assert cp.get_pipeline_execution(pipelineName="p", pipelineExecutionId=started)["pipelineExecution"]["trigger"]["triggerType"] == "StartPipelineExecution"
+
+
+@mock_aws
+def test_get_pipeline_state_answers():
+    iam, cp = boto3.client("iam", region_name="eu-west-1"), boto3.client("codepipeline", region_name="eu-west-1")
+    role = pipeline_role(iam, "r", "codepipeline.amazonaws.com")
+    cp.create_pipeline(pipeline=pipeline_declaration("p", role, approval=False))
+    state = cp.get_pipeline_state(name="p")
+    assert (state["pipelineName"], state["pipelineVersion"]) == ("p", 1)
+    assert [s["stageName"] for s in state["stageStates"]] == ["Source", "Build", "Deploy"]
+    assert all(s["inboundTransitionState"]["enabled"] for s in state["stageStates"])
+
+    execution = cp.start_pipeline_execution(name="p")["pipelineExecutionId"]
+    states = stage_states(cp, "p")
+    assert {n: (s["latestExecution"]["pipelineExecutionId"], s["latestExecution"]["status"]) for n, s in states.items()} == {
+        n: (execution, "Succeeded") for n in ("Source", "Build", "Deploy")
+    }
+    assert states["Build"]["actionStates"][0]["actionName"] == "Build" and states["Build"]["actionStates"][0]["latestExecution"]["status"] == "Succeeded"
+    with pytest.raises(cp.exceptions.PipelineNotFoundException):
+        cp.get_pipeline_state(name="nowhere")
+
+    # A stage that no execution reached has no latestExecution: the first execution waits at its approval.
+    cp.create_pipeline(pipeline=pipeline_declaration("q", role))
+    waiting = stage_states(cp, "q")
+    assert waiting["Approval"]["latestExecution"]["status"] == "InProgress"
+    assert "latestExecution" not in waiting["Deploy"] and "latestExecution" not in waiting["Deploy"]["actionStates"][0]
+
+
+@mock_aws
+def test_manual_approvals_wait_for_a_result():
+    iam, cp = boto3.client("iam", region_name="eu-west-1"), boto3.client("codepipeline", region_name="eu-west-1")
+    cp.create_pipeline(pipeline=pipeline_declaration("p", pipeline_role(iam, "r", "codepipeline.amazonaws.com")))
+    execution = cp.list_pipeline_executions(pipelineName="p")["pipelineExecutionSummaries"][-1]["pipelineExecutionId"]
+    assert cp.get_pipeline_execution(pipelineName="p", pipelineExecutionId=execution)["pipelineExecution"]["status"] == "InProgress"
+    states = stage_states(cp, "p")
+    assert states["Build"]["latestExecution"]["status"] == "Succeeded"
+    waiting = states["Approval"]["actionStates"][0]["latestExecution"]
+    assert states["Approval"]["latestExecution"]["status"] == "InProgress" and waiting["status"] == "InProgress" and waiting["token"]
+
+    approve = {"pipelineName": "p", "stageName": "Approval", "actionName": "Approve", "result": {"summary": "ok", "status": "Approved"}}
+    with pytest.raises(cp.exceptions.InvalidApprovalTokenException):
+        cp.put_approval_result(**approve, token=str(uuid.uuid4()))
+    with pytest.raises(cp.exceptions.StageNotFoundException):
+        cp.put_approval_result(**dict(approve, stageName="Nope"), token=waiting["token"])
+    with pytest.raises(cp.exceptions.ActionNotFoundException):
+        cp.put_approval_result(**dict(approve, actionName="Nope"), token=waiting["token"])
+    assert cp.put_approval_result(**approve, token=waiting["token"])["approvedAt"]
+    with pytest.raises(cp.exceptions.ApprovalAlreadyCompletedException):
+        cp.put_approval_result(**approve, token=waiting["token"])
+    assert cp.get_pipeline_execution(pipelineName="p", pipelineExecutionId=execution)["pipelineExecution"]["status"] == "Succeeded"
+    states = stage_states(cp, "p")
+    assert states["Approval"]["actionStates"][0]["latestExecution"]["summary"] == "ok" and states["Deploy"]["latestExecution"]["status"] == "Succeeded"
+
+    rejected = cp.start_pipeline_execution(name="p")["pipelineExecutionId"]
+    token = stage_states(cp, "p")["Approval"]["actionStates"][0]["latestExecution"]["token"]
+    cp.put_approval_result(**dict(approve, result={"summary": "no", "status": "Rejected"}), token=token)
+    assert cp.get_pipeline_execution(pipelineName="p", pipelineExecutionId=rejected)["pipelineExecution"]["status"] == "Failed"
+    states = stage_states(cp, "p")
+    assert states["Approval"]["latestExecution"] == {"pipelineExecutionId": rejected, "status": "Failed", "type": "STANDARD"}
+    # Deploy still shows the approved execution: the rejected one never reached it.
+    assert states["Deploy"]["latestExecution"]["pipelineExecutionId"] == execution
