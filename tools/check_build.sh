@@ -50,6 +50,7 @@ module dito.chat.codedeploy_application compute_platform
 module dito.chat.codedeploy_deployment_config traffic_routing
 module dito.chat.codedeploy_deployment appspec
 module dito.chat.codedeploy_deployment_group termination_wait_minutes
+module dito.chat.codebuild_project queued_timeout_in_minutes
 LIST
 )
 for type in role module; do
