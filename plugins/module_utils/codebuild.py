@@ -88,6 +88,8 @@ def validation_errors(params):
     errors = []
     if not PROJECT_NAME.match(params.get("name") or ""):
         errors.append(f"name: {params.get('name')!r} is not a project name (2 to 150 letters, digits, - and _, starting with a letter or digit)")
+    if len(params.get("description") or "") > 255:
+        errors.append("description: longer than 255 characters")
     role = params.get("service_role")
     if role and not ROLE_ARN.match(role):
         errors.append(f"service_role: {role!r} is not an IAM role ARN (arn:aws:iam::<account>:role/<name>)")

@@ -351,7 +351,7 @@ def ensure_present(module, client):
             account = sts.account_id(module.client("sts", retry_decorator=AWSRetry.jittered_backoff()))
             project = dict(request, name=name, arn=cb.project_arn(module.region, account, name), tags=cb.tags_list(params["tags"]))
         else:
-            project = cb.create_project(module, client, name, request, params["tags"])
+            project = cb.create_project(module, client, name, {k: v for k, v in request.items() if v != ""}, params["tags"])
         diff = {"before": {}, "after": dict(cb.normalised(request), tags=params["tags"] or {})}
         return True, diff, summary(project), []
 
@@ -360,16 +360,14 @@ def ensure_present(module, client):
     want = cb.normalised(request, module.region, account)
     fields = cb.differences(have, want)
     have_tags = cb.tags_dict(current.get("tags"))
-    replaced = {}
-    tags_changed, tags_after = tagging.reconcile(module, have_tags, params["tags"], replace=replaced.update)
-    if tags_changed and module.check_mode:
-        replaced.update(tags_after)
+    # UpdateProject's tags replace the project's: the whole set after the change is sent with the other fields.
+    tags_changed, tags_after = tagging.reconcile(module, have_tags, params["tags"], replace=lambda after: None)
     if not fields and not tags_changed:
         return False, {"before": {}, "after": {}}, summary(current), []
 
     changes = cb.update_request(request, fields, cb.default_encryption_key(module.region, account))
     if tags_changed:
-        changes["tags"] = cb.tags_list(replaced)
+        changes["tags"] = cb.tags_list(tags_after)
     if module.check_mode:
         project = dict(current, **changes)
     else:

@@ -142,6 +142,7 @@ def test_the_update_request_holds_only_the_differing_fields():
     ("over", "message"),
     [
         ({"name": "x"}, "name:"),
+        ({"description": "d" * 256}, "description: longer than 255"),
         ({"service_role": "dito-build"}, "service_role:"),
         ({"timeout_in_minutes": 2161}, "timeout_in_minutes: 2161 is outside 5..2160"),
         ({"queued_timeout_in_minutes": 4}, "queued_timeout_in_minutes: 4 is outside 5..480"),
