@@ -54,6 +54,7 @@ module dito.chat.codedeploy_deployment appspec
 module dito.chat.codedeploy_deployment_group termination_wait_minutes
 module dito.chat.iam_service_role inline_policies
 module dito.chat.codepipeline execution_mode
+module dito.chat.codebuild_project queued_timeout_in_minutes
 LIST
 )
 for type in role module; do

@@ -11,6 +11,7 @@ below, add its test, and list it in tools/emulator/README.md.
 
 from tools.emulator.patches import applicationautoscaling
 from tools.emulator.patches import awslambda
+from tools.emulator.patches import codebuild
 from tools.emulator.patches import codeconnections
 from tools.emulator.patches import codedeploy
 from tools.emulator.patches import codepipeline
@@ -34,6 +35,11 @@ PATCHES = (
     ecs.create_service_keeps_strategy_deployment_configuration_and_flags,
     ecs.rolling_deployments_roll_out,
     codeconnections.connections_are_served_on_both_endpoints,
+    codebuild.codepipeline_sources_and_artifacts_need_no_location,
+    codebuild.compute_types_of_the_api_reference_are_accepted,
+    codebuild.service_roles_must_be_assumable_by_codebuild,
+    codebuild.projects_keep_every_field_with_aws_defaults,
+    codebuild.update_project_applies_every_field,
     codedeploy.code_deploy_services_start_with_a_primary_task_set,
     codedeploy.deployment_configs_are_managed,
     codedeploy.deployment_groups_are_complete,

@@ -940,3 +940,148 @@ def test_manual_approvals_wait_for_a_result():
     assert states["Approval"]["latestExecution"] == {"pipelineExecutionId": rejected, "status": "Failed", "type": "STANDARD"}
     # Deploy still shows the approved execution: the rejected one never reached it.
     assert states["Deploy"]["latestExecution"]["pipelineExecutionId"] == execution
+CODEBUILD_TRUST = json.dumps(
+    {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "codebuild.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
+)
+
+
+def codebuild_project(codebuild, role, name="dito-build", **fields):
+    request = {
+        "name": name,
+        "source": {"type": "GITHUB", "location": "https://github.com/dito/chat.git"},
+        "artifacts": {"type": "NO_ARTIFACTS"},
+        "environment": {"type": "LINUX_CONTAINER", "image": "aws/codebuild/standard:7.0", "computeType": "BUILD_GENERAL1_SMALL"},
+        "serviceRole": role,
+    }
+    request.update(fields)
+    return codebuild.create_project(**request)["project"]
+
+
+def codebuild_role(name="dito-codebuild", trust=CODEBUILD_TRUST):
+    return boto3.client("iam", region_name="eu-west-1").create_role(RoleName=name, AssumeRolePolicyDocument=trust)["Role"]["Arn"]
+
+
+@mock_aws
+def test_codepipeline_sources_and_artifacts_need_no_location():
+    codebuild = boto3.client("codebuild", region_name="eu-west-1")
+    role = codebuild_role()
+    pipeline = {"source": {"type": "CODEPIPELINE", "buildspec": "buildspec.yml"}, "artifacts": {"type": "CODEPIPELINE"}}
+    codebuild_project(codebuild, role, **pipeline)
+    codebuild_project(codebuild, role, name="no-source", source={"type": "NO_SOURCE", "buildspec": "version: 0.2\n"})
+    held = codebuild.batch_get_projects(names=["dito-build"])["projects"][0]
+    assert (held["source"]["type"], held["artifacts"]["type"]) == ("CODEPIPELINE", "CODEPIPELINE")
+    # The types that read from or write to a place still need it.
+    with pytest.raises(codebuild.exceptions.InvalidInputException, match="source location is required"):
+        codebuild_project(codebuild, role, name="github", source={"type": "GITHUB"})
+    with pytest.raises(codebuild.exceptions.InvalidInputException, match="artifacts location is required"):
+        codebuild_project(codebuild, role, name="s3", artifacts={"type": "S3"})
+
+
+@mock_aws
+def test_compute_types_of_the_api_reference_are_accepted():
+    codebuild = boto3.client("codebuild", region_name="eu-west-1")
+    role = codebuild_role()
+    environment = {"type": "LINUX_CONTAINER", "image": "aws/codebuild/standard:7.0", "computeType": "BUILD_GENERAL1_XLARGE"}
+    assert codebuild_project(codebuild, role, environment=environment)["environment"]["computeType"] == "BUILD_GENERAL1_XLARGE"
+    lambda_environment = {
+        "type": "LINUX_LAMBDA_CONTAINER",
+        "image": "aws/codebuild/amazonlinux-x86_64-lambda-standard:nodejs20",
+        "computeType": "BUILD_LAMBDA_1GB",
+    }
+    codebuild_project(codebuild, role, name="on-lambda", environment=lambda_environment)
+    with pytest.raises(codebuild.exceptions.InvalidInputException, match="Invalid compute type provided: BUILD_GENERAL1_HUGE"):
+        codebuild_project(codebuild, role, name="huge", environment=dict(environment, computeType="BUILD_GENERAL1_HUGE"))
+    assert sorted(codebuild.list_projects()["projects"]) == ["dito-build", "on-lambda"]
+
+
+@mock_aws
+def test_service_roles_must_be_assumable_by_codebuild(iam_propagation):
+    codebuild = boto3.client("codebuild", region_name="eu-west-1")
+    missing = "arn:aws:iam::123456789012:role/nobody"
+    with pytest.raises(codebuild.exceptions.InvalidInputException, match=rf"^.*CodeBuild is not authorized to perform: sts:AssumeRole on {missing}$"):
+        codebuild_project(codebuild, missing)
+    lambda_role = codebuild_role("for-lambda", LAMBDA_TRUST)
+    with pytest.raises(codebuild.exceptions.InvalidInputException, match="not authorized to perform: sts:AssumeRole"):
+        codebuild_project(codebuild, lambda_role)
+    assert codebuild.list_projects()["projects"] == []
+    role = codebuild_role()
+    codebuild_project(codebuild, role)
+    with pytest.raises(codebuild.exceptions.InvalidInputException, match="not authorized to perform: sts:AssumeRole"):
+        codebuild.update_project(name="dito-build", serviceRole=lambda_role)
+    # IAM propagation fault mode: a role younger than the window is refused too.
+    iam_propagation(30)
+    with pytest.raises(codebuild.exceptions.InvalidInputException, match="not authorized to perform: sts:AssumeRole"):
+        codebuild_project(codebuild, codebuild_role("newer"), name="other")
+    assert codebuild.batch_get_projects(names=["dito-build"])["projects"][0]["serviceRole"] == role
+
+
+@mock_aws
+def test_projects_keep_every_field_with_aws_defaults():
+    codebuild = boto3.client("codebuild", region_name="eu-west-1")
+    role = codebuild_role()
+    key = "arn:aws:kms:eu-west-1:123456789012:key/0b7f2a4e-0000-4000-8000-000000000001"
+    cache = {"type": "LOCAL", "modes": ["LOCAL_DOCKER_LAYER_CACHE"]}
+    logs = {"cloudWatchLogs": {"status": "ENABLED", "groupName": "/dito/codebuild"}}
+    environment = {"type": "LINUX_CONTAINER", "image": "aws/codebuild/standard:7.0", "computeType": "BUILD_GENERAL1_SMALL", "privilegedMode": True}
+    codebuild_project(
+        codebuild,
+        role,
+        encryptionKey=key,
+        cache=cache,
+        logsConfig=logs,
+        environment=environment,
+        timeoutInMinutes=30,
+        queuedTimeoutInMinutes=60,
+        concurrentBuildLimit=2,
+    )
+    held = codebuild.batch_get_projects(names=["dito-build"])["projects"][0]
+    assert (held["encryptionKey"], held["cache"], held["concurrentBuildLimit"]) == (key, cache, 2)
+    assert (held["timeoutInMinutes"], held["queuedTimeoutInMinutes"], held["environment"]["privilegedMode"]) == (30, 60, True)
+    assert held["logsConfig"] == {
+        "cloudWatchLogs": {"status": "ENABLED", "groupName": "/dito/codebuild"},
+        "s3Logs": {"status": "DISABLED", "encryptionDisabled": False},
+    }
+
+    variables = [{"name": "STAGE", "value": "prod"}]
+    minimal = dict(environment, environmentVariables=variables)
+    del minimal["privilegedMode"]
+    codebuild_project(codebuild, role, name="plain", environment=minimal, source={"type": "CODEPIPELINE"}, artifacts={"type": "CODEPIPELINE"})
+    plain = codebuild.batch_get_projects(names=["plain"])["projects"][0]
+    assert plain["encryptionKey"] == "arn:aws:kms:eu-west-1:123456789012:alias/aws/s3"
+    assert (plain["timeoutInMinutes"], plain["queuedTimeoutInMinutes"], plain["cache"]) == (60, 480, {"type": "NO_CACHE"})
+    assert "concurrentBuildLimit" not in plain
+    assert (plain["environment"]["privilegedMode"], plain["environment"]["imagePullCredentialsType"]) == (False, "CODEBUILD")
+    assert plain["environment"]["environmentVariables"] == [{"name": "STAGE", "value": "prod", "type": "PLAINTEXT"}]
+    assert plain["artifacts"] == {"type": "CODEPIPELINE", "name": "plain", "packaging": "NONE", "encryptionDisabled": False}
+    assert plain["logsConfig"]["cloudWatchLogs"] == {"status": "ENABLED"} and plain["logsConfig"]["s3Logs"]["status"] == "DISABLED"
+
+
+@mock_aws
+def test_update_project_applies_every_field():
+    codebuild = boto3.client("codebuild", region_name="eu-west-1")
+    role = codebuild_role()
+    codebuild_project(codebuild, role, description="first", tags=[{"key": "project", "value": "dito"}], concurrentBuildLimit=2)
+    environment = {"type": "ARM_CONTAINER", "image": "aws/codebuild/amazonlinux2-aarch64-standard:3.0", "computeType": "BUILD_GENERAL1_LARGE"}
+    updated = codebuild.update_project(
+        name="dito-build",
+        environment=environment,
+        timeoutInMinutes=20,
+        cache={"type": "LOCAL", "modes": ["LOCAL_SOURCE_CACHE"]},
+        tags=[{"key": "team", "value": "chat"}],
+    )["project"]
+    assert updated["environment"]["computeType"] == "BUILD_GENERAL1_LARGE" and updated["timeoutInMinutes"] == 20
+    held = codebuild.batch_get_projects(names=["dito-build"])["projects"][0]
+    assert (held["environment"]["type"], held["environment"]["privilegedMode"]) == ("ARM_CONTAINER", False)
+    assert (held["description"], held["concurrentBuildLimit"], held["tags"]) == ("first", 2, [{"key": "team", "value": "chat"}])
+    assert held["cache"] == {"type": "LOCAL", "modes": ["LOCAL_SOURCE_CACHE"]}
+
+    codebuild.update_project(
+        name="dito-build", tags=[], concurrentBuildLimit=-1, description="second", source={"type": "CODEPIPELINE"}, artifacts={"type": "CODEPIPELINE"}
+    )
+    held = codebuild.batch_get_projects(names=["dito-build"])["projects"][0]
+    assert (held["tags"], held["description"], held["source"]["type"]) == ([], "second", "CODEPIPELINE")
+    assert "concurrentBuildLimit" not in held
+    with pytest.raises(codebuild.exceptions.InvalidInputException, match="Invalid compute type"):
+        codebuild.update_project(name="dito-build", environment=dict(environment, computeType="TINY"))
+    with pytest.raises(codebuild.exceptions.ResourceNotFoundException, match="project/nowhere"):
+        codebuild.update_project(name="nowhere", description="x")
