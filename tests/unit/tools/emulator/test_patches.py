@@ -826,6 +826,8 @@ def test_connections_are_served_on_both_endpoints():
     old.delete_connection(ConnectionArn=other_form)
     with pytest.raises(new.exceptions.ResourceNotFoundException):
         new.get_connection(ConnectionArn=arn)
+
+
 def pipeline_role(iam, name, services):
     trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": services}, "Action": "sts:AssumeRole"}]}
     return iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
@@ -940,6 +942,8 @@ def test_manual_approvals_wait_for_a_result():
     assert states["Approval"]["latestExecution"] == {"pipelineExecutionId": rejected, "status": "Failed", "type": "STANDARD"}
     # Deploy still shows the approved execution: the rejected one never reached it.
     assert states["Deploy"]["latestExecution"]["pipelineExecutionId"] == execution
+
+
 CODEBUILD_TRUST = json.dumps(
     {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "codebuild.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
 )
