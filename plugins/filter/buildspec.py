@@ -95,6 +95,9 @@ def buildspec_build(appspec):
             "phases": {
                 "pre_build": {
                     "commands": [
+                        # One shell runs every command (buildspec 0.2): a failed command anywhere in a pipe fails it
+                        # (CodeBuild's bash has no pipefail; jq would write an empty taskdef.json from a failed read).
+                        "set -o pipefail",
                         # The commit the pipeline's Source action fetched (#{SourceVariables.CommitId}); CodeBuild's own
                         # resolved version when the project runs outside the pipeline.
                         'TAG="${COMMIT_ID:-$CODEBUILD_RESOLVED_SOURCE_VERSION}"',
@@ -110,15 +113,15 @@ def buildspec_build(appspec):
                         'if aws ecr describe-images --repository-name "${REPOSITORY_URI#*/}" --image-ids imageTag="$TAG" > /dev/null 2>&1; then\n'
                         '  echo "$REPOSITORY_URI:$TAG exists: not built again"\n'
                         "else\n"
-                        '  docker build --tag "$REPOSITORY_URI:$TAG" --file "${DOCKERFILE:-Dockerfile}" .\n'
-                        '  docker push "$REPOSITORY_URI:$TAG"\n'
+                        '  docker build --tag "$REPOSITORY_URI:$TAG" --file "${DOCKERFILE:-Dockerfile}" . && docker push "$REPOSITORY_URI:$TAG"\n'
                         "fi",
                         'cd "$CODEBUILD_SRC_DIR" || exit 1',
                         'printf \'{"ImageURI":"%s"}\\n\' "$REPOSITORY_URI:$TAG" > imageDetail.json',
                         # The live task definition (what the ecs_service role registered, its tags too), image as the
                         # placeholder: the same source of truth as site.yml's.
                         'aws ecs describe-task-definition --task-definition "$TASK_FAMILY" --include TAGS --output json'
-                        f" | jq --arg name \"$CONTAINER_NAME\" '{TASKDEF_JQ}' > taskdef.json",
+                        f" | jq --exit-status --arg name \"$CONTAINER_NAME\" '{TASKDEF_JQ}' > taskdef.json",
+                        'test -s taskdef.json || { echo "taskdef.json is empty: no task definition $TASK_FAMILY to template" >&2; exit 1; }',
                         f"cat > appspec.yaml <<'APPSPEC'\n{appspec.rstrip()}\nAPPSPEC",
                     ]
                 },

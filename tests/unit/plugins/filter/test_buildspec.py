@@ -58,8 +58,9 @@ def test_a_shell_mistake_is_caught():
     assert shell_problems('#!/usr/bin/env bash\necho "open\n') != ""
 
 
-def run_build_commands(tmp_path, describe):
-    """The Build stage's commands with stub aws and docker on the PATH: what it writes, and what it ran."""
+def run_build_commands(tmp_path, describe, expect_success=True):
+    """The Build stage's commands with stub aws and docker on the PATH, as CodeBuild runs them (one bash, the build
+    stops at the first command that fails, no pipefail of its own): what it writes, and what it ran."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     log = tmp_path / "calls.log"
@@ -69,13 +70,14 @@ def run_build_commands(tmp_path, describe):
         'case "$1 $2" in\n'
         '  "ecr get-login-password") echo password ;;\n'
         '  "ecr describe-images") exit 254 ;;\n'
-        f'  "ecs describe-task-definition") cat {tmp_path / "describe.json"} ;;\n'
+        f'  "ecs describe-task-definition") cat {tmp_path / "describe.json"} || exit 255 ;;\n'
         "esac\n"
     )
     (bin_dir / "docker").write_text(f'#!/usr/bin/env bash\ncat > /dev/null\necho "docker $*" >> {log}\n')
     for stub in bin_dir.iterdir():
         stub.chmod(0o755)
-    (tmp_path / "describe.json").write_text(json.dumps(describe))
+    if describe is not None:
+        (tmp_path / "describe.json").write_text(json.dumps(describe))
     src = tmp_path / "src"
     (src / "backend").mkdir(parents=True)
     env = {
@@ -89,8 +91,8 @@ def run_build_commands(tmp_path, describe):
         "AWS_REGION": "eu-west-1",
     }
     script = buildspec.buildspec_commands(buildspec.buildspec_build(APPSPEC))
-    ran = subprocess.run([BASH, "-e", "-o", "pipefail", "-c", script], check=False, env=env, capture_output=True, text=True, cwd=src)
-    assert ran.returncode == 0, ran.stderr
+    ran = subprocess.run([BASH, "-e", "-c", script], check=False, env=env, capture_output=True, text=True, cwd=src)
+    assert (ran.returncode == 0) is expect_success, ran.stderr
     return src, log.read_text().splitlines()
 
 
@@ -137,3 +139,10 @@ def test_the_build_stage_writes_what_codedeploy_to_ecs_reads(tmp_path):
 def test_bad_input_is_refused(call, message):
     with pytest.raises(AnsibleFilterError, match=message):
         call()
+
+
+@pytest.mark.skipif(shutil.which("jq") is None, reason="jq is on CodeBuild's standard images; not on this machine")
+def test_a_task_definition_it_cannot_read_fails_the_build(tmp_path):
+    """AccessDenied or a wrong family: the build fails there, rather than pass an empty taskdef.json to Deploy."""
+    src, _ = run_build_commands(tmp_path, None, expect_success=False)
+    assert not (src / "appspec.yaml").exists()
