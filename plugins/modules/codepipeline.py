@@ -85,6 +85,18 @@ options:
     type: list
     elements: dict
     default: []
+  refresh_on_tags:
+    description:
+      - Tag keys (of O(tags)) whose change of value calls C(UpdatePipeline) even when the declaration is unchanged,
+        reported as C(refresh:<key>) in RV(differences).
+      - For the status of the source connection - AWS registers a pipeline's push trigger with its CodeConnections
+        connection only when the connection is C(AVAILABLE) at C(CreatePipeline) or C(UpdatePipeline) time (the
+        CodeStarSourceConnection action reference), so a pipeline made while the connection was C(PENDING) needs one
+        update after the handshake. Tag the pipeline with the status (for example C(source-connection-status)) and
+        name that key here.
+    type: list
+    elements: str
+    default: []
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -263,11 +275,14 @@ def ensure_present(module, client):
     held, arn = current["pipeline"], current["metadata"].get("pipelineArn")
     before, after = cp.normalised(held), cp.normalised(desired)
     differences = cp.differences(before, after)
+    have_tags = cp.list_tags(client, arn)
+    # A declaration unchanged, but a tag of refresh_on_tags changed: UpdatePipeline all the same (see the option).
+    refresh = [f"refresh:{key}" for key in params["refresh_on_tags"] if key in (tags or {}) and have_tags.get(key) != tags[key]]
     result = held
-    if differences:
+    if differences or refresh:
         version = held.get("version") or 0
         result = dict(desired, version=version + 1) if module.check_mode else cp.update_pipeline(module, client, name, dict(desired, version=version))
-    have_tags = cp.list_tags(client, arn)
+    differences.extend(refresh)
     tags_changed, after_tags = tagging.reconcile(
         module, have_tags, tags, lambda t: cp.tag_resource(client, arn, t), lambda k: cp.untag_resource(client, arn, k)
     )
@@ -301,6 +316,7 @@ def main():
             triggers=dict(type="list", elements="dict", default=[]),
             tags=dict(type="dict", aliases=["resource_tags"]),
             purge_tags=dict(type="bool", default=True),
+            refresh_on_tags=dict(type="list", elements="str", default=[], no_log=False),
         ),
         required_if=[("state", "present", ("role_arn", "artifact_store", "stages"))],
         supports_check_mode=True,

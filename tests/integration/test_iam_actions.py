@@ -29,6 +29,12 @@ IMPLIED = (
     ("ecs:CreateCluster", "iam:CreateServiceLinkedRole", "ECS Developer Guide, service-linked role, made on first use"),
     ("application-autoscaling:RegisterScalableTarget", "iam:CreateServiceLinkedRole", "Application Auto Scaling, service-linked roles"),
     ("codedeploy:CreateDeploymentGroup", "iam:PassRole", "CodeDeploy user guide, service role: the creator passes it to CodeDeploy"),
+    ("codebuild:CreateProject", "iam:PassRole", "CodeBuild user guide, service role: the creator passes it to CodeBuild"),
+    ("codepipeline:CreatePipeline", "iam:PassRole", "CodePipeline user guide, service role: the creator passes it to CodePipeline"),
+    # Service Authorization Reference, CodePipeline: CreatePipeline and UpdatePipeline check PassConnection on the
+    # source action's connection (the codeconnections form, as site.yml makes it).
+    ("codepipeline:CreatePipeline", "codeconnections:PassConnection", "Service Authorization Reference, CodePipeline, CreatePipeline"),
+    ("codepipeline:UpdatePipeline", "codeconnections:PassConnection", "Service Authorization Reference, CodePipeline, UpdatePipeline"),
     # Service Authorization Reference, AWS CodeDeploy: CreateDeployment's dependent actions.
     *(
         ("codedeploy:CreateDeployment", f"codedeploy:{action}", "Service Authorization Reference, CodeDeploy, CreateDeployment")

@@ -227,3 +227,21 @@ def test_the_module_does_not_alter_its_stages_argument(role, run_module):
     kept = copy.deepcopy(given)
     run_module(codepipeline.main, args(role, stages=given))
     assert given == kept
+
+
+def test_a_change_of_a_refresh_tag_updates_the_unchanged_pipeline(role, run_module, api_calls):
+    """The connection's status as a refresh tag: PENDING -> AVAILABLE calls UpdatePipeline once (AWS registers the push
+    trigger with the connection then); the same status again, or another tag's change, does not."""
+    client = boto3.client("codepipeline", region_name=REGION)
+    pending = {"project": "dito", "source-connection-status": "PENDING"}
+    run_module(codepipeline.main, args(role, tags=pending, refresh_on_tags=["source-connection-status"]))
+    available = dict(pending, **{"source-connection-status": "AVAILABLE"})
+    del api_calls[:]
+    refreshed = run_module(codepipeline.main, args(role, tags=available, refresh_on_tags=["source-connection-status"]))
+    assert refreshed["changed"] is True and refreshed["differences"] == ["refresh:source-connection-status", "tags"]
+    assert mutations(api_calls).count("UpdatePipeline") == 1 and client.get_pipeline(name="dito-backend")["pipeline"]["version"] == 2
+    del api_calls[:]
+    again = run_module(codepipeline.main, args(role, tags=dict(available, project="chat"), refresh_on_tags=["source-connection-status"]))
+    assert again["differences"] == ["tags"] and "UpdatePipeline" not in mutations(api_calls)
+    planned = run_module(codepipeline.main, args(role, tags=pending, refresh_on_tags=["source-connection-status"]), check_mode=True)
+    assert planned["differences"] == ["refresh:source-connection-status", "tags"] and client.get_pipeline(name="dito-backend")["pipeline"]["version"] == 2
