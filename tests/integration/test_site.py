@@ -181,7 +181,7 @@ def test_teardown_removes_every_repository(converged_to_destroy, playbook, clien
     # The pipelines, their projects and the connection site.yml made; the key waits for its deletion date.
     assert client("codepipeline").list_pipelines()["pipelines"] == [] and client("codebuild").list_projects()["projects"] == []
     assert client("codeconnections").list_connections()["Connections"] == []
-    assert [a for a in client("kms").list_aliases()["Aliases"] if a["AliasName"] == "alias/dito-local-pipelines"] == []
+    assert client("kms").describe_key(KeyId="alias/dito-local-pipelines")["KeyMetadata"]["KeyState"] == "PendingDeletion"
     # The webhook parameter stays (it may be the user's) unless lambda_alerts_delete_parameters.
     assert client("ssm").get_parameter(Name="/dito/local/alerts/slack")["Parameter"]["Type"] == "SecureString"
     assert playbook("teardown.yml", "-e", "confirm=local").total("changed") == 0
