@@ -52,7 +52,7 @@ options:
       - Encrypt objects by default with this KMS key (SSE-KMS, with an S3 Bucket Key to cut KMS requests) instead of SSE-S3.
       - For buckets that do not receive load balancer logs (O(elb_log_delivery=false)), such as a pipeline's artifact store;
         Elastic Load Balancing access logs support SSE-S3 only, so the two options exclude each other.
-      - A key ARN (C(arn:<partition>:kms:<region>:<account>:key/<id>)), not an alias: the policies that let a role use the
+      - A key ARN (C(arn:<partition>:kms:<region>:<account>:key/<id>)), not an alias - the policies that let a role use the
         key name it by ARN.
     type: str
     version_added: 0.1.0
