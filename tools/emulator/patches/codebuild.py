@@ -10,8 +10,6 @@ propagates a new role.
 """
 
 import copy
-import json
-from urllib.parse import unquote
 
 import botocore.session
 from moto.codebuild import responses as cb_responses
@@ -24,6 +22,7 @@ from moto.iam.exceptions import NotFoundException as IAMNotFoundException
 from moto.iam.models import iam_backends
 from moto.utilities.utils import get_partition
 
+from tools.emulator import trust
 from tools.emulator.patches.awslambda import propagation_seconds
 
 # The types without a location: "If type is set to CODEPIPELINE, CodePipeline ignores this value if specified.
@@ -115,28 +114,6 @@ def compute_types_of_the_api_reference_are_accepted():
     cb_responses._validate_required_params_environment = validate_environment
 
 
-def _trusts_codebuild(document, region):
-    """Whether a trust policy lets CodeBuild call sts:AssumeRole (conditions are not evaluated)."""
-    try:
-        policy = json.loads(unquote(document)) if isinstance(document, str) else document
-    except ValueError:
-        return False
-    statements = policy.get("Statement") or []
-    for statement in statements if isinstance(statements, list) else [statements]:
-        if statement.get("Effect") != "Allow":
-            continue
-        actions = statement.get("Action") or []
-        actions = [actions] if isinstance(actions, str) else actions
-        if not any(a in ("sts:AssumeRole", "sts:*", "*") for a in actions):
-            continue
-        principal = statement.get("Principal") or {}
-        services = principal.get("Service", []) if isinstance(principal, dict) else [principal]
-        services = [services] if isinstance(services, str) else services
-        if any(s in ("codebuild.amazonaws.com", f"codebuild.{region}.amazonaws.com", "*") for s in services):
-            return True
-    return False
-
-
 def service_roles_must_be_assumable_by_codebuild():
     """CreateProject and UpdateProject refuse a service role that CodeBuild cannot assume: one that does not exist,
     or whose trust policy does not let ``codebuild.amazonaws.com`` call sts:AssumeRole (InvalidInputException
@@ -152,7 +129,7 @@ def service_roles_must_be_assumable_by_codebuild():
             role = iam_backends[account_id][get_partition(region_name)].get_role_by_arn(service_role)
         except IAMNotFoundException:
             raise refused from None
-        if not _trusts_codebuild(role.assume_role_policy_document, region_name):
+        if not trust.trusts_service(role.assume_role_policy_document, "codebuild", region_name):
             raise refused
         seconds = propagation_seconds()
         if seconds > 0 and (utcnow() - role.create_date).total_seconds() < seconds:

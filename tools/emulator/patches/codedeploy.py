@@ -25,7 +25,6 @@ import time
 import uuid
 from datetime import UTC
 from datetime import datetime
-from urllib.parse import unquote
 
 import yaml
 from moto.codedeploy import models as cd_models
@@ -42,6 +41,7 @@ from moto.iam.models import iam_backends
 from moto.moto_api._internal import mock_random
 from moto.moto_api._internal.models import MotoAPIBackend
 
+from tools.emulator import trust
 from tools.emulator.patches.awslambda import propagation_seconds
 
 STEP_ENV = "DITO_EMULATOR_CODEDEPLOY_STEP_SECONDS"
@@ -282,28 +282,6 @@ def _listener(backend, arn):
     return None
 
 
-def _trusts_codedeploy(document, region):
-    """Whether a trust policy lets CodeDeploy call sts:AssumeRole (conditions are not evaluated)."""
-    try:
-        policy = json.loads(unquote(document)) if isinstance(document, str) else document
-    except ValueError:
-        return False
-    statements = policy.get("Statement") or []
-    for statement in statements if isinstance(statements, list) else [statements]:
-        if statement.get("Effect") != "Allow":
-            continue
-        actions = statement.get("Action") or []
-        actions = [actions] if isinstance(actions, str) else actions
-        if not any(a in ("sts:AssumeRole", "sts:*", "*") for a in actions):
-            continue
-        principal = statement.get("Principal") or {}
-        services = principal.get("Service", []) if isinstance(principal, dict) else [principal]
-        services = [services] if isinstance(services, str) else services
-        if any(s in ("codedeploy.amazonaws.com", f"codedeploy.{region}.amazonaws.com", "*") for s in services):
-            return True
-    return False
-
-
 def check_service_role(backend, role_arn):
     """CodeDeploy assumes the service role when a deployment group is created or updated: the role must exist and
     trust codedeploy.amazonaws.com with sts:AssumeRole, and (IAM propagation fault mode) be older than N seconds."""
@@ -312,7 +290,7 @@ def check_service_role(backend, role_arn):
         role = iam_backends[backend.account_id][backend.partition].get_role_by_arn(role_arn)
     except IAMNotFoundException:
         raise refused from None
-    if not _trusts_codedeploy(role.assume_role_policy_document, backend.region_name):
+    if not trust.trusts_service(role.assume_role_policy_document, "codedeploy", backend.region_name):
         raise refused
     seconds = propagation_seconds()
     if seconds > 0 and (utcnow() - role.create_date).total_seconds() < seconds:
