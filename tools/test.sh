@@ -5,7 +5,7 @@
 # Runs every stage even when one fails, then exits non-zero if any did.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-cd "$root"
+cd "$root" || exit 1
 
 bash tools/setup.sh || exit 2
 # shellcheck disable=SC1091

@@ -331,7 +331,7 @@ def main():
             elb_log_delivery=dict(type="bool", default=True),
             elb_log_prefixes=dict(type="list", elements="str", default=[""]),
             expiration_days=dict(type="int", default=90),
-            kms_key_arn=dict(type="str"),
+            kms_key_arn=dict(type="str", no_log=False),
             force=dict(type="bool", default=False),
             tags=dict(type="dict", aliases=["resource_tags"]),
             purge_tags=dict(type="bool", default=True),

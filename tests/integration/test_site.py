@@ -271,8 +271,8 @@ def loose_statements(document):
 
 def test_loose_statements_are_found():
     """The check below can fail."""
-    assert [why for why, _ in loose_statements({"Statement": [{"Action": "*", "Resource": "*"}]})] == ["wildcard action", "* resource"]
-    assert [why for why, _ in loose_statements({"Statement": [{"Action": ["iam:PassRole"]}]})] == ["PassRole without a resource"]
+    assert [found[0] for found in loose_statements({"Statement": [{"Action": "*", "Resource": "*"}]})] == ["wildcard action", "* resource"]
+    assert [found[0] for found in loose_statements({"Statement": [{"Action": ["iam:PassRole"]}]})] == ["PassRole without a resource"]
     assert loose_statements({"Statement": [{"Action": ["ecr:GetAuthorizationToken"], "Resource": ["*"]}]}) == []
 
 

@@ -258,7 +258,7 @@ def set_connection_status_response(request, full_url, headers):
     try:
         body = json.loads(request.get_data() or b"{}")
         arn = body.get("ConnectionArn")
-        region, account, _ = parse_connection_arn(arn)
+        region, account = parse_connection_arn(arn)[:2]
         connection = codeconnections_backends[account][region].set_connection_status(arn, body.get("ConnectionStatus"))
     except ConnectionsError as e:
         return e.code, {"Content-Type": "application/json"}, e.get_body()
@@ -282,7 +282,7 @@ def connections_are_served_on_both_endpoints():
     """
     for service in SERVICES:
         pattern = re.compile(rf"https?://{re.escape(service)}\.(.+)\.amazonaws\.com")
-        if all(name != service for name, _ in backend_index.backend_url_patterns):
+        if all(known[0] != service for known in backend_index.backend_url_patterns):
             backend_index.backend_url_patterns.append((service, pattern))
     original_get_backend = backends.get_backend
 

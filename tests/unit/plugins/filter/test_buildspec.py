@@ -144,5 +144,5 @@ def test_bad_input_is_refused(call, message):
 @pytest.mark.skipif(shutil.which("jq") is None, reason="jq is on CodeBuild's standard images; not on this machine")
 def test_a_task_definition_it_cannot_read_fails_the_build(tmp_path):
     """AccessDenied or a wrong family: the build fails there, rather than pass an empty taskdef.json to Deploy."""
-    src, _ = run_build_commands(tmp_path, None, expect_success=False)
+    src = run_build_commands(tmp_path, None, expect_success=False)[0]
     assert not (src / "appspec.yaml").exists()

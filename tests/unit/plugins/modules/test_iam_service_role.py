@@ -118,7 +118,7 @@ def test_an_inline_policy_not_named_is_deleted(iam, run_module, api_calls):
 
 
 def test_managed_policies_are_attached_and_detached(iam, run_module, api_calls):
-    ecr, extra, _ = iam.managed
+    ecr, extra = iam.managed[:2]
     run_module(iam_service_role.main, args(managed_policy_arns=[ecr]))
     del api_calls[:]
     swapped = run_module(iam_service_role.main, args(managed_policy_arns=[extra]))

@@ -124,7 +124,7 @@ def test_objects_it_cannot_delete_fail_the_run(s3, run_module):
 def test_a_bucket_encrypted_with_a_kms_key_for_artifacts(s3, run_module):
     """An artifact store: no ELB grant, SSE-KMS with the given key and a Bucket Key; a key change is rewritten."""
     kms = boto3.client("kms", region_name="eu-west-1")
-    key, other = (kms.create_key()["KeyMetadata"]["Arn"] for _ in range(2))
+    key, other = (kms.create_key(Description=role)["KeyMetadata"]["Arn"] for role in ("artifacts", "rotated"))
     args = {"name": "dito-local-artifacts", "elb_log_delivery": False, "kms_key_arn": key}
     assert run_module(s3_log_bucket.main, args)["changed"] is True
     rule = s3.get_bucket_encryption(Bucket=args["name"])["ServerSideEncryptionConfiguration"]["Rules"][0]

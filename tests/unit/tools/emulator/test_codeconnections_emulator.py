@@ -47,7 +47,7 @@ def test_each_endpoint_makes_arns_of_its_own_form(clients):
 
 
 def test_list_connections_filters_and_pages(clients):
-    new, _ = clients
+    new = clients[0]
     arns = [new.create_connection(ConnectionName=f"c{i}", ProviderType="GitHub" if i % 2 else "GitLab")["ConnectionArn"] for i in range(5)]
     assert [c["ConnectionName"] for c in new.list_connections(ProviderTypeFilter="GitLab")["Connections"]] == ["c0", "c2", "c4"]
     seen, request = [], {"MaxResults": 2}
@@ -92,7 +92,7 @@ def test_errors_are_the_api_references(clients):
 
 
 def test_the_connection_quota_is_250(clients, monkeypatch):
-    new, _ = clients
+    new = clients[0]
     monkeypatch.setattr(codeconnections, "CONNECTION_LIMIT", 2)
     for name in ("a", "b"):
         new.create_connection(ConnectionName=name, ProviderType="GitHub")
@@ -101,7 +101,7 @@ def test_the_connection_quota_is_250(clients, monkeypatch):
 
 
 def test_the_emulator_only_call_completes_the_handshake(clients):
-    new, _ = clients
+    new = clients[0]
     arn = new.create_connection(ConnectionName="gh", ProviderType="GitHub")["ConnectionArn"]
     # In-process, moto answers through `responses`, which intercepts requests (not urllib).
     answer = requests.post(STATUS_URL, json={"ConnectionArn": arn, "ConnectionStatus": "AVAILABLE"}, timeout=5)
