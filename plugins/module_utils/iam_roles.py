@@ -101,6 +101,9 @@ def check_params(params):
     account = params.get("source_account")
     if account is not None and not ACCOUNT_ID.match(str(account)):
         errors.append(f"source_account: {account!r} is not a 12-digit AWS account id")
+    for arn in params.get("source_arn") or []:
+        if not isinstance(arn, str) or not arn.startswith("arn:"):
+            errors.append(f"source_arn: {arn!r} is not an ARN (wildcards allowed)")
     for policy_name, document in (params.get("inline_policies") or {}).items():
         if not POLICY_NAME.match(str(policy_name)):
             errors.append(f"inline_policies: {policy_name!r} is not an IAM policy name (1 to 128 letters, digits or +=,.@_-)")
@@ -121,18 +124,25 @@ def check_params(params):
     return errors
 
 
-def trust_policy(services, source_account=None):
+def trust_policy(services, source_account=None, source_arn=None):
     """The trust document of a service role: one statement allowing ``services`` to call sts:AssumeRole (a single
-    service as a string, several as a list), with the confused-deputy condition on ``aws:SourceAccount`` when an
-    account is given (IAM User Guide, "The confused deputy problem")."""
+    service as a string, several as a list), with the confused-deputy conditions on ``aws:SourceAccount`` and
+    ``aws:SourceArn`` (ArnLike, one ARN or a list, wildcards allowed) when given (IAM User Guide, "The confused deputy
+    problem"). The same shape as the collection's service_trust_policy filter."""
     services = unique(services)
     statement = {
         "Effect": "Allow",
         "Principal": {"Service": services[0] if len(services) == 1 else services},
         "Action": "sts:AssumeRole",
     }
+    condition = {}
     if source_account:
-        statement["Condition"] = {"StringEquals": {"aws:SourceAccount": str(source_account)}}
+        condition["StringEquals"] = {"aws:SourceAccount": str(source_account)}
+    if source_arn:
+        arns = unique(source_arn if isinstance(source_arn, (list, tuple)) else [source_arn])
+        condition["ArnLike"] = {"aws:SourceArn": arns[0] if len(arns) == 1 else arns}
+    if condition:
+        statement["Condition"] = condition
     return {"Version": TRUST_VERSION, "Statement": [statement]}
 
 
@@ -162,7 +172,7 @@ def desired(params):
     managed_policy_arns (unique, sorted)."""
     return {
         "path": params["path"],
-        "trust": trust_policy(params["trusted_services"], params.get("source_account")),
+        "trust": trust_policy(params["trusted_services"], params.get("source_account"), params.get("source_arn")),
         "description": params.get("description"),
         "max_session_duration": params["max_session_duration"],
         "permissions_boundary": params.get("permissions_boundary"),

@@ -58,6 +58,14 @@ options:
         C(aws:SourceAccount) equal to it, so that a service assumes the role only on behalf of resources of that account
         (the confused deputy problem).
     type: str
+  source_arn:
+    description:
+      - ARNs (wildcards allowed) of the resources on whose behalf the services may assume the role. When given, the trust
+        statement also carries an C(ArnLike) condition on C(aws:SourceArn) - for example the CodeBuild project or the
+        pipeline that uses the role, so that no other resource of the account can (the confused deputy problem).
+    type: list
+    elements: str
+    version_added: 0.1.0
   inline_policies:
     description:
       - Inline policies of the role, a mapping of policy name to policy document (a dict, or its JSON text).
@@ -368,6 +376,7 @@ def main():
             description=dict(type="str"),
             trusted_services=dict(type="list", elements="str"),
             source_account=dict(type="str"),
+            source_arn=dict(type="list", elements="str"),
             inline_policies=dict(type="dict", default={}),
             managed_policy_arns=dict(type="list", elements="str", default=[]),
             max_session_duration=dict(type="int", default=3600),

@@ -15,6 +15,7 @@ def params(**overrides):
         "description": None,
         "trusted_services": ["codebuild.amazonaws.com"],
         "source_account": None,
+        "source_arn": None,
         "inline_policies": {},
         "managed_policy_arns": [],
         "max_session_duration": 3600,
@@ -31,6 +32,20 @@ def test_trust_policy_one_service_is_a_string_several_a_list_and_the_account_a_c
     several = iam.trust_policy(["a.amazonaws.com", "b.amazonaws.com", "a.amazonaws.com"], "123456789012")["Statement"][0]
     assert several["Principal"] == {"Service": ["a.amazonaws.com", "b.amazonaws.com"]}
     assert several["Condition"] == {"StringEquals": {"aws:SourceAccount": "123456789012"}}
+
+
+def test_trust_policy_with_a_source_arn_is_the_service_trust_policy_filters_shape():
+    """aws:SourceArn beside aws:SourceAccount, as plugins/filter/iam.py's service_trust_policy writes it: a role made
+    by that filter before is no change."""
+    from ansible_collections.dito.chat.plugins.filter.iam import service_trust_policy
+
+    arn = "arn:aws:codedeploy:eu-west-1:123456789012:deploymentgroup:dito/backend"
+    made = iam.trust_policy(["codedeploy.amazonaws.com"], "123456789012", [arn])
+    assert made == service_trust_policy("codedeploy.amazonaws.com", "123456789012", arn)
+    projects = ["arn:aws:codebuild:eu-west-1:1:project/a", "arn:aws:codebuild:eu-west-1:1:project/b"]
+    two = iam.trust_policy(["codebuild.amazonaws.com"], None, projects)
+    assert two["Statement"][0]["Condition"] == {"ArnLike": {"aws:SourceArn": projects}}
+    assert iam.check_params(params(source_arn=["project/a"])) == ["source_arn: 'project/a' is not an ARN (wildcards allowed)"]
 
 
 def test_trusted_services_reads_allow_statements_only():
