@@ -317,11 +317,16 @@ def test_each_service_has_its_pipeline(converged, client):
         variables = {v["name"]: v["value"] for v in build["environment"]["environmentVariables"]}
         assert variables["REPOSITORY_URI"] == repositories(client)[f"dito/{service}"]["repositoryUri"] and variables["TASK_FAMILY"] == name
 
-        for role, principal in ((f"{name}-test", "codebuild"), (f"{name}-build", "codebuild"), (f"{name}-pipeline", "codepipeline")):
+        sources = {
+            f"{name}-test": ("codebuild", f"arn:aws:codebuild:eu-west-1:123456789012:project/{name}-test"),
+            f"{name}-build": ("codebuild", f"arn:aws:codebuild:eu-west-1:123456789012:project/{name}-build"),
+            f"{name}-pipeline": ("codepipeline", f"arn:aws:codepipeline:eu-west-1:123456789012:{name}"),
+        }
+        for role, (principal, source) in sources.items():
             trust = iam.get_role(RoleName=role)["Role"]["AssumeRolePolicyDocument"]["Statement"]
-            assert [(s["Principal"]["Service"], s["Condition"]) for s in trust] == [
-                (f"{principal}.amazonaws.com", {"StringEquals": {"aws:SourceAccount": "123456789012"}})
-            ]
+            # Its service, for this account and the one project or pipeline that uses it (the confused-deputy guards).
+            condition = {"StringEquals": {"aws:SourceAccount": "123456789012"}, "ArnLike": {"aws:SourceArn": source}}
+            assert [(s["Principal"]["Service"], s["Condition"]) for s in trust] == [(f"{principal}.amazonaws.com", condition)]
             for policy in iam.list_role_policies(RoleName=role)["PolicyNames"]:
                 document = iam.get_role_policy(RoleName=role, PolicyName=policy)["PolicyDocument"]
                 assert loose_statements(document) == [], (role, policy)
