@@ -176,7 +176,8 @@ def with_services(target, n):
     hosts = yaml.safe_load((target / "hosts.yml").read_text())
     services = hosts["all"]["children"]["dito_services"]["hosts"]
     for i in range(len(services) + 1, n + 1):
-        services[f"bench{i}"] = {"site_service": {"name": f"bench{i}"}}
+        # Each with its pipeline, as the local inventory's services have (site_repository is set there).
+        services[f"bench{i}"] = {"site_service": {"name": f"bench{i}", "pipeline": {"directory": f"bench{i}", "test_commands": ["make test"]}}}
     (target / "hosts.yml").write_text(yaml.safe_dump(hosts))
     return target
 
