@@ -25,12 +25,20 @@ def service_defaults(service):
     """The inventory's ``site_service`` with every optional key filled in (name is the only required one)."""
     if not isinstance(service, dict) or not service.get("name"):
         raise AnsibleFilterError(f"site_service must be a dictionary with a name, got {service!r}")
+    public = _bool(service.get("public", False))
+    if not public and _bool(service.get("cloudfront", False)):
+        raise AnsibleFilterError(f"site_service.cloudfront of {service['name']}: only a public service (public: true) has CloudFront in front")
+    dns_name = service.get("dns_name") or service["name"]
     return {
         "name": service["name"],
-        "public": _bool(service.get("public", False)),
+        "public": public,
+        # A public service is reached through CloudFront unless the inventory turns it off (cloudfront: false); its
+        # load balancer then answers CloudFront only, at <origin_dns_name>.<public zone>.
+        "cloudfront": public and _bool(service.get("cloudfront", True)),
+        "origin_dns_name": service.get("origin_dns_name") or f"{dns_name}-origin",
         "port": int(service.get("port", DEFAULT_PORT)),
         "redis": _bool(service.get("redis", False)),
-        "dns_name": service.get("dns_name") or service["name"],
+        "dns_name": dns_name,
         "environment": dict(service.get("environment") or {}),
         "secrets": dict(service.get("secrets") or {}),
     }
@@ -71,6 +79,10 @@ def site_names(service, project, environment, bucket_suffix=""):
         "alb_security_group": f"{prefix}-{name}-alb",
         "tasks_security_group": f"{prefix}-{name}-tasks",
         "alb_logs_bucket": f"{prefix}-{name}-alb-logs{bucket_suffix or ''}",
+        # CloudFront in front of a public service: the distribution, its standard-log bucket, the origin's secret.
+        "distribution": f"{prefix}-{name}",
+        "cloudfront_logs_bucket": f"{prefix}-{name}-cdn-logs{bucket_suffix or ''}",
+        "origin_secret_parameter": f"/{project}/{environment}/{name}/origin-verify",
         "repository": f"{project}/{name}",
         "pipeline": f"{prefix}-{name}",
         # The CodeDeploy application (and its deployment group) of a CODE_DEPLOY service: named like its pipeline.
@@ -117,17 +129,31 @@ def test_listener_rules(sources, port):
     return rules
 
 
-def service_security_groups(service, services, project, environment, internal_https=False, test_port=8443, test_sources=None):
+def service_security_groups(service, services, project, environment, internal_https=False, test_port=8443, test_sources=None, cloudfront_prefix_list_id=""):
     """The two security groups of a service (the security_groups role's ``security_groups_list``).
 
-    The load balancer's group admits its listener ports from anywhere on a public service, and only from the
+    The load balancer's group admits its listener ports from anywhere on a public service - behind CloudFront, 443 only
+    from CloudFront's origin-facing servers (the managed prefix list ``cloudfront_prefix_list_id``) - and only from the
     public services' tasks (its callers, by security group, never a CIDR) on an internal one; its test listener port
     only from ``test_sources``. The tasks' group admits the container port only from its load balancer."""
     svc = service_defaults(service)
     names = site_names(svc, project, environment)
     prefix = names["prefix"]
     ports = alb_ports(svc, internal_https)
-    if svc["public"]:
+    if svc["cloudfront"]:
+        # The id comes from site.yml's preflight (site_preflight's cloudfront_prefix_list_id); without it (teardown, which
+        # only needs the groups' names) the group admits nothing on its listener ports rather than the whole Internet.
+        if cloudfront_prefix_list_id and not re.fullmatch(r"pl-[0-9a-f]{8,17}", cloudfront_prefix_list_id):
+            raise AnsibleFilterError(
+                f"service_security_groups: {svc['name']} is behind CloudFront and needs the id of the managed prefix list "
+                f"com.amazonaws.global.cloudfront.origin-facing (got {cloudfront_prefix_list_id!r})"
+            )
+        alb_rules = (
+            [{"proto": "tcp", "ports": [443], "ip_prefix": cloudfront_prefix_list_id, "rule_desc": "CloudFront origin-facing servers only"}]
+            if cloudfront_prefix_list_id
+            else []
+        )
+    elif svc["public"]:
         alb_rules = [
             {"proto": "tcp", "ports": ports, "cidr_ip": "0.0.0.0/0", "rule_desc": "Web clients"},
             {"proto": "tcp", "ports": ports, "cidr_ipv6": "::/0", "rule_desc": "Web clients"},

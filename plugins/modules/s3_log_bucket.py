@@ -56,6 +56,17 @@ options:
         key name it by ARN.
     type: str
     version_added: 0.1.0
+  cloudfront_log_delivery:
+    description:
+      - Let CloudFront standard logging (legacy) deliver to the bucket - object ownership C(BucketOwnerPreferred) instead of
+        C(BucketOwnerEnforced). CloudFront writes standard logs through the bucket's ACL (when logging is turned on it
+        grants the C(awslogsdelivery) account C(FULL_CONTROL) of the bucket) and refuses a bucket whose ACLs are
+        disabled. The objects still belong to the bucket owner, every public access block stays on, and the module
+        never touches the ACL that CloudFront sets.
+      - With O(elb_log_delivery=false) (a bucket of CloudFront logs only). SSE-S3 encryption (no O(kms_key_arn)).
+    type: bool
+    default: false
+    version_added: 0.1.0
   expiration_days:
     description: Days after which objects expire, and noncurrent versions after they became noncurrent (0 keeps them).
     type: int
@@ -237,6 +248,11 @@ def lifecycle_key(rule):
     return (rule.get("Status"), (rule.get("Expiration") or {}).get("Days"), (rule.get("NoncurrentVersionExpiration") or {}).get("NoncurrentDays"))
 
 
+def ownership(cloudfront_log_delivery):
+    """The object ownership: no ACLs at all, unless CloudFront standard logging (which writes through ACLs) delivers."""
+    return "BucketOwnerPreferred" if cloudfront_log_delivery else "BucketOwnerEnforced"
+
+
 def differences(current, desired):
     """The bucket settings (tags apart) whose current value is not the desired one."""
     diffs = []
@@ -249,7 +265,7 @@ def differences(current, desired):
         diffs.append("encryption")
     if current["public_access_block"] != PUBLIC_ACCESS_BLOCK:
         diffs.append("public_access_block")
-    if [r.get("ObjectOwnership") for r in (current["ownership"] or {}).get("Rules", [])] != ["BucketOwnerEnforced"]:
+    if [r.get("ObjectOwnership") for r in (current["ownership"] or {}).get("Rules", [])] != [desired["ownership"]]:
         diffs.append("ownership")
     if current["policy"] is None or compare_policies(current["policy"], desired["policy"]):
         diffs.append("policy")
@@ -262,7 +278,7 @@ def differences(current, desired):
 
 def apply(client, name, diffs, desired):
     if "ownership" in diffs:
-        s3.put_ownership_controls(client, name, "BucketOwnerEnforced")
+        s3.put_ownership_controls(client, name, desired["ownership"])
     if "public_access_block" in diffs:
         s3.put_public_access_block(client, name, PUBLIC_ACCESS_BLOCK)
     if "encryption" in diffs:
@@ -288,6 +304,7 @@ def ensure_present(module, client):
         "policy": policy_document(name, account, region, p["elb_log_delivery"], p["elb_log_prefixes"]),
         "lifecycle": lifecycle_rules(p["expiration_days"]),
         "encryption": encryption(p["kms_key_arn"]),
+        "ownership": ownership(p["cloudfront_log_delivery"]),
     }
     current = read(client, name)
     if current is None:
@@ -332,6 +349,7 @@ def main():
             elb_log_prefixes=dict(type="list", elements="str", default=[""]),
             expiration_days=dict(type="int", default=90),
             kms_key_arn=dict(type="str", no_log=False),
+            cloudfront_log_delivery=dict(type="bool", default=False),
             force=dict(type="bool", default=False),
             tags=dict(type="dict", aliases=["resource_tags"]),
             purge_tags=dict(type="bool", default=True),
@@ -344,6 +362,8 @@ def main():
     kms_key_arn = module.params["kms_key_arn"]
     if kms_key_arn and module.params["elb_log_delivery"]:
         problems.append("kms_key_arn: Elastic Load Balancing access logs support SSE-S3 only; set elb_log_delivery=false for a bucket encrypted with a KMS key")
+    if module.params["cloudfront_log_delivery"] and (kms_key_arn or module.params["elb_log_delivery"]):
+        problems.append("cloudfront_log_delivery: a bucket of CloudFront standard logs takes neither kms_key_arn nor elb_log_delivery=true")
     if kms_key_arn and not re.match(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", kms_key_arn):
         problems.append(f"kms_key_arn: must be a KMS key ARN, not an alias or id (got {kms_key_arn!r})")
     if problems:

@@ -5,7 +5,7 @@ import os
 import subprocess
 import sys
 
-FILTERS = ("alerts", "aws", "elasticache", "iam", "site")
+FILTERS = ("alerts", "aws", "cloudfront", "elasticache", "iam", "site")
 
 
 def test_loading_the_filter_files_imports_no_aws_sdk():

@@ -5,7 +5,10 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.dito.chat.plugins.filter import site
 
-FRONTEND = {"name": "frontend", "public": True, "port": 80, "dns_name": "chat"}
+FRONTEND = {"name": "frontend", "public": True, "port": 80, "dns_name": "chat", "cloudfront": False}
+# The same service behind CloudFront (the default of a public service).
+EDGE = {"name": "frontend", "public": True, "port": 80, "dns_name": "chat"}
+PREFIX_LIST = "pl-4fa04526"
 BACKEND = {"name": "backend", "port": 8080, "redis": True}
 WORKER = {"name": "worker", "redis": "yes"}
 REDIS = {"port": 6380, "host_parameter": "/dito/prod/redis/host", "auth_token_parameter": "/dito/prod/redis/auth-token"}
@@ -20,6 +23,8 @@ def test_service_defaults_fill_every_optional_key():
         "dns_name": "worker",
         "environment": {},
         "secrets": {},
+        "cloudfront": False,
+        "origin_dns_name": "worker-origin",
     }
     # Inventory strings are read as Ansible reads booleans and numbers.
     assert site.service_defaults({"name": "x", "public": "true", "port": "81", "redis": "no"})["public"] is True
@@ -69,6 +74,9 @@ def test_site_names():
         "repository": "dito/backend",
         "pipeline": "dito-prod-backend",
         "codedeploy_application": "dito-prod-backend",
+        "distribution": "dito-prod-backend",
+        "cloudfront_logs_bucket": "dito-prod-backend-cdn-logs-1111",
+        "origin_secret_parameter": "/dito/prod/backend/origin-verify",
     }
     assert site.site_names(BACKEND, "dito", "prod")["alb_logs_bucket"] == "dito-prod-backend-alb-logs"
 
@@ -250,3 +258,27 @@ def test_service_pipeline_from_the_site_defaults_and_the_service():
 def test_service_pipeline_refuses_what_it_does_not_know(pipeline, message):
     with pytest.raises(AnsibleFilterError, match=message):
         site.service_pipeline(dict(BACKEND, pipeline=pipeline), "dito-chat/dito")
+
+
+def test_a_public_service_is_behind_cloudfront_unless_turned_off():
+    edge = site.service_defaults(EDGE)
+    assert (edge["cloudfront"], edge["origin_dns_name"]) == (True, "chat-origin")
+    assert site.service_defaults(dict(EDGE, cloudfront="no", origin_dns_name="origin"))["cloudfront"] is False
+    assert site.service_defaults(dict(EDGE, origin_dns_name="edge-origin"))["origin_dns_name"] == "edge-origin"
+    assert site.service_defaults(BACKEND)["cloudfront"] is False
+    with pytest.raises(AnsibleFilterError, match=r"site_service.cloudfront of backend: only a public service"):
+        site.service_defaults(dict(BACKEND, cloudfront=True))
+
+
+def test_behind_cloudfront_the_load_balancer_admits_only_cloudfront_on_443():
+    alb, tasks = site.service_security_groups(EDGE, [EDGE, BACKEND], "dito", "prod", test_sources=["10.20.0.0/16"], cloudfront_prefix_list_id=PREFIX_LIST)
+    assert alb["rules"] == [
+        {"proto": "tcp", "ports": [443], "ip_prefix": PREFIX_LIST, "rule_desc": "CloudFront origin-facing servers only"},
+        {"proto": "tcp", "ports": [8443], "cidr_ip": ["10.20.0.0/16"], "rule_desc": "Test traffic"},
+    ]
+    assert tasks["rules"][0]["group_name"] == "dito-prod-frontend-alb"
+    # Without the list's id (teardown needs only the names) nothing is opened, never the whole Internet.
+    alb, _tasks = site.service_security_groups(EDGE, [EDGE], "dito", "prod")
+    assert alb["rules"] == []
+    with pytest.raises(AnsibleFilterError, match="com.amazonaws.global.cloudfront.origin-facing"):
+        site.service_security_groups(EDGE, [EDGE], "dito", "prod", cloudfront_prefix_list_id="sg-0123456789abcdef0")

@@ -150,3 +150,31 @@ def test_a_kms_key_the_bucket_cannot_use_fails_before_any_call(s3, run_module, e
     args = dict({"name": "dito-local-artifacts", "kms_key_arn": "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"}, **extra)
     failed = run_module(s3_log_bucket.main, args)
     assert failed["failed"] is True and message in failed["msg"] and s3.list_buckets()["Buckets"] == []
+
+
+def test_a_bucket_of_cloudfront_standard_logs_keeps_acls_on(s3, run_module):
+    """CloudFront standard logging (legacy) writes through the bucket ACL: ownership BucketOwnerPreferred, no ELB grant,
+    public access still blocked; a bucket once made with ACLs disabled is switched, and the ACL CloudFront sets is kept."""
+    args = {"name": "dito-local-frontend-cdn-logs", "elb_log_delivery": False, "cloudfront_log_delivery": True}
+    s3.create_bucket(Bucket=args["name"], CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    s3.put_bucket_ownership_controls(Bucket=args["name"], OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]})
+    made = run_module(s3_log_bucket.main, args)
+    assert made["changed"] is True and "ownership" in made["differences"]
+    assert s3.get_bucket_ownership_controls(Bucket=args["name"])["OwnershipControls"]["Rules"] == [{"ObjectOwnership": "BucketOwnerPreferred"}]
+    assert s3.get_public_access_block(Bucket=args["name"])["PublicAccessBlockConfiguration"] == s3_log_bucket.PUBLIC_ACCESS_BLOCK
+    assert [s["Sid"] for s in json.loads(s3.get_bucket_policy(Bucket=args["name"])["Policy"])["Statement"]] == ["DenyInsecureTransport"]
+    owner = s3.get_bucket_acl(Bucket=args["name"])["Owner"]
+    # What CloudFront does when logging is turned on: the awslogsdelivery account gets FULL_CONTROL.
+    grants = [
+        {"Grantee": {"Type": "CanonicalUser", "ID": owner["ID"]}, "Permission": "FULL_CONTROL"},
+        {"Grantee": {"Type": "CanonicalUser", "ID": "c4c1ede66af53448b93c283ce9448c4ba468c9432aa01d700d3878632f77d2d0"}, "Permission": "FULL_CONTROL"},
+    ]
+    s3.put_bucket_acl(Bucket=args["name"], AccessControlPolicy={"Owner": owner, "Grants": grants})
+    assert run_module(s3_log_bucket.main, args)["changed"] is False
+    assert len(s3.get_bucket_acl(Bucket=args["name"])["Grants"]) == 2
+
+
+@pytest.mark.parametrize("extra", [{"elb_log_delivery": True}, {"elb_log_delivery": False, "kms_key_arn": "arn:aws:kms:eu-west-1:123456789012:key/1234abcd"}])
+def test_cloudfront_logs_take_neither_elb_grant_nor_kms(s3, run_module, extra):
+    failed = run_module(s3_log_bucket.main, dict({"name": "dito-local-cdn-logs", "cloudfront_log_delivery": True}, **extra))
+    assert failed["failed"] is True and "cloudfront_log_delivery:" in failed["msg"] and s3.list_buckets()["Buckets"] == []
