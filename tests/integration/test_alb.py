@@ -36,7 +36,10 @@ def test_load_balancers_are_as_designed(converged, client):
             for https in (443, 8443):
                 assert (listeners[https]["Protocol"], listeners[https]["SslPolicy"]) == ("HTTPS", "ELBSecurityPolicy-TLS13-1-2-2021-06")
                 assert listeners[https]["Certificates"][0]["CertificateArn"] == net["site_certificate_arn"]
-                assert listeners[https]["DefaultActions"] == forward
+            # Behind CloudFront: 403 without the origin's secret header (test_cloudfront.py reads the rule that forwards).
+            assert listeners[443]["DefaultActions"][0]["Type"] == "fixed-response"
+            assert listeners[443]["DefaultActions"][0]["FixedResponseConfig"]["StatusCode"] == "403"
+            assert listeners[8443]["DefaultActions"] == forward
             assert listeners[80]["DefaultActions"][0]["RedirectConfig"] == {"Protocol": "HTTPS", "Port": "443", "StatusCode": "HTTP_301"}
         else:
             # No certificate names backend.local.dito.internal (the public one is *.dito.local): plain HTTP inside the
@@ -67,27 +70,35 @@ def test_load_balancers_are_as_designed(converged, client):
         tags = {t["Key"]: t["Value"] for t in elb.describe_tags(ResourceArns=[lb["LoadBalancerArn"]])["TagDescriptions"][0]["Tags"]}
         assert tags["service"] == service and tags["project"] == "dito"
 
-    # The names: chat.<public zone> and backend.<private zone>, aliases to the load balancers (target read from them).
+    # The names: chat-origin.<public zone> (behind CloudFront, whose alias is chat.<public zone>: test_cloudfront.py) and
+    # backend.<private zone>, aliases to the load balancers (target read from them).
     r53 = client("route53")
-    for zone_name, record, service in (("dito.local.", "chat.dito.local.", "frontend"), ("local.dito.internal.", "backend.local.dito.internal.", "backend")):
+    for zone_name, record, service in (("dito.local.", "chat-origin.dito.local.", "frontend"), ("local.dito.internal.", "backend.local.dito.internal.", "backend")):
         zone = next(z for z in r53.list_hosted_zones()["HostedZones"] if z["Name"] == zone_name)
         [alias] = [r for r in r53.list_resource_record_sets(HostedZoneId=zone["Id"])["ResourceRecordSets"] if r["Name"] == record]
         lb = elb.describe_load_balancers(Names=[f"dito-local-{service}"])["LoadBalancers"][0]
         assert alias["Type"] == "A" and alias["AliasTarget"]["HostedZoneId"] == lb["CanonicalHostedZoneId"]
         assert alias["AliasTarget"]["DNSName"].rstrip(".").lower() == lb["DNSName"].lower()
 
-    # Every rule's source is a security group, except the public load balancer's 80 and 443 and the test port, open
-    # only to what the local inventory names (site_test_listener_sources: the VPC's CIDR). The internal load balancer
-    # admits plain HTTP (80) from its callers' group.
+    # Every rule's source is a security group, except the public load balancer's 443, open to CloudFront's origin-facing
+    # prefix list only, and the test port, open only to what the local inventory names (site_test_listener_sources: the
+    # VPC's CIDR). The internal load balancer admits plain HTTP (80) from its callers' group.
+    prefix_lists = {
+        p["PrefixListId"]: p["PrefixListName"]
+        for p in ec2.describe_managed_prefix_lists(Filters=[{"Name": "prefix-list-name", "Values": ["com.amazonaws.global.cloudfront.origin-facing"]}])[
+            "PrefixLists"
+        ]
+    }
     names = {g["GroupId"]: g["GroupName"] for g in ec2.describe_security_groups()["SecurityGroups"]}
     rules = {}
     for group in ec2.describe_security_groups()["SecurityGroups"]:
         for permission in group["IpPermissions"]:
             sources = [names[p["GroupId"]] for p in permission["UserIdGroupPairs"]]
             cidrs = [r["CidrIp"] for r in permission["IpRanges"]] + [r["CidrIpv6"] for r in permission.get("Ipv6Ranges", [])]
+            cidrs += [prefix_lists[p["PrefixListId"]] for p in permission.get("PrefixListIds", [])]
             rules.setdefault(group["GroupName"], set()).add((permission["FromPort"], tuple(sources), tuple(cidrs)))
     assert rules == {
-        "dito-local-frontend-alb": {(80, (), ("0.0.0.0/0", "::/0")), (443, (), ("0.0.0.0/0", "::/0")), (8443, (), ("10.42.0.0/16",))},
+        "dito-local-frontend-alb": {(443, (), ("com.amazonaws.global.cloudfront.origin-facing",)), (8443, (), ("10.42.0.0/16",))},
         "dito-local-frontend-tasks": {(80, ("dito-local-frontend-alb",), ())},
         "dito-local-backend-alb": {(80, ("dito-local-frontend-tasks",), ()), (8443, (), ("10.42.0.0/16",))},
         "dito-local-backend-tasks": {(8080, ("dito-local-backend-alb",), ())},

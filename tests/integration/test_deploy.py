@@ -37,6 +37,9 @@ def serving(elb, service):
     on = {}
     for port in PORTS[service]:
         action = listeners[port]["DefaultActions"][0]
+        if action["Type"] != "forward":  # behind CloudFront: the rule that forwards what carries the secret header
+            rules = elb.describe_rules(ListenerArn=listeners[port]["ListenerArn"])["Rules"]
+            action = next(a for r in rules if not r["IsDefault"] for a in r["Actions"] if a["Type"] == "forward")
         arn = action.get("TargetGroupArn") or next(g["TargetGroupArn"] for g in action["ForwardConfig"]["TargetGroups"] if g.get("Weight", 1))
         on[port] = colors[arn]
     return on

@@ -58,6 +58,8 @@ def test_check_on_an_empty_account_completes_and_creates_nothing(fresh_account, 
     assert client("servicediscovery").list_namespaces()["Namespaces"] == []
     assert client("codepipeline").list_pipelines()["pipelines"] == [] and client("codebuild").list_projects()["projects"] == []
     assert client("codeconnections").list_connections()["Connections"] == []
+    assert client("cloudfront").list_distributions()["DistributionList"].get("Items", []) == []
+    assert client("ssm").get_parameters(Names=["/dito/local/frontend/origin-verify"])["Parameters"] == []
 
 
 @pytest.mark.parametrize(
@@ -90,6 +92,9 @@ def test_check_on_an_empty_account_completes_and_creates_nothing(fresh_account, 
         ({"site_repository": "dito"}, "site_repository must be a GitHub repository owner/name"),
         ({"site_pipeline_connection_arn": "arn:aws:iam::123456789012:role/x"}, "site_pipeline_connection_arn"),
         ({"codepipeline_build_timeout_minutes": 3}, "codepipeline_build_timeout_minutes"),
+        ({"site_cloudfront_certificate_arn": "arn:aws:acm:eu-west-1:123456789012:certificate/1234abcd"}, "site_cloudfront_certificate_arn must be the ARN of an ACM certificate in us-east-1"),
+        ({"cloudfront_dynamic_paths": ["*"]}, "cloudfront_dynamic_paths"),
+        ({"cloudfront_web_acl_arn": "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/x/1"}, "cloudfront_web_acl_arn"),
     ],
 )
 def test_invalid_input_stops_before_any_aws_call(empty_account, playbook, client, extra, names):
@@ -98,6 +103,9 @@ def test_invalid_input_stops_before_any_aws_call(empty_account, playbook, client
     assert names in run.out, run
     assert "Make each repository present" not in run.out, run
     assert repositories(client) == {}
+    # The distribution (disabled, deployed, then deleted), its secret and its log bucket (above) are gone.
+    assert client("cloudfront").list_distributions()["DistributionList"].get("Items", []) == []
+    assert client("ssm").get_parameters(Names=["/dito/local/frontend/origin-verify"])["Parameters"] == []
     assert client("lambda").list_functions()["Functions"] == []
     assert client("elasticache").describe_replication_groups()["ReplicationGroups"] == []
 
