@@ -73,7 +73,8 @@ def test_load_balancers_are_as_designed(converged, client):
     # The names: chat-origin.<public zone> (behind CloudFront, whose alias is chat.<public zone>: test_cloudfront.py) and
     # backend.<private zone>, aliases to the load balancers (target read from them).
     r53 = client("route53")
-    for zone_name, record, service in (("dito.local.", "chat-origin.dito.local.", "frontend"), ("local.dito.internal.", "backend.local.dito.internal.", "backend")):
+    names = (("dito.local.", "chat-origin.dito.local.", "frontend"), ("local.dito.internal.", "backend.local.dito.internal.", "backend"))
+    for zone_name, record, service in names:
         zone = next(z for z in r53.list_hosted_zones()["HostedZones"] if z["Name"] == zone_name)
         [alias] = [r for r in r53.list_resource_record_sets(HostedZoneId=zone["Id"])["ResourceRecordSets"] if r["Name"] == record]
         lb = elb.describe_load_balancers(Names=[f"dito-local-{service}"])["LoadBalancers"][0]

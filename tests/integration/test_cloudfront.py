@@ -12,7 +12,7 @@ CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
 SECURITY_HEADERS = "67f7725c-6f97-4210-82d7-5512b31e9d03"
 CLOUDFRONT_ZONE = "Z2FDTNDATAQYW2"
-SECRET = "/dito/local/frontend/origin-verify"
+SECRET_PARAMETER = "/dito/local/frontend/origin-verify"  # noqa: S105 a parameter name, not its value
 
 
 def network():
@@ -38,10 +38,12 @@ def production_listener(elb):
 
 def alb_ingress(ec2):
     [group] = ec2.describe_security_groups(Filters=[{"Name": "group-name", "Values": ["dito-local-frontend-alb"]}])["SecurityGroups"]
-    return {
-        (p["FromPort"], tuple(sorted([r["CidrIp"] for r in p["IpRanges"]] + [r["CidrIpv6"] for r in p.get("Ipv6Ranges", [])] + [x["PrefixListId"] for x in p.get("PrefixListIds", [])])))
-        for p in group["IpPermissions"]
-    }
+    found = set()
+    for permission in group["IpPermissions"]:
+        sources = [r["CidrIp"] for r in permission["IpRanges"]] + [r["CidrIpv6"] for r in permission.get("Ipv6Ranges", [])]
+        sources += [x["PrefixListId"] for x in permission.get("PrefixListIds", [])]
+        found.add((permission["FromPort"], tuple(sorted(sources))))
+    return found
 
 
 def test_the_front_end_is_reached_through_its_distribution(converged, client):
@@ -62,7 +64,7 @@ def test_the_front_end_is_reached_through_its_distribution(converged, client):
     custom = origin["CustomOriginConfig"]
     assert origin["DomainName"] == "chat-origin.dito.local"
     assert (custom["OriginProtocolPolicy"], custom["HTTPSPort"], custom["OriginSslProtocols"]["Items"]) == ("https-only", 443, ["TLSv1.2"])
-    secret = ssm.get_parameter(Name=SECRET, WithDecryption=True)["Parameter"]
+    secret = ssm.get_parameter(Name=SECRET_PARAMETER, WithDecryption=True)["Parameter"]
     assert secret["Type"] == "SecureString" and len(secret["Value"]) == 48
     assert [(h["HeaderName"], h["HeaderValue"]) for h in origin["CustomHeaders"]["Items"]] == [("X-Origin-Verify", secret["Value"])]
     default = held["DefaultCacheBehavior"]
@@ -102,7 +104,8 @@ def test_the_front_end_is_reached_through_its_distribution(converged, client):
     assert [c["HttpHeaderConfig"] for c in rule["Conditions"]] == [{"HttpHeaderName": "X-Origin-Verify", "Values": [secret["Value"]]}]
     blue = elb.describe_target_groups(Names=["dito-local-frontend-blue"])["TargetGroups"][0]["TargetGroupArn"]
     green = elb.describe_target_groups(Names=["dito-local-frontend-green"])["TargetGroups"][0]["TargetGroupArn"]
-    forwarded = rule["Actions"][0].get("TargetGroupArn") or [g["TargetGroupArn"] for g in rule["Actions"][0]["ForwardConfig"]["TargetGroups"] if g.get("Weight", 1)][0]
+    action = rule["Actions"][0]
+    forwarded = action.get("TargetGroupArn") or next(g["TargetGroupArn"] for g in action["ForwardConfig"]["TargetGroups"] if g.get("Weight", 1))
     assert forwarded in (blue, green)
 
     # The public name points at the distribution (A and AAAA, no health evaluation); the origin's name at the ALB.

@@ -280,5 +280,5 @@ def test_behind_cloudfront_the_load_balancer_admits_only_cloudfront_on_443():
     # Without the list's id (teardown needs only the names) nothing is opened, never the whole Internet.
     alb, _tasks = site.service_security_groups(EDGE, [EDGE], "dito", "prod")
     assert alb["rules"] == []
-    with pytest.raises(AnsibleFilterError, match="com.amazonaws.global.cloudfront.origin-facing"):
+    with pytest.raises(AnsibleFilterError, match=r"com\.amazonaws\.global\.cloudfront\.origin-facing"):
         site.service_security_groups(EDGE, [EDGE], "dito", "prod", cloudfront_prefix_list_id="sg-0123456789abcdef0")
