@@ -21,7 +21,7 @@ class ELBv2ErrorHandler(AWSErrorHandler):
 
     @classmethod
     def _is_missing(cls):
-        return is_boto3_error_code(["ListenerNotFound", "TargetGroupNotFound", "LoadBalancerNotFound"])
+        return is_boto3_error_code(["ListenerNotFound", "TargetGroupNotFound", "LoadBalancerNotFound", "RuleNotFound"])
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -105,6 +105,95 @@ def listener_differences(current, desired):
 
 
 # ---------------------------------------------------------------------------------------------------
+# Listener rules
+
+REDACTED = "********"
+
+
+def conditions_request(spec, header_values=None):
+    """The Conditions of a CreateRule/ModifyRule request for a rule's ``conditions`` option.
+
+    ``header_values``: the http_header values to send (read from SSM by the caller when the option names a
+    ``parameter``); defaults to the option's own ``values``."""
+    conditions = []
+    header = spec.get("http_header")
+    if header:
+        values = header_values if header_values is not None else header.get("values") or []
+        conditions.append({"Field": "http-header", "HttpHeaderConfig": {"HttpHeaderName": header["name"], "Values": list(values)}})
+    if spec.get("host_headers"):
+        conditions.append({"Field": "host-header", "HostHeaderConfig": {"Values": list(spec["host_headers"])}})
+    if spec.get("path_patterns"):
+        conditions.append({"Field": "path-pattern", "PathPatternConfig": {"Values": list(spec["path_patterns"])}})
+    return conditions
+
+
+def normalised_conditions(conditions):
+    """A rule's Conditions (as DescribeRules returns them, or as a request sends them) in a form that compares:
+    ``{"http_header": {"name": <lowercase>, "values": [sorted]}, "host_headers": [...], "path_patterns": [...]}``.
+    AWS answers both the ``*Config`` form and the legacy ``Values``; header names are case-insensitive, the order of
+    values is irrelevant. Conditions of other fields are kept under their field name, so that they differ."""
+    result = {}
+    for condition in conditions or []:
+        field = condition.get("Field")
+        if field == "http-header":
+            config = condition.get("HttpHeaderConfig") or {}
+            result["http_header"] = {"name": (config.get("HttpHeaderName") or "").lower(), "values": sorted(config.get("Values") or [])}
+        elif field == "host-header":
+            values = (condition.get("HostHeaderConfig") or {}).get("Values") or condition.get("Values") or []
+            result["host_headers"] = sorted(v.lower() for v in values)
+        elif field == "path-pattern":
+            result["path_patterns"] = sorted((condition.get("PathPatternConfig") or {}).get("Values") or condition.get("Values") or [])
+        else:
+            result[field] = condition
+    return result
+
+
+def redacted_conditions(conditions):
+    """A rule's Conditions in the module's option shape, with the header values replaced by ``********``."""
+    result = {}
+    for condition in conditions or []:
+        field = condition.get("Field")
+        if field == "http-header":
+            config = condition.get("HttpHeaderConfig") or {}
+            result["http_header"] = {"name": config.get("HttpHeaderName"), "values": [REDACTED for _value in config.get("Values") or []]}
+        elif field == "host-header":
+            result["host_headers"] = list((condition.get("HostHeaderConfig") or {}).get("Values") or condition.get("Values") or [])
+        elif field == "path-pattern":
+            result["path_patterns"] = list((condition.get("PathPatternConfig") or {}).get("Values") or condition.get("Values") or [])
+        else:
+            result[field] = condition
+    return result
+
+
+def rule_differences(current, spec, header_values):
+    """What differs between a rule AWS holds and a rule option: a subset of ``["conditions", "action"]``.
+
+    ``header_values`` None means the header's value is not known (its SSM parameter is missing): the conditions are
+    taken to differ. The action follows default_action's blue/green rule (``action_satisfied``)."""
+    diffs = []
+    unknown = header_values is None and (spec["conditions"].get("http_header") or {}).get("parameter")
+    wanted = None if unknown else normalised_conditions(conditions_request(spec["conditions"], header_values))
+    if unknown or normalised_conditions(current.get("Conditions")) != wanted:
+        diffs.append("conditions")
+    if not action_satisfied(current.get("Actions"), spec["action"]):
+        diffs.append("action")
+    return diffs
+
+
+def rule_summary(rule):
+    """The module's view of a rule: arn, priority, conditions (header values redacted), actions, forward target groups."""
+    actions = rule.get("Actions") or []
+    forward = forwarded_target_groups(actions[0]) if actions and actions[0].get("Type") == "forward" else []
+    return {
+        "arn": rule.get("RuleArn"),
+        "priority": int(rule["Priority"]),
+        "conditions": redacted_conditions(rule.get("Conditions")),
+        "actions": actions,
+        "forward_target_group_arns": forward,
+    }
+
+
+# ---------------------------------------------------------------------------------------------------
 # Target groups
 
 
@@ -174,6 +263,34 @@ def modify_listener(client, **params):
 @AWSRetry.jittered_backoff()
 def delete_listener(client, arn):
     client.delete_listener(ListenerArn=arn)
+    return True
+
+
+@ELBv2ErrorHandler.list_error_handler("describe the rules of {listener_arn}", default_value=[])
+@AWSRetry.jittered_backoff()
+def describe_rules(client, listener_arn):
+    """The listener's rules other than the default one."""
+    paginator = client.get_paginator("describe_rules")
+    rules = paginator.paginate(ListenerArn=listener_arn).build_full_result()["Rules"]
+    return [rule for rule in rules if not rule.get("IsDefault")]
+
+
+@ELBv2ErrorHandler.common_error_handler("create rule")
+@AWSRetry.jittered_backoff()
+def create_rule(client, **params):
+    return client.create_rule(**params)["Rules"][0]
+
+
+@ELBv2ErrorHandler.common_error_handler("modify rule")
+@AWSRetry.jittered_backoff()
+def modify_rule(client, **params):
+    return client.modify_rule(**params)["Rules"][0]
+
+
+@ELBv2ErrorHandler.deletion_error_handler("delete rule")
+@AWSRetry.jittered_backoff()
+def delete_rule(client, arn):
+    client.delete_rule(RuleArn=arn)
     return True
 
 

@@ -95,6 +95,14 @@ def describe_route_tables(client, vpc_ids):
     return pages.build_full_result()["RouteTables"]
 
 
+@ReadErrorHandler.common_error_handler("describe the managed prefix lists named {name}")
+@AWSRetry.jittered_backoff()
+def managed_prefix_lists_named(client, name):
+    paginator = client.get_paginator("describe_managed_prefix_lists")
+    pages = paginator.paginate(Filters=[{"Name": "prefix-list-name", "Values": [name]}])
+    return pages.build_full_result()["PrefixLists"]
+
+
 @ACMErrorHandler.list_error_handler("describe certificate {arn}")
 @AWSRetry.jittered_backoff()
 def describe_certificate(client, arn):
@@ -208,33 +216,52 @@ def covers(certificate_names, name):
     return False
 
 
-def certificate_arn_problems(arn, region, account, partition):
-    """What the ARN alone says is wrong (another region, account or partition): no call needed."""
+# CloudFront takes its viewer certificate from ACM in US East (N. Virginia) only (CloudFront Developer Guide,
+# "Requirements for using SSL/TLS certificates with CloudFront").
+CLOUDFRONT_CERTIFICATE_REGION = "us-east-1"
+CLOUDFRONT_PREFIX_LIST = "com.amazonaws.global.cloudfront.origin-facing"
+
+
+def certificate_arn_problems(arn, region, account, partition, option="certificate_arn"):
+    """What the ARN alone says is wrong (another region, account or partition): no call needed. ``option``
+    certificate_arn (a load balancer's, of the play's region) or cloudfront_certificate_arn (of us-east-1)."""
     parsed = parse_certificate_arn(arn)
     if parsed is None:
-        return [("certificate_arn", f"{arn} is not an ACM certificate ARN (arn:<partition>:acm:<region>:<account>:certificate/<id>)")]
+        return [(option, f"{arn} is not an ACM certificate ARN (arn:<partition>:acm:<region>:<account>:certificate/<id>)")]
     problems = []
     if parsed["region"] != region:
-        problems.append(("certificate_arn", f"certificate {arn} is in {parsed['region']}; a load balancer in {region} needs a certificate of {region}"))
+        if option == "cloudfront_certificate_arn":
+            need = f"CloudFront accepts ACM certificates only from {region}"
+        else:
+            need = f"a load balancer in {region} needs a certificate of {region}"
+        problems.append((option, f"certificate {arn} is in {parsed['region']}; {need}"))
     if account and parsed["account"] != account:
-        problems.append(("certificate_arn", f"certificate {arn} belongs to account {parsed['account']}; the credentials are of account {account}"))
+        problems.append((option, f"certificate {arn} belongs to account {parsed['account']}; the credentials are of account {account}"))
     if partition and parsed["partition"] != partition:
-        problems.append(("certificate_arn", f"certificate {arn} is of partition {parsed['partition']}; the credentials are of {partition}"))
+        problems.append((option, f"certificate {arn} is of partition {parsed['partition']}; the credentials are of {partition}"))
     return problems
 
 
-def certificate_problems(arn, certificate, names):
+def certificate_problems(arn, certificate, names, option="certificate_arn"):
     """The certificate as ACM describes it: it exists, is ISSUED and covers every public name."""
     if certificate is None:
-        return [("certificate_arn", f"certificate {arn} does not exist in this account and region")]
+        where = "in us-east-1" if option == "cloudfront_certificate_arn" else "and region"
+        return [(option, f"certificate {arn} does not exist in this account {where}")]
     problems = []
     if certificate.get("Status") != "ISSUED":
-        problems.append(("certificate_arn", f"certificate {arn} is {certificate.get('Status')}, not ISSUED"))
+        problems.append((option, f"certificate {arn} is {certificate.get('Status')}, not ISSUED"))
     certificate_names = certificate.get("SubjectAlternativeNames") or [certificate.get("DomainName", "")]
     missing = [n for n in names if not covers(certificate_names, n)]
     if missing:
-        problems.append(("certificate_arn", f"certificate {arn} ({', '.join(certificate_names)}) does not cover {', '.join(missing)}"))
+        problems.append((option, f"certificate {arn} ({', '.join(certificate_names)}) does not cover {', '.join(missing)}"))
     return problems
+
+
+def prefix_list_problems(name, prefix_lists):
+    """prefix_lists: DescribeManagedPrefixLists filtered by name. Returns (problems, the list's id or None)."""
+    if not prefix_lists:
+        return [("cloudfront_prefix_list", f"no managed prefix list named {name} in this region (the ALB could not admit CloudFront only)")], None
+    return [], prefix_lists[0]["PrefixListId"]
 
 
 def zone_problems(name, zones):

@@ -17,6 +17,9 @@ description:
     internet gateway, the private ones in two zones and not; the certificate is of the region and the caller's
     account, exists, is C(ISSUED) and covers every public name (a wildcard covers one label); the public zone exists
     and is public.
+  - When asked, the CloudFront certificate is of us-east-1 and the caller's account, exists there, is C(ISSUED) and
+    covers every CloudFront name (one more ACM call, in us-east-1), and the AWS-managed prefix list of CloudFront's
+    origin-facing servers exists in the play's region (one more EC2 call); its id is returned.
   - Of the caller's permissions it checks what is cheap - the credentials work (C(sts:GetCallerIdentity)) and the
     read calls above are allowed (a denied read is a problem naming the action). It does not simulate the policy
     (C(iam:SimulatePrincipalPolicy) needs a permission of its own and does not see SCPs or session policies).
@@ -49,11 +52,27 @@ options:
   public_zone:
     description: The existing public hosted zone. Unset or empty, not checked.
     type: str
+  cloudfront_certificate_arn:
+    description:
+      - The ACM certificate of the CloudFront distributions, which CloudFront accepts only from us-east-1. Unset or
+        empty, not checked.
+    type: str
+  cloudfront_names:
+    description: The names the CloudFront certificate must cover (the distributions' aliases).
+    type: list
+    elements: str
+    default: []
+  cloudfront_prefix_list:
+    description:
+      - Look up the AWS-managed prefix list C(com.amazonaws.global.cloudfront.origin-facing) in the play's region and
+        return its id as RV(cloudfront_prefix_list_id); a missing list is a problem.
+    type: bool
+    default: false
   variable_names:
     description:
       - How the failure message names each option (C(vpc_id), C(public_subnet_ids), C(private_subnet_ids),
-        C(certificate_arn), C(public_zone), C(region)) - the inventory variable it comes from. An option not listed is
-        named as itself.
+        C(certificate_arn), C(public_zone), C(cloudfront_certificate_arn), C(cloudfront_prefix_list), C(region)) - the
+        inventory variable it comes from. An option not listed is named as itself.
     type: dict
     default: {}
 extends_documentation_fragment:
@@ -72,6 +91,9 @@ EXAMPLES = r"""
     certificate_arn: arn:aws:acm:eu-west-1:111122223333:certificate/1234abcd-12ab-34cd-56ef-1234567890ab
     public_names: [chat.example.com]
     public_zone: example.com
+    cloudfront_certificate_arn: arn:aws:acm:us-east-1:111122223333:certificate/5678abcd-12ab-34cd-56ef-1234567890ab
+    cloudfront_names: [chat.example.com]
+    cloudfront_prefix_list: true
     variable_names:
       vpc_id: site_vpc_id
       public_zone: site_public_zone
@@ -93,6 +115,11 @@ public_zone_id:
   returned: success
   type: str
   sample: Z0123456789ABCDEFGHIJ
+cloudfront_prefix_list_id:
+  description: The id of the managed prefix list of CloudFront's origin-facing servers in the region, with O(cloudfront_prefix_list=true); otherwise null.
+  returned: success
+  type: str
+  sample: pl-4fa04526
 subnet_zones:
   description: The availability zone of each subnet.
   returned: success
@@ -182,6 +209,34 @@ def check_certificate(checks, acm, identity):
         checks.report(preflight.certificate_problems(arn, certificate, params["public_names"]))
 
 
+def check_cloudfront_certificate(checks, module, identity, retry):
+    params = module.params
+    arn = params["cloudfront_certificate_arn"]
+    if not arn:
+        return
+    option, region = "cloudfront_certificate_arn", preflight.CLOUDFRONT_CERTIFICATE_REGION
+    arn_problems = preflight.certificate_arn_problems(arn, region, identity["Account"], identity["Arn"].split(":")[1], option=option)
+    if arn_problems:
+        checks.report(arn_problems)
+        return
+    acm = module.client("acm", region=region, retry_decorator=retry)
+    certificate, ok = checks.read(option, "acm:DescribeCertificate", preflight.describe_certificate, acm, arn)
+    if ok:
+        checks.report(preflight.certificate_problems(arn, certificate, params["cloudfront_names"], option=option))
+
+
+def check_cloudfront_prefix_list(checks, ec2):
+    if not checks.module.params["cloudfront_prefix_list"]:
+        return None
+    name = preflight.CLOUDFRONT_PREFIX_LIST
+    found, ok = checks.read("cloudfront_prefix_list", "ec2:DescribeManagedPrefixLists", preflight.managed_prefix_lists_named, ec2, name)
+    if not ok:
+        return None
+    problems, prefix_list_id = preflight.prefix_list_problems(name, found)
+    checks.report(problems)
+    return prefix_list_id
+
+
 def check_public_zone(checks, route53):
     name = checks.module.params["public_zone"]
     if not name:
@@ -205,6 +260,9 @@ def main():
             certificate_arn=dict(type="str"),
             public_names=dict(type="list", elements="str", default=[]),
             public_zone=dict(type="str"),
+            cloudfront_certificate_arn=dict(type="str"),
+            cloudfront_names=dict(type="list", elements="str", default=[]),
+            cloudfront_prefix_list=dict(type="bool", default=False),
             variable_names=dict(type="dict", default={}),
         ),
         supports_check_mode=True,
@@ -224,13 +282,17 @@ def main():
         cause = f"the credentials, or {region} not enabled for the account"
         module.fail_json_aws(e.exception, msg=f"Could not get the caller identity in {module.region} ({cause})")
 
-    subnet_zones = check_network(checks, module.client("ec2", retry_decorator=retry))
+    ec2 = module.client("ec2", retry_decorator=retry)
+    subnet_zones = check_network(checks, ec2)
     check_certificate(checks, module.client("acm", retry_decorator=retry), identity)
+    check_cloudfront_certificate(checks, module, identity, retry)
+    prefix_list_id = check_cloudfront_prefix_list(checks, ec2)
     public_zone_id = check_public_zone(checks, module.client("route53", retry_decorator=retry))
     checks.finish(
         account_id=identity["Account"],
         partition=identity["Arn"].split(":")[1],
         public_zone_id=public_zone_id,
+        cloudfront_prefix_list_id=prefix_list_id,
         subnet_zones=subnet_zones,
     )
 

@@ -23,6 +23,9 @@ RANDOM_SEED = 4242
 VPC_NAME = "dito-local"
 VPC_CIDR = "10.42.0.0/16"
 CERTIFICATE_DOMAIN = "*.dito.local"
+# CloudFront takes its viewer certificate from ACM in us-east-1 only, whatever the stack's region.
+CLOUDFRONT_CERTIFICATE_REGION = "us-east-1"
+CLOUDFRONT_CERTIFICATE_NAMES = ("*.dito.local", "dito.local")
 PUBLIC_ZONE = "dito.local"
 SUBNETS = (
     # (tier, zone suffix, cidr)
@@ -79,8 +82,8 @@ def describe_network(ec2, vpc_id):
     return {"vpc_id": vpc_id, "public_subnet_ids": by_tier["public"], "private_subnet_ids": by_tier["private"]}
 
 
-def self_signed(domain):
-    """A certificate of ``domain`` and its key, in PEM, valid for a year."""
+def self_signed(domain, *other_names):
+    """A certificate of ``domain`` (and ``other_names``) and its key, in PEM, valid for a year."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, domain)])
     now = datetime.datetime.now(datetime.UTC)
@@ -92,7 +95,7 @@ def self_signed(domain):
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - datetime.timedelta(days=1))
         .not_valid_after(now + datetime.timedelta(days=365))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName(domain)]), critical=False)
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(name) for name in (domain, *other_names)]), critical=False)
         .sign(key, hashes.SHA256())
     )
     key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption())
@@ -113,6 +116,16 @@ def certificate(acm):
     return acm.import_certificate(Certificate=cert, PrivateKey=key)["CertificateArn"]
 
 
+def cloudfront_certificate(acm):
+    """The us-east-1 ACM certificate of the CloudFront distributions (site_cloudfront_certificate_arn), made once:
+    ``acm`` is a client of us-east-1. Imported, so ISSUED at once, like the regional one."""
+    for summary in acm.list_certificates()["CertificateSummaryList"]:
+        if summary["DomainName"] == CLOUDFRONT_CERTIFICATE_NAMES[0]:
+            return summary["CertificateArn"]
+    cert, key = self_signed(*CLOUDFRONT_CERTIFICATE_NAMES)
+    return acm.import_certificate(Certificate=cert, PrivateKey=key)["CertificateArn"]
+
+
 def public_zone(route53):
     """The public hosted zone that the local inventory takes as the user's (site_public_zone), made once."""
     zones = route53.list_hosted_zones_by_name(DNSName=PUBLIC_ZONE)["HostedZones"]
@@ -130,15 +143,16 @@ def render_inventory_file(network):
         "site_private_subnet_ids:",
         *[f"  - {s}" for s in network["private_subnet_ids"]],
         f"site_certificate_arn: {network['certificate_arn']}",
+        *([f"site_cloudfront_certificate_arn: {network['cloudfront_certificate_arn']}"] if network.get("cloudfront_certificate_arn") else []),
     ]
     return "\n".join(lines) + "\n"
 
 
-def ec2_like(client, service):
-    """Another client of the same endpoint, region and keys."""
+def ec2_like(client, service, region=None):
+    """Another client of the same endpoint and keys, in the same region unless told."""
     return boto3.client(
         service,
-        region_name=client.meta.region_name,
+        region_name=region or client.meta.region_name,
         endpoint_url=client.meta.endpoint_url,
         aws_access_key_id="testing",
         aws_secret_access_key="testing",  # noqa: S106 - the emulator takes any key
@@ -160,6 +174,7 @@ def seed(endpoint, region, inventory_file=None):
         vpc_id = create_network(ec2, region)
     network = describe_network(ec2, vpc_id)
     network["certificate_arn"] = certificate(ec2_like(ec2, "acm"))
+    network["cloudfront_certificate_arn"] = cloudfront_certificate(ec2_like(ec2, "acm", CLOUDFRONT_CERTIFICATE_REGION))
     public_zone(ec2_like(ec2, "route53"))
     if inventory_file:
         content = render_inventory_file(network)

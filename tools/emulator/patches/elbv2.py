@@ -211,3 +211,44 @@ def enabling_access_logs_checks_the_bucket_policy_and_writes_the_test_file():
         return original(self, arn, attrs)
 
     backend_cls.modify_load_balancer_attributes = modify_load_balancer_attributes
+
+
+# Quotas for your Application Load Balancers, "Rules": condition values per rule 5, condition wildcards per rule 5
+# (not adjustable).
+CONDITION_VALUES_PER_RULE = 5
+CONDITION_WILDCARDS_PER_RULE = 5
+_CONDITION_CONFIGS = ("HostHeaderConfig", "HttpHeaderConfig", "PathPatternConfig", "HttpRequestMethodConfig", "SourceIpConfig", "QueryStringConfig")
+
+
+def _condition_values(condition):
+    values = list(condition.get("Values") or [])
+    for key in _CONDITION_CONFIGS:
+        for value in (condition.get(key) or {}).get("Values") or []:
+            values.append(value if isinstance(value, str) else f"{value.get('Key') or ''}={value.get('Value') or ''}")
+    return values
+
+
+def rules_keep_to_the_condition_value_and_wildcard_quotas():
+    """CreateRule and ModifyRule refuse more than 5 condition values, or more than 5 wildcards, in one rule.
+
+    ALB user guide, "Quotas for your Application Load Balancers", Rules: "Condition values per rule: 5",
+    "Condition wildcards per rule: 5"; HttpHeaderConditionConfig, Values: "The following wildcard characters are
+    supported: * (matches 0 or more characters) and ? (matches exactly 1 character)." AWS answers "A rule can only have
+    '5' condition values" (ValidationError); the wildcard message is the emulator's, in the same form. moto checked each
+    value's length (128) and the header name's (40), and HttpHeaderConfig round-trips, but it took any number of
+    values and wildcards.
+    """
+    from moto.elbv2.exceptions import ELBClientError
+
+    backend_cls = elbv2_models.ELBv2Backend
+    original = backend_cls._validate_conditions
+
+    def _validate_conditions(self, conditions):
+        original(self, conditions)
+        values = [v for condition in conditions or [] for v in _condition_values(condition)]
+        if len(values) > CONDITION_VALUES_PER_RULE:
+            raise ELBClientError("ValidationError", f"A rule can only have '{CONDITION_VALUES_PER_RULE}' condition values")
+        if sum(v.count("*") + v.count("?") for v in values) > CONDITION_WILDCARDS_PER_RULE:
+            raise ELBClientError("ValidationError", f"A rule can only have '{CONDITION_WILDCARDS_PER_RULE}' wildcards")
+
+    backend_cls._validate_conditions = _validate_conditions

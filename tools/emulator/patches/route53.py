@@ -71,3 +71,35 @@ def deleting_a_hosted_zone_needs_only_its_apex_soa_and_ns_left():
         return original(self, id_)
 
     backend_cls.delete_hosted_zone = delete_hosted_zone
+
+
+# The hosted zone of every CloudFront distribution's alias target (Route 53 API reference, AliasTarget, HostedZoneId:
+# "CloudFront distribution - Specify Z2FDTNDATAQYW2").
+CLOUDFRONT_HOSTED_ZONE_ID = "Z2FDTNDATAQYW2"
+
+
+def alias_records_to_cloudfront_cannot_evaluate_target_health():
+    """ChangeResourceRecordSets refuses an alias to a CloudFront distribution with EvaluateTargetHealth true.
+
+    AWS API reference, AliasTarget, EvaluateTargetHealth: "CloudFront distributions - You can't set
+    EvaluateTargetHealth to true when the alias target is a CloudFront distribution." The reference names no error
+    code for it; the emulator answers InvalidChangeBatch, Route 53's error for a change it refuses ("This exception
+    contains a list of messages that might contain one or more error messages"). moto accepted the record.
+    """
+    backend_cls = route53_models.Route53Backend
+    original = backend_cls.change_resource_record_sets
+
+    def change_resource_record_sets(self, zoneid, change_list):
+        for change in change_list:
+            record = change.get("ResourceRecordSet") or {}
+            alias = record.get("AliasTarget") or {}
+            evaluate = str(alias.get("EvaluateTargetHealth", "false")).lower() == "true"
+            if change.get("Action") in ("CREATE", "UPSERT") and alias.get("HostedZoneId") == CLOUDFRONT_HOSTED_ZONE_ID and evaluate:
+                message = (
+                    f"[Tried to create an alias that targets {alias.get('DNSName')}, type {record.get('Type')} in zone {CLOUDFRONT_HOSTED_ZONE_ID}, "
+                    "but EvaluateTargetHealth cannot be true when the alias target is a CloudFront distribution]"
+                )
+                raise Route53ClientError("InvalidChangeBatch", message)
+        return original(self, zoneid, change_list)
+
+    backend_cls.change_resource_record_sets = change_resource_record_sets

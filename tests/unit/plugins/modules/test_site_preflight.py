@@ -171,3 +171,65 @@ def test_a_certificate_arn_of_another_account_or_partition_or_none_at_all():
     ]
     assert preflight.certificate_arn_problems(arn, "cn-north-1", "111122223333", "aws-cn") == []
     assert preflight.certificate_arn_problems("1234abcd", "eu-west-1", "111122223333", "aws")[0][1].startswith("1234abcd is not an ACM certificate ARN")
+
+
+CLOUDFRONT_NAMES = dict(NAMES, cloudfront_certificate_arn="site_cloudfront_certificate_arn", cloudfront_prefix_list="site_cloudfront_enabled")
+
+
+def cloudfront_args(account, **extra):
+    cloudfront = {
+        "cloudfront_certificate_arn": account["cloudfront_certificate_arn"],
+        "cloudfront_names": ["chat.dito.local", "dito.local"],
+        "cloudfront_prefix_list": True,
+        "variable_names": CLOUDFRONT_NAMES,
+    }
+    return args(account, **{**cloudfront, **extra})
+
+
+@pytest.fixture
+def cloudfront_account(account):
+    account["cloudfront_certificate_arn"] = seed.cloudfront_certificate(boto3.client("acm", region_name="us-east-1"))
+    return account
+
+
+def test_the_cloudfront_certificate_and_prefix_list(cloudfront_account, run_module, api_calls):
+    result = run_module(site_preflight.main, cloudfront_args(cloudfront_account), check_mode=True)
+    assert result["changed"] is False and "failed" not in result, result
+    assert api_calls.count(("acm", "DescribeCertificate")) == 2 and api_calls.count(("ec2", "DescribeManagedPrefixLists")) == 1
+    expected = boto3.client("ec2", region_name="eu-west-1").describe_managed_prefix_lists(
+        Filters=[{"Name": "prefix-list-name", "Values": ["com.amazonaws.global.cloudfront.origin-facing"]}]
+    )["PrefixLists"][0]["PrefixListId"]
+    assert result["cloudfront_prefix_list_id"] == expected
+
+    # Not asked: no extra call, no id.
+    api_calls.clear()
+    plain = run_module(site_preflight.main, args(cloudfront_account))
+    assert plain["cloudfront_prefix_list_id"] is None
+    assert api_calls.count(("acm", "DescribeCertificate")) == 1 and ("ec2", "DescribeManagedPrefixLists") not in api_calls
+
+
+def test_a_regional_certificate_for_cloudfront_is_refused_without_asking_acm(cloudfront_account, run_module, api_calls):
+    regional = cloudfront_account["certificate_arn"]
+    result = run_module(site_preflight.main, cloudfront_args(cloudfront_account, cloudfront_certificate_arn=regional))
+    assert result["problems"] == [
+        f"site_cloudfront_certificate_arn: certificate {regional} is in eu-west-1; CloudFront accepts ACM certificates only from us-east-1"
+    ]
+    assert api_calls.count(("acm", "DescribeCertificate")) == 1  # the regional check only
+
+
+def test_a_cloudfront_certificate_missing_or_not_covering(cloudfront_account, run_module):
+    arn = cloudfront_account["cloudfront_certificate_arn"]
+    uncovered = run_module(site_preflight.main, cloudfront_args(cloudfront_account, cloudfront_names=["chat.example.com"]))
+    assert uncovered["problems"] == [f"site_cloudfront_certificate_arn: certificate {arn} (*.dito.local, dito.local) does not cover chat.example.com"]
+    missing = arn[:-4] + "0000"
+    gone = run_module(site_preflight.main, cloudfront_args(cloudfront_account, cloudfront_certificate_arn=missing))
+    assert gone["problems"] == [f"site_cloudfront_certificate_arn: certificate {missing} does not exist in this account in us-east-1"]
+
+
+def test_a_missing_cloudfront_prefix_list_is_a_problem(cloudfront_account, run_module, monkeypatch):
+    monkeypatch.setattr(preflight, "managed_prefix_lists_named", lambda *_args: [])
+    result = run_module(site_preflight.main, cloudfront_args(cloudfront_account))
+    assert result["problems"] == [
+        "site_cloudfront_enabled: no managed prefix list named com.amazonaws.global.cloudfront.origin-facing in this region"
+        " (the ALB could not admit CloudFront only)"
+    ]

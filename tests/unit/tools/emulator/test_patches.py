@@ -1089,3 +1089,122 @@ def test_update_project_applies_every_field():
         codebuild.update_project(name="dito-build", environment=dict(environment, computeType="TINY"))
     with pytest.raises(codebuild.exceptions.ResourceNotFoundException, match="project/nowhere"):
         codebuild.update_project(name="nowhere", description="x")
+
+
+# ---------------------------------------------------------------------------------------------------
+# The edge (issue 15): CloudFront's prefix list, Route 53 aliases to CloudFront, ALB rule conditions
+
+CLOUDFRONT_PREFIX_LIST = "com.amazonaws.global.cloudfront.origin-facing"
+
+
+def cloudfront_prefix_list(ec2):
+    by_name = ec2.describe_managed_prefix_lists(Filters=[{"Name": "prefix-list-name", "Values": [CLOUDFRONT_PREFIX_LIST]}])["PrefixLists"]
+    assert len(by_name) == 1
+    return by_name[0]
+
+
+@mock_aws
+def test_aws_managed_prefix_lists_report_their_weight_as_max_entries():
+    for region in ("eu-west-1", "us-east-1", "ap-southeast-2"):
+        ec2 = boto3.client("ec2", region_name=region)
+        found = cloudfront_prefix_list(ec2)
+        assert (found["OwnerId"], found["AddressFamily"], found["MaxEntries"], found["Version"]) == ("AWS", "IPv4", 55, 1)
+        by_id = ec2.describe_managed_prefix_lists(Filters=[{"Name": "prefix-list-id", "Values": [found["PrefixListId"]]}])["PrefixLists"]
+        assert [p["PrefixListName"] for p in by_id] == [CLOUDFRONT_PREFIX_LIST]
+        entries = ec2.get_managed_prefix_list_entries(PrefixListId=found["PrefixListId"])["Entries"]
+        assert "130.176.0.0/18" in {e["Cidr"] for e in entries}
+
+
+@mock_aws
+def test_get_managed_prefix_list_entries_of_an_unknown_list_is_not_found():
+    ec2 = boto3.client("ec2", region_name="eu-west-1")
+    with pytest.raises(ec2.exceptions.ClientError, match=r"InvalidPrefixListID\.NotFound"):
+        ec2.get_managed_prefix_list_entries(PrefixListId="pl-0123456789abcdef0")
+
+
+def https_from(prefix_list_id=None, cidrs=(), port=443):
+    permission = {"IpProtocol": "tcp", "FromPort": port, "ToPort": port}
+    if prefix_list_id:
+        permission["PrefixListIds"] = [{"PrefixListId": prefix_list_id}]
+    if cidrs:
+        permission["IpRanges"] = [{"CidrIp": c} for c in cidrs]
+    return [permission]
+
+
+@mock_aws
+def test_security_group_rules_count_prefix_list_weights_and_need_an_existing_list():
+    ec2 = boto3.client("ec2", region_name="eu-west-1")
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    group = ec2.create_security_group(GroupName="alb", Description="alb", VpcId=vpc)["GroupId"]
+    with pytest.raises(ec2.exceptions.ClientError, match=r"InvalidPrefixListID\.NotFound"):
+        ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=https_from("pl-0123456789abcdef0"))
+
+    # CloudFront's list weighs 55: five more rules fit (60), a sixth does not, in either order.
+    cloudfront = cloudfront_prefix_list(ec2)["PrefixListId"]
+    ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=https_from(cloudfront))
+    ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=https_from(cidrs=[f"10.1.{i}.0/24" for i in range(5)]))
+    with pytest.raises(ec2.exceptions.ClientError, match="RulesPerSecurityGroupLimitExceeded"):
+        ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=https_from(cidrs=["10.2.0.0/24"]))
+    other = ec2.create_security_group(GroupName="other", Description="other", VpcId=vpc)["GroupId"]
+    ec2.authorize_security_group_ingress(GroupId=other, IpPermissions=https_from(cidrs=[f"10.1.{i}.0/24" for i in range(6)]))
+    with pytest.raises(ec2.exceptions.ClientError, match="RulesPerSecurityGroupLimitExceeded"):
+        ec2.authorize_security_group_ingress(GroupId=other, IpPermissions=https_from(cloudfront))
+
+    # A customer-managed list counts as its MaxEntries.
+    custom = ec2.create_managed_prefix_list(PrefixListName="office", AddressFamily="IPv4", MaxEntries=30)["PrefixList"]["PrefixListId"]
+    third = ec2.create_security_group(GroupName="third", Description="third", VpcId=vpc)["GroupId"]
+    ec2.authorize_security_group_ingress(GroupId=third, IpPermissions=https_from(custom, port=80))
+    ec2.authorize_security_group_ingress(GroupId=third, IpPermissions=https_from(custom, port=443))
+    with pytest.raises(ec2.exceptions.ClientError, match="RulesPerSecurityGroupLimitExceeded"):
+        ec2.authorize_security_group_ingress(GroupId=third, IpPermissions=https_from(cidrs=["10.3.0.0/24"]))
+
+
+def record_change(name, alias_target):
+    return {"Changes": [{"Action": "UPSERT", "ResourceRecordSet": {"Name": name, "Type": "A", "AliasTarget": alias_target}}]}
+
+
+@mock_aws
+def test_alias_records_to_cloudfront_cannot_evaluate_target_health():
+    route53 = boto3.client("route53", region_name="eu-west-1")
+    zone = route53.create_hosted_zone(Name="example.com", CallerReference="edge")["HostedZone"]["Id"]
+    cloudfront = {"HostedZoneId": "Z2FDTNDATAQYW2", "DNSName": "d111111abcdef8.cloudfront.net", "EvaluateTargetHealth": True}
+    with pytest.raises(route53.exceptions.InvalidChangeBatch, match="EvaluateTargetHealth"):
+        route53.change_resource_record_sets(HostedZoneId=zone, ChangeBatch=record_change("chat.example.com", cloudfront))
+    route53.change_resource_record_sets(HostedZoneId=zone, ChangeBatch=record_change("chat.example.com", dict(cloudfront, EvaluateTargetHealth=False)))
+    # An ALB target may evaluate its health.
+    alb = {"HostedZoneId": "Z32O12XQLNTSW2", "DNSName": "dito-123.eu-west-1.elb.amazonaws.com", "EvaluateTargetHealth": True}
+    route53.change_resource_record_sets(HostedZoneId=zone, ChangeBatch=record_change("origin.example.com", alb))
+    names = {r["Name"] for r in route53.list_resource_record_sets(HostedZoneId=zone)["ResourceRecordSets"]}
+    assert {"chat.example.com.", "origin.example.com."} <= names
+
+
+def alb_listener(elb, ec2):
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    zones = ((1, "a"), (2, "b"))
+    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"eu-west-1{z}")["Subnet"]["SubnetId"] for i, z in zones]
+    lb = elb.create_load_balancer(Name="edge", Subnets=subnets, Type="application")["LoadBalancers"][0]["LoadBalancerArn"]
+    group = elb.create_target_group(Name="blue", Protocol="HTTP", Port=80, VpcId=vpc, TargetType="ip")["TargetGroups"][0]["TargetGroupArn"]
+    forbidden = [{"Type": "fixed-response", "FixedResponseConfig": {"StatusCode": "403", "ContentType": "text/plain"}}]
+    listener = elb.create_listener(LoadBalancerArn=lb, Protocol="HTTP", Port=80, DefaultActions=forbidden)["Listeners"][0]["ListenerArn"]
+    return listener, [{"Type": "forward", "TargetGroupArn": group}]
+
+
+@mock_aws
+def test_rules_keep_to_the_condition_value_and_wildcard_quotas():
+    elb = boto3.client("elbv2", region_name="eu-west-1")
+    listener, forward = alb_listener(elb, boto3.client("ec2", region_name="eu-west-1"))
+    header = {"Field": "http-header", "HttpHeaderConfig": {"HttpHeaderName": "X-Origin-Verify", "Values": ["s3cr3t"]}}
+    paths = {"Field": "path-pattern", "PathPatternConfig": {"Values": ["/api/*", "/ws*", "/a", "/b"]}}
+    rule = elb.create_rule(ListenerArn=listener, Priority=1, Conditions=[header, paths], Actions=forward)["Rules"][0]
+    # The header condition round-trips (HttpHeaderConfig).
+    held = elb.describe_rules(RuleArns=[rule["RuleArn"]])["Rules"][0]["Conditions"]
+    assert {"Field": "http-header", "HttpHeaderConfig": {"HttpHeaderName": "X-Origin-Verify", "Values": ["s3cr3t"]}} in held
+
+    six = {"Field": "path-pattern", "PathPatternConfig": {"Values": ["/api/*", "/ws*", "/a", "/b", "/c"]}}
+    with pytest.raises(elb.exceptions.ClientError, match="'5' condition values"):
+        elb.create_rule(ListenerArn=listener, Priority=2, Conditions=[header, six], Actions=forward)
+    with pytest.raises(elb.exceptions.ClientError, match="'5' condition values"):
+        elb.modify_rule(RuleArn=rule["RuleArn"], Conditions=[header, six])
+    wild = {"Field": "http-header", "HttpHeaderConfig": {"HttpHeaderName": "X-Origin-Verify", "Values": ["a*b*c?d*e?f*"]}}
+    with pytest.raises(elb.exceptions.ClientError, match="'5' wildcards"):
+        elb.create_rule(ListenerArn=listener, Priority=3, Conditions=[wild], Actions=forward)
