@@ -101,6 +101,7 @@ expected = {
     "green": {"name": f"{NAME}-green", "arn": green},
     "listeners": {"production": {"port": 443, "arn": listeners[443]["ListenerArn"]}, "test": {"port": 8443, "arn": listeners[8443]["ListenerArn"]}},
     "production_target_group_arns": [blue],
+    "origin_header": None,
 }
 assert output == expected, f"the output fact {output} is what AWS holds {expected}"
 print(f"{NAME} verified")

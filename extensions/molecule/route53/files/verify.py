@@ -40,5 +40,5 @@ for _name, kind, alias in records:
     assert target == (TARGET_ZONE, TARGET, True), f"{kind} aliases the load balancer, evaluating its health, got {target}"
 assert names(zones[False]) == [], "nothing in the public zone of the same name"
 
-assert output == {"zone_id": zones[True], "record": RECORD, "types": ["A", "AAAA"]}, f"the output fact {output}"
+assert output == {"zone_id": zones[True], "record": RECORD, "types": ["A", "AAAA"], "origin_record": None}, f"the output fact {output}"
 print(f"{RECORD} verified")
