@@ -428,10 +428,7 @@ def _behaviors(config):
 
 
 def _covers(names, alias):
-    for name in names:
-        if name == alias or (name.startswith("*.") and alias.count(".") == name.count(".") and alias.split(".", 1)[1] == name[2:]):
-            return True
-    return False
+    return any(name == alias or (name.startswith("*.") and alias.count(".") == name.count(".") and alias.split(".", 1)[1] == name[2:]) for name in names)
 
 
 def _check_config(backend, config):
@@ -468,7 +465,8 @@ def _check_config(backend, config):
     elif aliases:
         raise error(
             "InvalidViewerCertificate",
-            "To add an alternate domain name (CNAME) to a CloudFront distribution, you must attach a trusted certificate that validates your authorization to use the domain name.",
+            "To add an alternate domain name (CNAME) to a CloudFront distribution, you must attach a trusted certificate that validates your "
+            "authorization to use the domain name.",
         )
     logging = config.get("Logging") or {}
     if logging.get("Enabled"):
