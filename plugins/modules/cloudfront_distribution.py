@@ -608,15 +608,18 @@ def header_values(module):
 
 
 def wait_deployed(module, client, distribution_id):
-    """Wait until the distribution's Status is Deployed (every edge location has its configuration); returns it."""
+    """Wait until the distribution's Status is Deployed (every edge location has its configuration), at most
+    wait_timeout seconds; returns ``(distribution, etag)``, or None when it is gone."""
     deadline = time.monotonic() + module.params["wait_timeout"]
+    delay = min(1, POLL_SECONDS)  # 1, 2, 4, 8 s then every POLL_SECONDS (AWS takes minutes)
     while True:
         answer = cf.get_distribution(client, distribution_id)
         if answer is None or answer[0]["Status"] == "Deployed":
             return answer
         if time.monotonic() >= deadline:
             module.fail_json(msg=f"Distribution {distribution_id} was not Deployed after {module.params['wait_timeout']} s (wait_timeout).")
-        time.sleep(POLL_SECONDS)
+        time.sleep(delay)
+        delay = min(delay * 2, POLL_SECONDS)
 
 
 def result(distribution, etag, config, names, tags, origins):
