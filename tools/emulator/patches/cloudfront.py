@@ -182,6 +182,11 @@ def managed_policies_are_listed():
 # Distributions
 
 
+def clock():
+    """Wall time in seconds (tests replace it)."""
+    return time.time()
+
+
 def deploy_seconds():
     configured = default_user_config.get("cloudfront", {}).get("deploy_seconds")
     if configured is None:
@@ -379,12 +384,12 @@ def distributions_deploy_then_only_disabled_ones_are_deleted():
 
     def create_distribution_with_tags(self, distribution_config, tags):
         result = original_create(self, distribution_config, tags)
-        result[0].changed_at = time.time()
+        result[0].changed_at = clock()
         return result
 
     def update_distribution(self, dist_config, _id, if_match):
         result = original_update(self, dist_config, _id, if_match)
-        result[0].changed_at = time.time()
+        result[0].changed_at = clock()
         return result
 
     def delete_distribution(self, distribution_id, if_match):
@@ -395,7 +400,7 @@ def distributions_deploy_then_only_disabled_ones_are_deleted():
 
     def status(self):
         changed = self.__dict__.get("changed_at")
-        return "InProgress" if changed is not None and time.time() - changed < deploy_seconds() else "Deployed"
+        return "InProgress" if changed is not None and clock() - changed < deploy_seconds() else "Deployed"
 
     def set_status(self, value):
         pass  # moto's ManagedState writes it; the time decides

@@ -1,7 +1,6 @@
 """Each emulator compatibility patch returns what the AWS API reference documents."""
 
 import json
-import time
 import uuid
 from datetime import UTC
 from datetime import datetime
@@ -1213,7 +1212,11 @@ def test_etags_change_and_if_match_is_checked():
 def test_distributions_deploy_then_only_disabled_ones_are_deleted(monkeypatch):
     from moto.core.config import default_user_config
 
-    monkeypatch.setitem(default_user_config, "cloudfront", {"deploy_seconds": 0.3})
+    from tools.emulator.patches import cloudfront
+
+    now = [1000.0]
+    monkeypatch.setattr(cloudfront, "clock", lambda: now[0])
+    monkeypatch.setitem(default_user_config, "cloudfront", {"deploy_seconds": 60})
     cf = boto3.client("cloudfront", region_name="us-east-1")
     created = cf.create_distribution(DistributionConfig=cf_config())
     dist_id = created["Distribution"]["Id"]
@@ -1223,7 +1226,7 @@ def test_distributions_deploy_then_only_disabled_ones_are_deleted(monkeypatch):
     disabled = cf.update_distribution(Id=dist_id, IfMatch=created["ETag"], DistributionConfig=cf_config(Enabled=False))
     with pytest.raises(ClientError, match="DistributionNotDisabled"):  # disabled, not yet deployed
         cf.delete_distribution(Id=dist_id, IfMatch=disabled["ETag"])
-    time.sleep(0.4)
+    now[0] += 61
     assert cf.get_distribution(Id=dist_id)["Distribution"]["Status"] == "Deployed"
     cf.delete_distribution(Id=dist_id, IfMatch=disabled["ETag"])
     assert cf.list_distributions()["DistributionList"]["Quantity"] == 0
