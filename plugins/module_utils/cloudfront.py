@@ -62,9 +62,13 @@ def get_distribution(client, distribution_id):
 @CloudFrontErrorHandler.common_error_handler("create distribution")
 @AWSRetry.jittered_backoff()
 def create_distribution(client, config, tags):
-    answer = client.create_distribution_with_tags(
-        DistributionConfigWithTags={"DistributionConfig": config, "Tags": {"Items": [{"Key": k, "Value": v} for k, v in (tags or {}).items()]}}
-    )
+    """Creates the distribution with its tags in one call (CreateDistributionWithTags), or without (CreateDistribution)."""
+    if tags:
+        answer = client.create_distribution_with_tags(
+            DistributionConfigWithTags={"DistributionConfig": config, "Tags": {"Items": [{"Key": k, "Value": v} for k, v in tags.items()]}}
+        )
+    else:
+        answer = client.create_distribution(DistributionConfig=config)
     return answer["Distribution"], answer["ETag"]
 
 

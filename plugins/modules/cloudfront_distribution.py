@@ -579,7 +579,7 @@ def resolve_policies(module, client):
             pid, name = policy_id(known[kind], given)
             if pid is None:
                 problems.append(
-                    f"{where}.{option}: no {kind.replace('_', ' ')} policy is named {given!r}; known: {', '.join(sorted(n for n, _ in known[kind]))}"
+                    f"{where}.{option}: no {kind.replace('_', ' ')} policy is named {given!r}; known: {', '.join(sorted(entry[0] for entry in known[kind]))}"
                 )
                 continue
             ids[(kind, given)] = pid

@@ -213,3 +213,12 @@ def test_canonical_ignores_aws_defaults_and_list_order():
     held = with_aws_defaults(desired)
     held["Aliases"]["Items"].reverse()
     assert cloudfront_distribution.canonical(held) == cloudfront_distribution.canonical(desired)
+
+
+def test_without_tags_and_without_aliases(cf, run_module):
+    plain = args(cf, aliases=[], certificate_arn=None, tags=None, logging=None)
+    created = run_module(cloudfront_distribution.main, plain)
+    assert created["changed"] is True and created["distribution"]["tags"] == {}
+    config = only(cf)[1]
+    assert config["ViewerCertificate"]["CloudFrontDefaultCertificate"] is True and config["Logging"]["Enabled"] is False
+    assert run_module(cloudfront_distribution.main, plain)["changed"] is False
