@@ -11,6 +11,7 @@ below, add its test, and list it in tools/emulator/README.md.
 
 from tools.emulator.patches import applicationautoscaling
 from tools.emulator.patches import awslambda
+from tools.emulator.patches import cloudfront
 from tools.emulator.patches import codebuild
 from tools.emulator.patches import codeconnections
 from tools.emulator.patches import codedeploy
@@ -81,6 +82,12 @@ PATCHES = (
     servicediscovery.deleting_a_dns_namespace_deletes_its_hosted_zone,
     servicediscovery.namespaces_with_services_cannot_be_deleted,
     s3.bucket_policy_conditions_are_evaluated,
+    # CloudFront: the wrappers of Create/UpdateDistribution stack in this order (the checks run first).
+    cloudfront.managed_policies_are_listed,
+    cloudfront.distribution_configs_round_trip,
+    cloudfront.etags_change_and_if_match_is_checked,
+    cloudfront.distributions_deploy_then_only_disabled_ones_are_deleted,
+    cloudfront.distribution_configs_are_checked,
 )
 
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import boto3
 import pytest
+from botocore.exceptions import ClientError
 from moto import mock_aws
 
 from tools.emulator import patches
@@ -1208,3 +1209,183 @@ def test_rules_keep_to_the_condition_value_and_wildcard_quotas():
     wild = {"Field": "http-header", "HttpHeaderConfig": {"HttpHeaderName": "X-Origin-Verify", "Values": ["a*b*c?d*e?f*"]}}
     with pytest.raises(elb.exceptions.ClientError, match="'5' wildcards"):
         elb.create_rule(ListenerArn=listener, Priority=3, Conditions=[wild], Actions=forward)
+# ---------------------------------------------------------------------------------------------------------------
+# CloudFront
+
+CF_CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+CF_ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+CF_SECURITY_HEADERS = "67f7725c-6f97-4210-82d7-5512b31e9d03"
+
+
+def cf_config(reference="web", **extra):
+    config = {
+        "CallerReference": reference,
+        "Comment": reference,
+        "Enabled": True,
+        "Origins": {
+            "Quantity": 1,
+            "Items": [
+                {
+                    "Id": "alb",
+                    "DomainName": "origin.example.com",
+                    "CustomHeaders": {"Quantity": 1, "Items": [{"HeaderName": "X-Origin-Verify", "HeaderValue": "s3cr3t-value-long"}]},
+                    "CustomOriginConfig": {
+                        "HTTPPort": 80,
+                        "HTTPSPort": 443,
+                        "OriginProtocolPolicy": "https-only",
+                        "OriginSslProtocols": {"Quantity": 1, "Items": ["TLSv1.2"]},
+                    },
+                }
+            ],
+        },
+        "DefaultCacheBehavior": {
+            "TargetOriginId": "alb",
+            "ViewerProtocolPolicy": "redirect-to-https",
+            "CachePolicyId": CF_CACHING_OPTIMIZED,
+            "ResponseHeadersPolicyId": CF_SECURITY_HEADERS,
+            "Compress": True,
+        },
+        "CacheBehaviors": {
+            "Quantity": 1,
+            "Items": [
+                {
+                    "PathPattern": "/api/*",
+                    "TargetOriginId": "alb",
+                    "ViewerProtocolPolicy": "https-only",
+                    "CachePolicyId": "4135ea2d-6df8-44a3-9df3-4b5a84be39ad",
+                    "OriginRequestPolicyId": CF_ALL_VIEWER_EXCEPT_HOST,
+                    "ResponseHeadersPolicyId": CF_SECURITY_HEADERS,
+                }
+            ],
+        },
+        "HttpVersion": "http2and3",
+        "IsIPV6Enabled": True,
+        "WebACLId": "arn:aws:wafv2:us-east-1:123456789012:global/webacl/dito/abc",
+    }
+    config.update(extra)
+    return config
+
+
+@mock_aws
+def test_managed_policies_are_listed():
+    cf = boto3.client("cloudfront", region_name="us-east-1")
+    names = {i["CachePolicy"]["CachePolicyConfig"]["Name"]: i["CachePolicy"]["Id"] for i in cf.list_cache_policies(Type="managed")["CachePolicyList"]["Items"]}
+    assert names["Managed-CachingOptimized"] == CF_CACHING_OPTIMIZED
+    assert names["Managed-CachingDisabled"] == "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+    assert cf.list_cache_policies(Type="custom")["CachePolicyList"]["Quantity"] == 0
+    requests = cf.list_origin_request_policies(Type="managed")["OriginRequestPolicyList"]["Items"]
+    assert {"Managed-AllViewerExceptHostHeader": CF_ALL_VIEWER_EXCEPT_HOST}.items() <= {
+        i["OriginRequestPolicy"]["OriginRequestPolicyConfig"]["Name"]: i["OriginRequestPolicy"]["Id"] for i in requests
+    }.items()
+    got = cf.get_response_headers_policy(Id=CF_SECURITY_HEADERS)["ResponseHeadersPolicy"]["ResponseHeadersPolicyConfig"]
+    assert got["Name"] == "Managed-SecurityHeadersPolicy"
+    assert got["SecurityHeadersConfig"]["StrictTransportSecurity"]["AccessControlMaxAgeSec"] == 31536000
+    with pytest.raises(ClientError, match="NoSuchCachePolicy"):
+        cf.get_cache_policy(Id="00000000-0000-0000-0000-000000000000")
+
+
+@mock_aws
+def test_distribution_configs_round_trip():
+    cf = boto3.client("cloudfront", region_name="us-east-1")
+    created = cf.create_distribution(DistributionConfig=cf_config())["Distribution"]
+    config = cf.get_distribution_config(Id=created["Id"])["DistributionConfig"]
+    assert (config["HttpVersion"], config["IsIPV6Enabled"], config["WebACLId"]) == (
+        "http2and3",
+        True,
+        "arn:aws:wafv2:us-east-1:123456789012:global/webacl/dito/abc",
+    )
+    origin = config["Origins"]["Items"][0]
+    assert origin["CustomHeaders"]["Items"] == [{"HeaderName": "X-Origin-Verify", "HeaderValue": "s3cr3t-value-long"}]
+    assert origin["CustomOriginConfig"]["OriginSslProtocols"] == {"Quantity": 1, "Items": ["TLSv1.2"]}
+    default = config["DefaultCacheBehavior"]
+    assert (default["CachePolicyId"], default["ResponseHeadersPolicyId"], default["Compress"]) == (CF_CACHING_OPTIMIZED, CF_SECURITY_HEADERS, True)
+    assert "ForwardedValues" not in default
+    [api] = config["CacheBehaviors"]["Items"]
+    assert (api["PathPattern"], api["OriginRequestPolicyId"], api["ResponseHeadersPolicyId"], api["Compress"]) == (
+        "/api/*",
+        CF_ALL_VIEWER_EXCEPT_HOST,
+        CF_SECURITY_HEADERS,
+        False,
+    )
+    assert config["Logging"] == {"Enabled": False, "IncludeCookies": False, "Bucket": "", "Prefix": ""}
+    summary = cf.list_distributions()["DistributionList"]["Items"][0]
+    assert (summary["HttpVersion"], summary["Comment"]) == ("http2and3", "web")
+
+
+@mock_aws
+def test_etags_change_and_if_match_is_checked():
+    cf = boto3.client("cloudfront", region_name="us-east-1")
+    created = cf.create_distribution(DistributionConfig=cf_config())
+    dist_id, etag = created["Distribution"]["Id"], created["ETag"]
+    with pytest.raises(ClientError, match="PreconditionFailed"):
+        cf.update_distribution(Id=dist_id, IfMatch="E0000000000000", DistributionConfig=cf_config(Comment="new"))
+    updated = cf.update_distribution(Id=dist_id, IfMatch=etag, DistributionConfig=cf_config(Comment="new"))
+    assert updated["ETag"] != etag and cf.get_distribution_config(Id=dist_id)["ETag"] == updated["ETag"]
+    with pytest.raises(ClientError, match="PreconditionFailed"):
+        cf.update_distribution(Id=dist_id, IfMatch=etag, DistributionConfig=cf_config(Comment="again"))
+
+
+@mock_aws
+def test_distributions_deploy_then_only_disabled_ones_are_deleted(monkeypatch):
+    from moto.core.config import default_user_config
+
+    from tools.emulator.patches import cloudfront
+
+    now = [1000.0]
+    monkeypatch.setattr(cloudfront, "clock", lambda: now[0])
+    monkeypatch.setitem(default_user_config, "cloudfront", {"deploy_seconds": 60})
+    cf = boto3.client("cloudfront", region_name="us-east-1")
+    created = cf.create_distribution(DistributionConfig=cf_config())
+    dist_id = created["Distribution"]["Id"]
+    assert cf.get_distribution(Id=dist_id)["Distribution"]["Status"] == "InProgress"
+    with pytest.raises(ClientError, match="DistributionNotDisabled"):
+        cf.delete_distribution(Id=dist_id, IfMatch=created["ETag"])
+    disabled = cf.update_distribution(Id=dist_id, IfMatch=created["ETag"], DistributionConfig=cf_config(Enabled=False))
+    with pytest.raises(ClientError, match="DistributionNotDisabled"):  # disabled, not yet deployed
+        cf.delete_distribution(Id=dist_id, IfMatch=disabled["ETag"])
+    now[0] += 61
+    assert cf.get_distribution(Id=dist_id)["Distribution"]["Status"] == "Deployed"
+    cf.delete_distribution(Id=dist_id, IfMatch=disabled["ETag"])
+    assert cf.list_distributions()["DistributionList"]["Quantity"] == 0
+
+
+@mock_aws
+def test_distribution_configs_are_checked():
+    cf = boto3.client("cloudfront", region_name="us-east-1")
+    unknown = cf_config()
+    unknown["DefaultCacheBehavior"]["ResponseHeadersPolicyId"] = "00000000-0000-0000-0000-000000000000"
+    with pytest.raises(ClientError, match="NoSuchResponseHeadersPolicy"):
+        cf.create_distribution(DistributionConfig=unknown)
+    both = cf_config()
+    both["DefaultCacheBehavior"]["ForwardedValues"] = {"QueryString": False, "Cookies": {"Forward": "none"}}
+    with pytest.raises(ClientError, match="InvalidArgument"):
+        cf.create_distribution(DistributionConfig=both)
+    regional = boto3.client("acm", region_name="eu-west-1").request_certificate(DomainName="chat.example.com")["CertificateArn"]
+    global_cert = boto3.client("acm", region_name="us-east-1").request_certificate(DomainName="*.example.com")["CertificateArn"]
+    aliases = {"Quantity": 1, "Items": ["chat.example.com"]}
+    for arn, names in ((regional, aliases), (global_cert, {"Quantity": 1, "Items": ["a.b.example.com"]}), (global_cert.replace("-", "0"), aliases)):
+        viewer = {"ACMCertificateArn": arn, "SSLSupportMethod": "sni-only", "MinimumProtocolVersion": "TLSv1.2_2021"}
+        with pytest.raises(ClientError, match="InvalidViewerCertificate"):
+            cf.create_distribution(DistributionConfig=cf_config(Aliases=names, ViewerCertificate=viewer))
+    with pytest.raises(ClientError, match="InvalidViewerCertificate"):
+        cf.create_distribution(DistributionConfig=cf_config(Aliases=aliases))
+    s3 = boto3.client("s3", region_name="us-east-1")
+    s3.create_bucket(Bucket="enforced-logs")
+    s3.put_bucket_ownership_controls(Bucket="enforced-logs", OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]})
+    s3.create_bucket(Bucket="acl-logs")
+    s3.put_bucket_ownership_controls(Bucket="acl-logs", OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerPreferred"}]})
+    logging = {"Enabled": True, "IncludeCookies": False, "Bucket": "enforced-logs.s3.amazonaws.com", "Prefix": "web/"}
+    with pytest.raises(ClientError, match="does not enable ACL access"):
+        cf.create_distribution(DistributionConfig=cf_config(Logging=logging))
+    viewer = {"ACMCertificateArn": global_cert, "SSLSupportMethod": "sni-only", "MinimumProtocolVersion": "TLSv1.2_2021"}
+    created = cf.create_distribution(
+        DistributionConfig=cf_config(Aliases=aliases, ViewerCertificate=viewer, Logging=dict(logging, Bucket="acl-logs.s3.amazonaws.com"))
+    )
+    config = cf.get_distribution_config(Id=created["Distribution"]["Id"])["DistributionConfig"]
+    assert config["Logging"]["Bucket"] == "acl-logs.s3.amazonaws.com"
+    assert config["ViewerCertificate"]["ACMCertificateArn"] == global_cert
+    grants = s3.get_bucket_acl(Bucket="acl-logs")["Grants"]
+    assert {
+        "Grantee": {"ID": "c4c1ede66af53448b93c283ce9448c4ba468c9432aa01d700d3878632f77d2d0", "DisplayName": "awslogsdelivery", "Type": "CanonicalUser"},
+        "Permission": "FULL_CONTROL",
+    } in grants
