@@ -1209,6 +1209,8 @@ def test_rules_keep_to_the_condition_value_and_wildcard_quotas():
     wild = {"Field": "http-header", "HttpHeaderConfig": {"HttpHeaderName": "X-Origin-Verify", "Values": ["a*b*c?d*e?f*"]}}
     with pytest.raises(elb.exceptions.ClientError, match="'5' wildcards"):
         elb.create_rule(ListenerArn=listener, Priority=3, Conditions=[wild], Actions=forward)
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # CloudFront
 
