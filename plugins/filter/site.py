@@ -170,7 +170,17 @@ def service_security_groups(service, services, project, environment, internal_ht
             for other in map(service_defaults, services)
             if other["public"]
         ]
-    alb_rules.extend(test_listener_rules(test_sources, test_port))
+    test_rules = test_listener_rules(test_sources, test_port)
+    # The CloudFront prefix list weighs 55 rules against a security group's 60 inbound rules (VPC user guide, "Prefix
+    # list weight"): AWS would refuse a sixth test source with RulesPerSecurityGroupLimitExceeded, halfway through.
+    entries = sum(len(r.get("cidr_ip") or r.get("cidr_ipv6") or [r.get("group_id")]) for r in test_rules)
+    if svc["cloudfront"] and entries > 5:
+        raise AnsibleFilterError(
+            f"site_test_listener_sources: {entries} sources for {svc['name']}, which is behind CloudFront; its load balancer's"
+            " security group holds CloudFront's prefix list (55 of its 60 rules), so at most 5 sources fit: name a wider CIDR or one"
+            " security group"
+        )
+    alb_rules.extend(test_rules)
     return [
         {
             "name": names["alb_security_group"],

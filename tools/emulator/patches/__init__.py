@@ -76,6 +76,7 @@ PATCHES = (
     ec2.aws_managed_prefix_lists_report_their_weight_as_max_entries,
     ec2.get_managed_prefix_list_entries_of_an_unknown_list_is_not_found,
     ec2.security_group_rules_count_prefix_list_weights_and_need_an_existing_list,
+    ec2.prefix_list_rules_keep_their_description,
     route53.private_zones_of_one_name_conflict_in_a_vpc,
     route53.deleting_a_hosted_zone_needs_only_its_apex_soa_and_ns_left,
     route53.alias_records_to_cloudfront_cannot_evaluate_target_health,

@@ -152,3 +152,62 @@ def security_group_rules_count_prefix_list_weights_and_need_an_existing_list():
 
     wrap("authorize_security_group_ingress", "ingress_rules")
     wrap("authorize_security_group_egress", "egress_rules")
+
+
+def prefix_list_rules_keep_their_description():
+    """A security group rule whose source is a prefix list keeps its description, and UpdateSecurityGroupRuleDescriptions*
+    answers ``Return``.
+
+    AWS API reference, PrefixListId: "Description - A description for the security group rule that references this prefix
+    list ID", returned by DescribeSecurityGroups in ``IpPermissions[].PrefixListIds[]``.
+    UpdateSecurityGroupRuleDescriptionsIngress / Egress, response elements: "return - Returns true if the request succeeds;
+    otherwise, returns an error." moto dropped the description of a prefix-list rule (so amazon.aws.ec2_security_group saw
+    a difference on every run) and answered the update without ``Return`` (the module then failed with KeyError 'Return').
+    """
+    from moto.core.responses import ActionResult
+    from moto.ec2.models import security_groups as models
+    from moto.ec2.responses.security_groups import SecurityGroups
+
+    rule_init = models.SecurityGroupRule.__init__
+
+    def init(self, *args, **kwargs):
+        rule_init(self, *args, **kwargs)
+        prefix = kwargs.get("prefix_list_id") if "prefix_list_id" in kwargs else (args[7] if len(args) > 7 else None)
+        self.dito_prefix_list_description = (prefix or {}).get("Description")
+
+    models.SecurityGroupRule.__init__ = init
+
+    def flattened(self, rules):
+        views = flattened_rules(self, rules)
+        descriptions = {
+            (r.from_port, r.to_port, r.ip_protocol, r.prefix_list_id): getattr(r, "dito_prefix_list_description", None) for r in rules if r.prefix_list_id
+        }
+        for view in views:
+            for entry in view.prefix_list_ids:
+                description = descriptions.get((view.from_port, view.to_port, view.ip_protocol, entry["PrefixListId"]))
+                if description is not None:
+                    entry["Description"] = description
+        return views
+
+    flattened_rules = models.SecurityGroup._flattened_rules
+    models.SecurityGroup._flattened_rules = flattened
+
+    update_description = models.SecurityGroupBackend._sg_update_description
+
+    def sg_update_description(self, security_rule, rule):
+        update_description(self, security_rule, rule)
+        if security_rule.prefix_list_id and security_rule.prefix_list_id == rule.prefix_list_id:
+            description = getattr(security_rule, "dito_prefix_list_description", None)
+            if description is not None:
+                rule.dito_prefix_list_description = description
+
+    models.SecurityGroupBackend._sg_update_description = sg_update_description
+
+    for name in ("update_security_group_rule_descriptions_ingress", "update_security_group_rule_descriptions_egress"):
+        original = getattr(SecurityGroups, name)
+
+        def answered(self, original=original):
+            original(self)
+            return ActionResult({"Return": True})
+
+        setattr(SecurityGroups, name, answered)

@@ -282,3 +282,13 @@ def test_behind_cloudfront_the_load_balancer_admits_only_cloudfront_on_443():
     assert alb["rules"] == []
     with pytest.raises(AnsibleFilterError, match=r"com\.amazonaws\.global\.cloudfront\.origin-facing"):
         site.service_security_groups(EDGE, [EDGE], "dito", "prod", cloudfront_prefix_list_id="sg-0123456789abcdef0")
+
+
+def test_behind_cloudfront_at_most_five_test_sources_fit_beside_the_prefix_list():
+    sources = [f"10.{i}.0.0/16" for i in range(5)]
+    alb, _tasks = site.service_security_groups(EDGE, [EDGE], "dito", "prod", test_sources=sources, cloudfront_prefix_list_id=PREFIX_LIST)
+    assert alb["rules"][1]["cidr_ip"] == sorted(sources)
+    with pytest.raises(AnsibleFilterError, match="at most 5 sources fit"):
+        site.service_security_groups(EDGE, [EDGE], "dito", "prod", test_sources=[*sources, "sg-0123456789abcdef0"], cloudfront_prefix_list_id=PREFIX_LIST)
+    # Without CloudFront the group has room: six sources are fine.
+    site.service_security_groups(FRONTEND, [FRONTEND], "dito", "prod", test_sources=[*sources, "sg-0123456789abcdef0"])

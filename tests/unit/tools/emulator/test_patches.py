@@ -1160,6 +1160,27 @@ def test_security_group_rules_count_prefix_list_weights_and_need_an_existing_lis
         ec2.authorize_security_group_ingress(GroupId=third, IpPermissions=https_from(cidrs=["10.3.0.0/24"]))
 
 
+@mock_aws
+def test_prefix_list_rules_keep_their_description():
+    """amazon.aws.ec2_security_group compares rule descriptions: a prefix-list rule that lost its description was updated
+    on every run, and the update (answered without Return) failed the module."""
+    ec2 = boto3.client("ec2", region_name="eu-west-1")
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    group = ec2.create_security_group(GroupName="alb", Description="alb", VpcId=vpc)["GroupId"]
+    cloudfront = cloudfront_prefix_list(ec2)["PrefixListId"]
+    permission = {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "PrefixListIds": [{"PrefixListId": cloudfront, "Description": "CloudFront only"}]}
+    ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=[permission])
+
+    def held():
+        [rule] = ec2.describe_security_groups(GroupIds=[group])["SecurityGroups"][0]["IpPermissions"]
+        return rule["PrefixListIds"]
+
+    assert held() == [{"PrefixListId": cloudfront, "Description": "CloudFront only"}]
+    permission["PrefixListIds"][0]["Description"] = "CloudFront's origin-facing servers"
+    assert ec2.update_security_group_rule_descriptions_ingress(GroupId=group, IpPermissions=[permission])["Return"] is True
+    assert held() == [{"PrefixListId": cloudfront, "Description": "CloudFront's origin-facing servers"}]
+
+
 def record_change(name, alias_target):
     return {"Changes": [{"Action": "UPSERT", "ResourceRecordSet": {"Name": name, "Type": "A", "AliasTarget": alias_target}}]}
 
