@@ -48,6 +48,9 @@ IAM_ACTIONS = {
     "s3:GetBucketCors": ("s3:GetBucketCORS",),
     "s3:PutBucketCors": ("s3:PutBucketCORS",),
     "s3:DeleteBucketCors": ("s3:PutBucketCORS",),
+    # CloudFront's CreateDistributionWithTags is authorised as CreateDistribution with TagResource (Service Authorization
+    # Reference, Amazon CloudFront: CreateDistribution, dependent action TagResource when tags are given).
+    "cloudfront:CreateDistributionWithTags": ("cloudfront:CreateDistribution", "cloudfront:TagResource"),
     # "No permissions are required to perform this operation" (STS API reference, GetCallerIdentity); an explicit
     # deny cannot refuse it either.
     "sts:GetCallerIdentity": (),
