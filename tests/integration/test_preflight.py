@@ -6,6 +6,7 @@ each is a few seconds that way instead of the whole first play's checks."""
 
 import json
 
+import boto3
 import pytest
 import yaml
 
@@ -87,9 +88,15 @@ def wrong_certificate_of_another_region(seeded, ec2):
 
 
 def wrong_zone_that_does_not_exist(seeded, ec2):
-    # The front end's name moves with the zone (chat.dito.example); the certificate's names are not read here, since
-    # its ARN is of another region already.
-    return {"site_public_zone": "dito.example"}, ["site_public_zone: no hosted zone named dito.example in this account (it is never created)"]
+    # The front end's name moves with the zone (chat.dito.example); the regional certificate's names are not read here,
+    # since its ARN is of another region already; CloudFront's (us-east-1, *.dito.local) no longer covers the name.
+    arn = seeded["site_cloudfront_certificate_arn"]
+    acm = boto3.client("acm", region_name="us-east-1", endpoint_url=ec2.meta.endpoint_url)
+    names = acm.describe_certificate(CertificateArn=arn)["Certificate"]["SubjectAlternativeNames"]
+    return {"site_public_zone": "dito.example"}, [
+        "site_public_zone: no hosted zone named dito.example in this account (it is never created)",
+        f"site_cloudfront_certificate_arn: certificate {arn} ({', '.join(names)}) does not cover chat.dito.example",
+    ]
 
 
 def test_each_kind_of_wrong_id_is_named_at_once_and_nothing_is_created(seeded, playbook, client):
@@ -103,10 +110,10 @@ def test_each_kind_of_wrong_id_is_named_at_once_and_nothing_is_created(seeded, p
         extra.update(more)
         problems.extend(found)
     # The module's order: the subnets by tier, the certificate, the zone.
-    order = ("site_public_subnet_ids", "site_private_subnet_ids", "site_certificate_arn", "site_public_zone")
+    order = ("site_public_subnet_ids", "site_private_subnet_ids", "site_certificate_arn", "site_cloudfront_certificate_arn", "site_public_zone")
     problems.sort(key=lambda p: order.index(p.split(":")[0]))
     before = holdings(client)
     run = playbook("preflight.yml", "-e", json.dumps(extra))
     assert run.rc != 0, run
-    assert "(4 problems): " + " ".join(f"- {p}" for p in problems) in flat(run), run
+    assert "(5 problems): " + " ".join(f"- {p}" for p in problems) in flat(run), run
     assert holdings(client) == before

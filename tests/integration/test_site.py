@@ -95,7 +95,7 @@ def test_check_on_an_empty_account_completes_and_creates_nothing(fresh_account, 
         (
             {"site_cloudfront_certificate_arn": "arn:aws:acm:eu-west-1:123456789012:certificate/1234abcd"},
             "site_cloudfront_certificate_arn must be the ARN of an ACM certificate in us-east-1",
-        ),  # noqa: E501
+        ),
         ({"cloudfront_dynamic_paths": ["*"]}, "cloudfront_dynamic_paths"),
         ({"cloudfront_web_acl_arn": "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/x/1"}, "cloudfront_web_acl_arn"),
     ],
