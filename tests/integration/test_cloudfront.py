@@ -1,6 +1,6 @@
 """CloudFront in front of the public service (role cloudfront through site.yml): what AWS holds, that the load balancer
-answers CloudFront only, that the secret header never shows, and that turning CloudFront off (and on again) in the
-inventory moves the edge on the next run."""
+answers CloudFront only, and that the secret header never shows. Turning CloudFront off in the inventory is
+test_site.py's test_turning_cloudfront_off_makes_the_alb_the_edge_again (the last changer, so no run turns it on again)."""
 
 import yaml
 
@@ -118,28 +118,3 @@ def test_the_front_end_is_reached_through_its_distribution(converged, client):
 
     # The secret never shows, not even at -vvv with --diff.
     assert secret["Value"] not in converged.out
-
-
-def test_turning_cloudfront_off_returns_the_alb_to_the_edge_and_on_again(converged_to_change, playbook, client, local_inventory):
-    hosts_file = local_inventory / "hosts.yml"
-    hosts = yaml.safe_load(hosts_file.read_text())
-    hosts["all"]["children"]["dito_services"]["hosts"]["frontend"]["site_service"]["cloudfront"] = False
-    hosts_file.write_text(yaml.safe_dump(hosts))
-    off = playbook("site.yml", "--limit", "frontend", inventory=local_inventory)
-    assert off.rc == 0, off
-    ec2, elb = client("ec2"), client("elbv2")
-    assert alb_ingress(ec2) == {(80, ("0.0.0.0/0", "::/0")), (443, ("0.0.0.0/0", "::/0")), (8443, ("10.42.0.0/16",))}
-    lb, listener, rules = production_listener(elb)
-    assert listener["DefaultActions"][0]["Type"] == "forward" and rules == []
-    public = records(client, "chat.dito.local.")
-    assert set(public) == {"A"} and public["A"]["AliasTarget"]["DNSName"].rstrip(".").lower() == lb["DNSName"].lower()
-    assert public["A"]["AliasTarget"]["EvaluateTargetHealth"] is True
-    assert records(client, "chat-origin.dito.local.") == {}
-    assert distributions(client) == {}
-
-    on = playbook("site.yml", "--limit", "frontend")
-    assert on.rc == 0, on
-    assert set(distributions(client)) == {"dito-local-frontend"}
-    assert listener["DefaultActions"][0]["Type"] == "forward"  # (the one read before)
-    assert production_listener(elb)[1]["DefaultActions"][0]["Type"] == "fixed-response"
-    assert set(records(client, "chat.dito.local.")) == {"A", "AAAA"}
