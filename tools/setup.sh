@@ -45,7 +45,7 @@ lock_sum=$(sha256sum "$lock" | cut -d' ' -f1)
 # image sets it) nothing writes them later, so every module process Ansible starts compiled boto3 and botocore from
 # source again: about 0.5 s more per AWS task (measured: boto3 import + a client 1.0-1.1 s without .pyc, 0.5 s with).
 want="$lock_sum bytecode"
-have=$(cat "$stamp" 2>/dev/null)
+have=$(cat "$stamp" 2>/dev/null || true)
 if [ "$have" = "$lock_sum" ]; then
   # A .venv installed by an earlier setup.sh, without bytecode: compile it once (about 40 s).
   echo "setup: compiling .venv's Python files to bytecode (once)"
