@@ -51,6 +51,18 @@ def describe_alarm(client, name):
     return alarms[0] if alarms else None
 
 
+@CloudWatchErrorHandler.list_error_handler("describe alarms {names}", default_value={})
+@AWSRetry.jittered_backoff()
+def describe_alarms(client, names):
+    """The metric alarms of these names that exist, by name: DescribeAlarms takes at most 100 names per call."""
+    held = {}
+    for start in range(0, len(names), 100):
+        paginator = client.get_paginator("describe_alarms")
+        for page in paginator.paginate(AlarmNames=names[start : start + 100], AlarmTypes=["MetricAlarm"]):
+            held.update({a["AlarmName"]: a for a in page["MetricAlarms"]})
+    return held
+
+
 @CloudWatchErrorHandler.list_error_handler("list the tags of {arn}", default_value={})
 @AWSRetry.jittered_backoff()
 def list_tags(client, arn):
