@@ -38,8 +38,9 @@ def merged(have, to_set, to_unset):
     return {k: v for k, v in dict(have or {}, **to_set).items() if k not in to_unset}
 
 
-def reconcile(module, have, wanted, tag=None, untag=None, replace=None):
-    """Make ``have`` (a dict) into ``wanted`` (None: leave the tags alone) with the module's ``purge_tags``.
+def reconcile(module, have, wanted, tag=None, untag=None, replace=None, purge_tags=None):
+    """Make ``have`` (a dict) into ``wanted`` (None: leave the tags alone) with ``purge_tags`` (None: the module's
+    ``purge_tags``; a module that manages several resources in one run gives each resource's own).
 
     ``tag(dict)`` and ``untag(keys)`` are the service's wrappers, bound to the resource (untag is called
     first). A service whose API replaces the whole tag set at once (S3) gives ``replace(dict)`` instead: it
@@ -52,7 +53,7 @@ def reconcile(module, have, wanted, tag=None, untag=None, replace=None):
     if reserved:
         module.fail_json(msg=f"tags: keys starting with {AWS_PREFIX} are reserved by AWS and cannot be set: {', '.join(reserved)}")
     have = have or {}
-    to_set, to_unset = compare(have, wanted, module.params["purge_tags"])
+    to_set, to_unset = compare(have, wanted, module.params["purge_tags"] if purge_tags is None else purge_tags)
     if not (to_set or to_unset):
         return False, have
     after = merged(have, to_set, to_unset)

@@ -10,7 +10,7 @@ module: iam_service_role
 short_description: Manage an IAM role that AWS services assume, with its inline and managed policies
 version_added: 0.1.0
 description:
-  - Creates, updates or deletes one IAM role that AWS services assume (CodeBuild, CodePipeline, CodeDeploy,
+  - Creates, updates or deletes one IAM role (or several, see O(roles)) that AWS services assume (CodeBuild, CodePipeline, CodeDeploy,
     ECS tasks, Lambda...), together with its trust policy, its inline policies, its attached managed policies and
     its tags, in one task. Check mode and diff mode are supported.
   - The trust policy is built from O(trusted_services) (and O(source_account)); it is the whole trust policy of the
@@ -25,16 +25,73 @@ description:
     changed.
   - In check mode, a role that does not exist yet is reported with the ARN it will have, so that later tasks can plan
     with it.
+  - With O(roles) instead of O(name), one task manages several roles, each exactly as a task with O(name) manages one
+    (one module run instead of a loop of them). The top-level options other than O(name) are the defaults of every entry,
+    and O(state) applies to all of them. Every entry is checked before any AWS call, and every role is read before any
+    is changed.
 author:
   - dito.chat engineering (@dito-chat)
 options:
   name:
-    description: The role name.
+    description:
+      - The role name.
+      - Exactly one of O(name) and O(roles) is required.
     type: str
-    required: true
+  roles:
+    description:
+      - Several roles, managed in one task, in this order. Each entry takes the options of one role; an option an entry
+        leaves unset (or null) takes its top-level value. The result is then RV(roles) and RV(differences) by name.
+      - Exactly one of O(name) and O(roles) is required.
+      - A failure (a bad entry, a role under another path) names the entry by its index (from 0) and its role name, for
+        example C(roles[1]) followed by the name in parentheses; such failures come before any role is changed.
+    type: list
+    elements: dict
+    version_added: 0.1.0
+    suboptions:
+      name:
+        description: The role name.
+        type: str
+        required: true
+      path:
+        description: See O(path).
+        type: str
+      description:
+        description: See O(description).
+        type: str
+      trusted_services:
+        description: See O(trusted_services); required here or at the top level with O(state=present).
+        type: list
+        elements: str
+      source_account:
+        description: See O(source_account).
+        type: str
+      source_arn:
+        description: See O(source_arn).
+        type: list
+        elements: str
+      inline_policies:
+        description: See O(inline_policies). An empty mapping deletes every inline policy of this role.
+        type: dict
+      managed_policy_arns:
+        description: See O(managed_policy_arns). An empty list detaches every managed policy of this role.
+        type: list
+        elements: str
+      max_session_duration:
+        description: See O(max_session_duration).
+        type: int
+      permissions_boundary:
+        description: See O(permissions_boundary).
+        type: str
+      tags:
+        description: See O(tags).
+        type: dict
+        aliases: [resource_tags]
+      purge_tags:
+        description: See O(purge_tags).
+        type: bool
   state:
-    description: Whether the role should exist. V(absent) detaches its managed policies, deletes its inline policies,
-      then deletes the role.
+    description: Whether the role (every role of O(roles)) should exist. V(absent) detaches its managed policies, deletes
+      its inline policies, then deletes the role.
     type: str
     default: present
     choices: [present, absent]
@@ -127,12 +184,42 @@ EXAMPLES = r"""
   dito.chat.iam_service_role:
     name: dito-prod-backend-codebuild
     state: absent
+
+- name: The task execution role and the task role of a service, in one task
+  dito.chat.iam_service_role:
+    # The defaults of both entries.
+    trusted_services:
+      - ecs-tasks.amazonaws.com
+    source_account: "123456789012"
+    tags:
+      project: dito
+    roles:
+      - name: dito-prod-backend-execution
+        description: Starts the tasks of dito-prod-backend
+        managed_policy_arns:
+          - arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy
+      - name: dito-prod-backend-task
+        description: Assumed by the containers of dito-prod-backend
+        inline_policies:
+          messages: "{{ lookup('ansible.builtin.file', 'task-policy.json') }}"
+  register: service_roles
+
+- name: The ARNs by role name
+  ansible.builtin.debug:
+    msg: "{{ service_roles.roles | items2dict(key_name='role_name', value_name='arn') }}"
+
+- name: Remove both roles
+  dito.chat.iam_service_role:
+    state: absent
+    roles:
+      - name: dito-prod-backend-execution
+      - name: dito-prod-backend-task
 """
 
 RETURN = r"""
 role:
   description: The role after the task (in check mode, what it would be).
-  returned: when O(state=present)
+  returned: when O(state=present) with O(name)
   type: dict
   contains:
     role_name:
@@ -188,12 +275,34 @@ differences:
     - What the task changed (or would change), in this order - V(trust), V(description), V(max_session_duration),
       V(permissions_boundary), V(inline_policies:<name>) (one per inline policy put or deleted),
       V(managed_policies), V(tags). On creation, everything the new role is given (V(trust) first).
+    - With O(roles), a dict of role name to that list.
   returned: when O(state=present)
-  type: list
-  elements: str
+  type: raw
   sample: ["inline_policies:logs", "tags"]
+roles:
+  description:
+    - With O(roles), each role after the task (in check mode, what it would be), in the order of O(roles); each entry
+      is what RV(role) is for one role (C(role_id) missing for a role that does not exist yet in check mode).
+    - In diff mode, the diff's C(before) and C(after) are keyed by role name and hold the roles that changed (a new
+      role in C(after) only).
+  returned: when O(state=present) with O(roles)
+  type: list
+  elements: dict
+  sample:
+    - role_name: dito-prod-backend-execution
+      arn: arn:aws:iam::123456789012:role/dito-prod-backend-execution
+      role_id: AROAEXAMPLEID12345678
+      path: /
+      description: Starts the tasks of dito-prod-backend
+      trusted_services: [ecs-tasks.amazonaws.com]
+      max_session_duration: 3600
+      permissions_boundary: ""
+      inline_policy_names: []
+      managed_policy_arns: [arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy]
+      tags: {"project": "dito"}
 """
 
+from ansible.module_utils.common.validation import check_required_if
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
@@ -201,6 +310,21 @@ from ansible_collections.dito.chat.plugins.module_utils import iam_roles as iam
 from ansible_collections.dito.chat.plugins.module_utils import partitions
 from ansible_collections.dito.chat.plugins.module_utils import sts
 from ansible_collections.dito.chat.plugins.module_utils import tags as tagging
+
+# The options of one role: those of an entry of ``roles``, whose top-level values are the entries' defaults.
+ROLE_OPTIONS = dict(
+    path=dict(type="str", default="/"),
+    description=dict(type="str"),
+    trusted_services=dict(type="list", elements="str"),
+    source_account=dict(type="str"),
+    source_arn=dict(type="list", elements="str"),
+    inline_policies=dict(type="dict", default={}),
+    managed_policy_arns=dict(type="list", elements="str", default=[]),
+    max_session_duration=dict(type="int", default=3600),
+    permissions_boundary=dict(type="str"),
+    tags=dict(type="dict", aliases=["resource_tags"]),
+    purge_tags=dict(type="bool", default=True),
+)
 
 
 def summary(name, arn, role_id, state, tags):
@@ -235,22 +359,73 @@ def diff_view(state, tags):
     }
 
 
-def planned_arn(module, name, path):
+def reserved_tags(tags):
+    """The message that refuses tag keys AWS reserves, or None."""
+    reserved = sorted(k for k in tags or {} if tagging.is_aws_owned(k))
+    if reserved:
+        return f"tags: keys starting with {tagging.AWS_PREFIX} are reserved by AWS and cannot be set: {', '.join(reserved)}"
+    return None
+
+
+def path_error(name, held, asked):
+    return (
+        f"path: the role {name} exists under the path {held}, not {asked}; AWS cannot move a role to another "
+        "path (delete it and create it again). Nothing was changed."
+    )
+
+
+def role_params(top, entry):
+    """The options of one entry of ``roles``: its own values, the top-level ones where it gives none (unset or null),
+    and the top-level ``state``."""
+    params = {"name": entry.get("name"), "state": top["state"]}
+    for option in ROLE_OPTIONS:
+        params[option] = top[option] if entry.get(option) is None else entry[option]
+    return params
+
+
+def roles_errors(entries):
+    """The checks of every entry of ``roles`` (those of a single role, the reserved tag keys, a name given twice),
+    before any AWS call: a list of messages, each naming its entry as ``roles[<index>] (<name>)``."""
+    errors, first = [], {}
+    for index, params in enumerate(entries):
+        found = iam.check_params(params)
+        if params["state"] == "present" and reserved_tags(params["tags"]):
+            found.append(reserved_tags(params["tags"]))
+        name = params["name"]
+        if name in first:
+            found.append(f"name: the role {name} is already roles[{first[name]}]")
+        first.setdefault(name, index)
+        errors.extend(f"roles[{index}] ({name}): {e}" for e in found)
+    return errors
+
+
+class CallerAccount:
+    """The caller's account, read (sts:GetCallerIdentity) once per module run, and only when a planned ARN needs it."""
+
+    def __init__(self, module):
+        self.module = module
+        self.account = None
+
+    def get(self):
+        if self.account is None:
+            self.account = sts.account_id(self.module.client("sts", retry_decorator=AWSRetry.jittered_backoff()))
+        return self.account
+
+
+def planned_arn(module, account, name, path):
     """The ARN a role that does not exist yet will have (check mode): the partition of the region, the caller's account."""
     try:
         partition = partitions.partition(module.region)
     except partitions.UnknownRegion as e:
         module.fail_json(msg=f"region: the role's ARN is planned with the region's partition: {e}")
-    account = sts.account_id(module.client("sts", retry_decorator=AWSRetry.jittered_backoff()))
-    return iam.role_arn(partition, account, path, name)
+    return iam.role_arn(partition, account.get(), path, name)
 
 
-def create(module, client, want):
-    params = module.params
+def create(module, client, account, params, want):
     name, tags = params["name"], params["tags"] or {}
-    reserved = sorted(k for k in tags if tagging.is_aws_owned(k))
-    if reserved:
-        module.fail_json(msg=f"tags: keys starting with {tagging.AWS_PREFIX} are reserved by AWS and cannot be set: {', '.join(reserved)}")
+    refused = reserved_tags(tags)
+    if refused:
+        module.fail_json(msg=refused)
     after = dict(want, description=want["description"] or "", permissions_boundary=want["permissions_boundary"] or "")
     given = {
         "description": after["description"],
@@ -263,7 +438,7 @@ def create(module, client, want):
     found += ["tags"] if tags else []
     diff = {"before": {}, "after": diff_view(after, tags)}
     if module.check_mode:
-        return True, found, diff, summary(name, planned_arn(module, name, want["path"]), None, after, tags)
+        return True, found, diff, summary(name, planned_arn(module, account, name, want["path"]), None, after, tags)
     role = iam.create_role(
         client,
         name,
@@ -291,15 +466,12 @@ def read(client, name, role):
     return iam.current(role, inline, iam.list_attached_policy_arns(client, name))
 
 
-def update(module, client, role, want):
+def update(module, client, params, role, want):
     """Bring an existing role to ``want``: only what differs is called, removals before additions."""
-    name = module.params["name"]
+    name = params["name"]
     have = read(client, name, role)
     if have["path"] != want["path"]:
-        module.fail_json(
-            msg=f"path: the role {name} exists under the path {have['path']}, not {want['path']}; AWS cannot move a role to another "
-            "path (delete it and create it again). Nothing was changed."
-        )
+        module.fail_json(msg=path_error(name, have["path"], want["path"]))
     found = iam.differences(have, want)
     apply = not module.check_mode
     after = dict(have)
@@ -337,7 +509,12 @@ def update(module, client, role, want):
                 iam.attach_policy(client, name, arn)
     have_tags = iam.tags_dict(role.get("Tags"))
     tags_changed, tags = tagging.reconcile(
-        module, have_tags, module.params["tags"], lambda t: iam.tag_role(client, name, t), lambda k: iam.untag_role(client, name, k)
+        module,
+        have_tags,
+        params["tags"],
+        lambda t: iam.tag_role(client, name, t),
+        lambda k: iam.untag_role(client, name, k),
+        purge_tags=params["purge_tags"],
     )
     if tags_changed:
         found.append("tags")
@@ -346,16 +523,15 @@ def update(module, client, role, want):
     return changed, found, diff, summary(name, role["Arn"], role["RoleId"], after, tags)
 
 
-def ensure_present(module, client):
-    want = iam.desired(module.params)
-    role = iam.get_role(client, module.params["name"])
+def ensure_present(module, client, account, params):
+    want = iam.desired(params)
+    role = iam.get_role(client, params["name"])
     if role is None:
-        return create(module, client, want)
-    return update(module, client, role, want)
+        return create(module, client, account, params, want)
+    return update(module, client, params, role, want)
 
 
-def ensure_absent(module, client):
-    name = module.params["name"]
+def ensure_absent(module, client, name):
     if iam.get_role(client, name) is None:
         return False
     if not module.check_mode:
@@ -367,37 +543,94 @@ def ensure_absent(module, client):
     return True
 
 
-def main():
-    module = AnsibleAWSModule(
-        argument_spec=dict(
-            name=dict(type="str", required=True),
-            state=dict(type="str", default="present", choices=["present", "absent"]),
-            path=dict(type="str", default="/"),
-            description=dict(type="str"),
-            trusted_services=dict(type="list", elements="str"),
-            source_account=dict(type="str"),
-            source_arn=dict(type="list", elements="str"),
-            inline_policies=dict(type="dict", default={}),
-            managed_policy_arns=dict(type="list", elements="str", default=[]),
-            max_session_duration=dict(type="int", default=3600),
-            permissions_boundary=dict(type="str"),
-            tags=dict(type="dict", aliases=["resource_tags"]),
-            purge_tags=dict(type="bool", default=True),
-        ),
-        required_if=[("state", "present", ["trusted_services"])],
-        supports_check_mode=True,
+def ensure_roles_present(module, client, account, entries, done):
+    """Every role of ``roles``, in order, as ``ensure_present`` makes one; each result is appended to ``done`` as it
+    comes. All roles are read first: a role found under another path fails the task before any role is changed."""
+    planned = [(params, iam.desired(params), iam.get_role(client, params["name"])) for params in entries]
+    for index, (params, want, role) in enumerate(planned):
+        if role is not None and role.get("Path") != want["path"]:
+            module.fail_json(msg=f"roles[{index}] ({params['name']}): {path_error(params['name'], role.get('Path'), want['path'])}")
+    for params, want, role in planned:
+        if role is None:
+            changed, found, diff, role_summary = create(module, client, account, params, want)
+        else:
+            changed, found, diff, role_summary = update(module, client, params, role, want)
+        done.append({"name": params["name"], "changed": changed, "differences": found, "diff": diff, "role": role_summary})
+
+
+def roles_result(done):
+    """The result of ``roles`` with state=present: the roles in the given order, the differences and the diff by name
+    (a role is in the diff only when it changed, a new one in ``after`` only)."""
+    return dict(
+        changed=any(r["changed"] for r in done),
+        roles=[r["role"] for r in done],
+        differences={r["name"]: r["differences"] for r in done},
+        diff={
+            "before": {r["name"]: r["diff"]["before"] for r in done if r["changed"] and r["diff"]["before"]},
+            "after": {r["name"]: r["diff"]["after"] for r in done if r["changed"]},
+        },
     )
+
+
+def run_role(module, account):
+    """The module with O(name): one role, exactly as before O(roles) existed."""
+    try:
+        check_required_if([("state", "present", ["trusted_services"])], module.params)
+    except TypeError as e:
+        module.fail_json(msg=str(e))
     errors = iam.check_params(module.params)
     if errors:
         module.fail_json(msg="; ".join(errors))
     client = module.client("iam", retry_decorator=AWSRetry.jittered_backoff())
     try:
         if module.params["state"] == "absent":
-            module.exit_json(changed=ensure_absent(module, client))
-        changed, found, diff, role = ensure_present(module, client)
+            module.exit_json(changed=ensure_absent(module, client, module.params["name"]))
+        changed, found, diff, role = ensure_present(module, client, account, module.params)
     except (iam.AnsibleIAMRoleError, sts.AnsibleSTSError) as e:
         module.fail_json_aws_error(e)
     module.exit_json(changed=changed, differences=found, diff=diff, role=role)
+
+
+def run_roles(module, account):
+    """The module with O(roles): every entry checked before any AWS call, then each role in order."""
+    entries = [role_params(module.params, entry) for entry in module.params["roles"]]
+    errors = roles_errors(entries)
+    if errors:
+        module.fail_json(msg="; ".join(errors))
+    client = module.client("iam", retry_decorator=AWSRetry.jittered_backoff())
+    done = []
+    try:
+        if module.params["state"] == "absent":
+            for params in entries:
+                done.append({"name": params["name"], "changed": ensure_absent(module, client, params["name"])})
+            module.exit_json(changed=any(r["changed"] for r in done))
+        ensure_roles_present(module, client, account, entries, done)
+    except (iam.AnsibleIAMRoleError, sts.AnsibleSTSError) as e:
+        # The error names its role; the roles handled before it may have changed.
+        changed = any(r["changed"] for r in done)
+        if e.exception:
+            module.fail_json_aws(e.exception, msg=e.message, changed=changed)
+        module.fail_json(msg=e.message, changed=changed)
+    module.exit_json(**roles_result(done))
+
+
+def main():
+    entry = dict({k: dict(v, default=None) for k, v in ROLE_OPTIONS.items()}, name=dict(type="str", required=True))
+    module = AnsibleAWSModule(
+        argument_spec=dict(
+            name=dict(type="str"),
+            # No defaults in an entry: what it leaves unset (or null) comes from the top level (role_params).
+            roles=dict(type="list", elements="dict", options=entry),
+            state=dict(type="str", default="present", choices=["present", "absent"]),
+            **ROLE_OPTIONS,
+        ),
+        mutually_exclusive=[("name", "roles")],
+        required_one_of=[("name", "roles")],
+        supports_check_mode=True,
+    )
+    if module.params["roles"] is None:
+        run_role(module, CallerAccount(module))
+    run_roles(module, CallerAccount(module))
 
 
 if __name__ == "__main__":

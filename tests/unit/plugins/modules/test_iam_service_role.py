@@ -233,3 +233,222 @@ def test_bad_input_fails_before_any_change_naming_the_option(iam, run_module, ap
 def test_bad_input_makes_no_aws_call(aws, run_module, api_calls):
     failed = run_module(iam_service_role.main, args(source_account="abc"))
     assert failed["msg"].startswith("source_account:") and api_calls == []
+
+
+# Several roles in one call (roles).
+
+TASK = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "*"}]}
+
+
+def several(**overrides):
+    """Two ECS roles and a CodeBuild one: top-level defaults, each entry its own policies (the build one its own trust)."""
+    base = {
+        "trusted_services": ["ecs-tasks.amazonaws.com"],
+        "source_account": "123456789012",
+        "tags": {"project": "dito"},
+        "roles": [
+            {"name": "dito-execution", "description": "Starts the tasks", "inline_policies": {"ecr": ECR}},
+            {"name": "dito-task", "description": "The containers", "inline_policies": {"task": TASK}},
+            {"name": "dito-build", "path": "/ci/", "trusted_services": ["codebuild.amazonaws.com"], "inline_policies": {"logs": LOGS}},
+        ],
+    }
+    return dict(base, **overrides)
+
+
+def role_names(iam):
+    return sorted(r["RoleName"] for r in iam.list_roles()["Roles"])
+
+
+def test_several_roles_are_made_in_one_call_then_a_rerun_changes_nothing(iam, run_module, api_calls):
+    created = run_module(iam_service_role.main, several(), diff=True)
+    assert created["changed"] is True and "role" not in created
+    assert [r["role_name"] for r in created["roles"]] == ["dito-execution", "dito-task", "dito-build"]
+    assert [r["arn"] for r in created["roles"]] == [
+        "arn:aws:iam::123456789012:role/dito-execution",
+        "arn:aws:iam::123456789012:role/dito-task",
+        "arn:aws:iam::123456789012:role/ci/dito-build",
+    ]
+    assert created["differences"] == {
+        "dito-execution": ["trust", "description", "inline_policies:ecr", "tags"],
+        "dito-task": ["trust", "description", "inline_policies:task", "tags"],
+        "dito-build": ["trust", "inline_policies:logs", "tags"],
+    }
+    assert created["diff"]["before"] == {} and sorted(created["diff"]["after"]) == ["dito-build", "dito-execution", "dito-task"]
+    assert created["diff"]["after"]["dito-task"]["inline_policies"] == {"task": TASK}
+    assert role_names(iam) == ["dito-build", "dito-execution", "dito-task"]
+    for name, inline, service in (
+        ("dito-execution", {"ecr": ECR}, "ecs-tasks"),
+        ("dito-task", {"task": TASK}, "ecs-tasks"),
+        ("dito-build", {"logs": LOGS}, "codebuild"),
+    ):
+        role, held_inline, managed = held(iam, name)
+        assert held_inline == inline and managed == []
+        statement = role["AssumeRolePolicyDocument"]["Statement"][0]
+        assert statement["Principal"] == {"Service": f"{service}.amazonaws.com"}
+        assert statement["Condition"] == {"StringEquals": {"aws:SourceAccount": "123456789012"}}
+        assert iam.list_role_tags(RoleName=name)["Tags"] == [{"Key": "project", "Value": "dito"}]
+        assert next(r for r in created["roles"] if r["role_name"] == name)["role_id"] == role["RoleId"]
+
+    del api_calls[:]
+    again = run_module(iam_service_role.main, several(), diff=True)
+    assert again["changed"] is False and mutations(api_calls) == [] and ("sts", "GetCallerIdentity") not in api_calls
+    assert again["roles"] == created["roles"]
+    assert again["differences"] == {"dito-execution": [], "dito-task": [], "dito-build": []}
+    assert again["diff"] == {"before": {}, "after": {}}
+
+
+def test_one_changed_entry_changes_only_its_role(iam, run_module, api_calls):
+    run_module(iam_service_role.main, several())
+    changed_roles = several()
+    changed_roles["roles"][1] = dict(changed_roles["roles"][1], inline_policies={"task": TASK, "logs": LOGS})
+    del api_calls[:]
+    changed = run_module(iam_service_role.main, changed_roles, diff=True)
+    assert changed["changed"] is True
+    assert changed["differences"] == {"dito-execution": [], "dito-task": ["inline_policies:logs"], "dito-build": []}
+    assert mutations(api_calls) == [("iam", "PutRolePolicy")]
+    assert held(iam, "dito-task")[1] == {"task": TASK, "logs": LOGS}
+    assert sorted(changed["diff"]["before"]) == sorted(changed["diff"]["after"]) == ["dito-task"]
+    assert sorted(changed["diff"]["after"]["dito-task"]["inline_policies"]) == ["logs", "task"]
+    assert changed["roles"][1]["inline_policy_names"] == ["logs", "task"] and changed["roles"][0]["inline_policy_names"] == ["ecr"]
+
+
+def test_check_mode_plans_new_roles_and_reports_converged_ones_unchanged(iam, run_module, api_calls):
+    planned = run_module(iam_service_role.main, several(), check_mode=True)
+    assert planned["changed"] is True and mutations(api_calls) == [] and role_names(iam) == []
+    assert [r["arn"] for r in planned["roles"]] == [
+        "arn:aws:iam::123456789012:role/dito-execution",
+        "arn:aws:iam::123456789012:role/dito-task",
+        "arn:aws:iam::123456789012:role/ci/dito-build",
+    ]
+    assert all("role_id" not in r for r in planned["roles"])
+    # The account of the planned ARNs is read once for all of them.
+    assert api_calls.count(("sts", "GetCallerIdentity")) == 1
+    assert planned["differences"]["dito-build"] == ["trust", "inline_policies:logs", "tags"]
+
+    run_module(iam_service_role.main, several())
+    del api_calls[:]
+    converged = run_module(iam_service_role.main, several(), check_mode=True)
+    assert converged["changed"] is False and mutations(api_calls) == [] and ("sts", "GetCallerIdentity") not in api_calls
+    changed_roles = several(tags={"project": "chat"})
+    planned_tags = run_module(iam_service_role.main, changed_roles, check_mode=True)
+    assert planned_tags["changed"] is True and set(map(tuple, planned_tags["differences"].values())) == {("tags",)}
+    assert all(r["tags"] == {"project": "chat"} for r in planned_tags["roles"]) and mutations(api_calls) == []
+    assert iam.list_role_tags(RoleName="dito-task")["Tags"] == [{"Key": "project", "Value": "dito"}]
+
+
+def test_top_level_values_are_defaults_that_an_entry_overrides(iam, run_module, api_calls):
+    made = run_module(
+        iam_service_role.main,
+        {
+            "path": "/svc/",
+            "description": "Shared",
+            "trusted_services": ["ecs-tasks.amazonaws.com"],
+            "max_session_duration": 7200,
+            "managed_policy_arns": [iam.managed[0]],
+            "permissions_boundary": iam.managed[2],
+            "tags": {"project": "dito"},
+            "roles": [
+                {"name": "dito-defaults"},
+                {
+                    "name": "dito-own",
+                    "path": "/",
+                    "description": "Own",
+                    "trusted_services": ["lambda.amazonaws.com"],
+                    "source_arn": ["arn:aws:lambda:eu-west-1:123456789012:function:dito"],
+                    "max_session_duration": 3600,
+                    "managed_policy_arns": [],
+                    "permissions_boundary": "",
+                    "tags": {"team": "a"},
+                },
+            ],
+        },
+    )
+    assert made["changed"] is True
+    defaults, own = (held(iam, n) for n in ("dito-defaults", "dito-own"))
+    assert defaults[0]["Path"] == "/svc/" and defaults[0]["Description"] == "Shared" and defaults[0]["MaxSessionDuration"] == 7200
+    assert defaults[0]["AssumeRolePolicyDocument"]["Statement"][0]["Principal"] == {"Service": "ecs-tasks.amazonaws.com"}
+    assert defaults[0]["PermissionsBoundary"]["PermissionsBoundaryArn"] == iam.managed[2] and defaults[2] == [iam.managed[0]]
+    assert iam.list_role_tags(RoleName="dito-defaults")["Tags"] == [{"Key": "project", "Value": "dito"}]
+    assert own[0]["Path"] == "/" and own[0]["Description"] == "Own" and own[0]["MaxSessionDuration"] == 3600
+    assert own[0]["AssumeRolePolicyDocument"]["Statement"][0] == {
+        "Effect": "Allow",
+        "Principal": {"Service": "lambda.amazonaws.com"},
+        "Action": "sts:AssumeRole",
+        "Condition": {"ArnLike": {"aws:SourceArn": "arn:aws:lambda:eu-west-1:123456789012:function:dito"}},
+    }
+    assert "PermissionsBoundary" not in own[0] and own[2] == []
+    assert iam.list_role_tags(RoleName="dito-own")["Tags"] == [{"Key": "team", "Value": "a"}]
+    assert made["roles"][1]["arn"] == "arn:aws:iam::123456789012:role/dito-own"
+
+    # purge_tags: the top-level default, and an entry's own.
+    iam.tag_role(RoleName="dito-defaults", Tags=[{"Key": "by-hand", "Value": "x"}])
+    iam.tag_role(RoleName="dito-own", Tags=[{"Key": "by-hand", "Value": "x"}])
+    kept = run_module(
+        iam_service_role.main,
+        {
+            "trusted_services": ["ecs-tasks.amazonaws.com"],
+            "path": "/svc/",
+            "purge_tags": False,
+            "tags": {"project": "dito"},
+            "description": None,
+            "max_session_duration": 7200,
+            "managed_policy_arns": [iam.managed[0]],
+            "roles": [{"name": "dito-defaults"}, {"name": "dito-own", "path": "/", "trusted_services": ["lambda.amazonaws.com"], "purge_tags": True}],
+        },
+    )
+    assert kept["differences"]["dito-defaults"] == []
+    assert "tags" in kept["differences"]["dito-own"] and kept["roles"][1]["tags"] == {"project": "dito"}
+    assert sorted(t["Key"] for t in iam.list_role_tags(RoleName="dito-defaults")["Tags"]) == ["by-hand", "project"]
+
+
+def test_absent_deletes_several_roles(iam, run_module, api_calls):
+    run_module(iam_service_role.main, several(managed_policy_arns=[iam.managed[0]]))
+    gone = {"state": "absent", "roles": [{"name": "dito-execution"}, {"name": "dito-build"}, {"name": "dito-never-made"}]}
+    del api_calls[:]
+    planned = run_module(iam_service_role.main, gone, check_mode=True)
+    assert planned["changed"] is True and mutations(api_calls) == [] and len(role_names(iam)) == 3
+
+    deleted = run_module(iam_service_role.main, gone)
+    assert deleted["changed"] is True and role_names(iam) == ["dito-task"]
+    assert [c[1] for c in mutations(api_calls)].count("DeleteRole") == 2
+    assert [r["RoleName"] for r in iam.list_entities_for_policy(PolicyArn=iam.managed[0])["PolicyRoles"]] == ["dito-task"]
+    del api_calls[:]
+    assert run_module(iam_service_role.main, gone)["changed"] is False and mutations(api_calls) == []
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ({"name": "bad name"}, "roles[1] (bad name): name:"),
+        ({"name": "dito-task", "trusted_services": []}, "roles[1] (dito-task): trusted_services:"),
+        ({"name": "dito-task", "inline_policies": {"logs": "{not json"}}, "roles[1] (dito-task): inline_policies.logs:"),
+        ({"name": "dito-task", "max_session_duration": 60}, "roles[1] (dito-task): max_session_duration:"),
+        ({"name": "dito-task", "tags": {"aws:owner": "me"}}, "roles[1] (dito-task): tags:"),
+        ({"name": "dito-execution"}, "roles[1] (dito-execution): name: the role dito-execution is already roles[0]"),
+    ],
+)
+def test_a_bad_entry_fails_before_any_aws_call_naming_it(aws, run_module, api_calls, entry, message):
+    failed = run_module(iam_service_role.main, several(roles=[{"name": "dito-execution"}, entry]))
+    assert failed["failed"] is True and message in failed["msg"] and api_calls == []
+
+
+def test_trusted_services_are_required_in_each_entry_without_a_default(aws, run_module, api_calls):
+    failed = run_module(iam_service_role.main, {"roles": [{"name": "a", "trusted_services": ["ecs-tasks.amazonaws.com"]}, {"name": "b"}]})
+    assert failed["msg"].startswith("roles[1] (b): trusted_services: required") and "roles[0]" not in failed["msg"] and api_calls == []
+
+
+def test_name_and_roles_exclude_each_other_and_one_is_required(aws, run_module, api_calls):
+    both = run_module(iam_service_role.main, dict(args(), roles=[{"name": "dito-task"}]))
+    assert both["failed"] is True and "mutually exclusive" in both["msg"] and "name" in both["msg"] and "roles" in both["msg"]
+    neither = run_module(iam_service_role.main, {"trusted_services": ["ecs-tasks.amazonaws.com"]})
+    assert neither["failed"] is True and "one of the following is required" in neither["msg"] and api_calls == []
+
+
+def test_a_role_under_another_path_fails_before_any_role_changes(iam, run_module, api_calls):
+    run_module(iam_service_role.main, several())
+    moved = several(description="Other")
+    moved["roles"][2] = dict(moved["roles"][2], path="/")
+    del api_calls[:]
+    refused = run_module(iam_service_role.main, moved)
+    assert refused["failed"] is True and refused["msg"].startswith("roles[2] (dito-build): path:") and "/ci/" in refused["msg"]
+    assert mutations(api_calls) == [] and held(iam, "dito-execution")[0]["Description"] == "Starts the tasks"
