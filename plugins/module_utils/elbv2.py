@@ -300,6 +300,32 @@ def describe_target_group(client, name):
     return client.describe_target_groups(Names=[name])["TargetGroups"][0]
 
 
+@ELBv2ErrorHandler.list_error_handler("describe target groups {names}")
+@AWSRetry.jittered_backoff()
+def _describe_named_target_groups(client, names):
+    """Every target group of ``names``; None when any of them is missing (AWS then fails the whole call)."""
+    paginator = client.get_paginator("describe_target_groups")
+    return paginator.paginate(Names=list(names)).build_full_result()["TargetGroups"]
+
+
+def describe_target_groups(client, names):
+    """Each name of ``names`` -> its target group as DescribeTargetGroups returns it, or None when it does not exist.
+
+    One DescribeTargetGroups call with every name: what a converged stack costs, whatever the number of groups.
+    That call fails with TargetGroupNotFound when any name is missing; only then (a first run, a teardown) is each
+    name read on its own. The alternatives cost more where it matters: listing by load balancer misses a group no
+    listener forwards to yet (the green one of a pair), and paginating the whole account reads every group in it,
+    one page per 400, on every run."""
+    names = list(names)
+    if len(names) < 2:
+        return {name: describe_target_group(client, name) for name in names}
+    groups = _describe_named_target_groups(client, names)
+    if groups is None:
+        return {name: describe_target_group(client, name) for name in names}
+    by_name = {g["TargetGroupName"]: g for g in groups}
+    return {name: by_name.get(name) for name in names}
+
+
 @ELBv2ErrorHandler.list_error_handler("describe the attributes of {arn}", default_value={})
 @AWSRetry.jittered_backoff()
 def target_group_attributes(client, arn):
@@ -336,6 +362,18 @@ def delete_target_group(client, arn):
 def describe_tags(client, arn):
     descriptions = client.describe_tags(ResourceArns=[arn])["TagDescriptions"]
     return {t["Key"]: t["Value"] for t in (descriptions[0]["Tags"] if descriptions else [])}
+
+
+@ELBv2ErrorHandler.list_error_handler("describe the tags of {arns}", default_value={})
+@AWSRetry.jittered_backoff()
+def describe_tags_by_arn(client, arns):
+    """Each ARN of ``arns`` -> its tags, in one DescribeTags call per 20 resources (the API's limit)."""
+    arns = list(arns)
+    tags = {arn: {} for arn in arns}
+    for start in range(0, len(arns), 20):
+        for description in client.describe_tags(ResourceArns=arns[start : start + 20])["TagDescriptions"]:
+            tags[description["ResourceArn"]] = {t["Key"]: t["Value"] for t in description.get("Tags") or []}
+    return tags
 
 
 @ELBv2ErrorHandler.common_error_handler("tag {arn}")
