@@ -300,6 +300,23 @@ def get_project(client, name):
     return projects[0] if projects else None
 
 
+BATCH_GET_LIMIT = 100  # BatchGetProjects: "names: ... Minimum number of 1 item. Maximum number of 100 items"
+
+
+@AWSRetry.jittered_backoff()
+def _batch_get_projects(client, names):
+    return client.batch_get_projects(names=names).get("projects") or []
+
+
+@CodeBuildErrorHandler.common_error_handler("get projects")
+def get_projects(client, names):
+    """Each of the named projects that exists, by name (one BatchGetProjects call per 100 names)."""
+    found = {}
+    for start in range(0, len(names), BATCH_GET_LIMIT):
+        found.update({p["name"]: p for p in _batch_get_projects(client, names[start : start + BATCH_GET_LIMIT])})
+    return found
+
+
 @CodeBuildErrorHandler.common_error_handler("create project {name}")
 def create_project(module, client, name, request, tags=None):
     """CreateProject, waiting (about a minute at most, with a warning) while IAM propagates a service role created

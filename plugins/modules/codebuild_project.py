@@ -11,6 +11,9 @@ short_description: Manage an AWS CodeBuild project
 version_added: 0.1.0
 description:
   - Creates, updates or deletes one AWS CodeBuild project. Check mode and diff mode are supported.
+  - With O(projects), one task manages several projects, each exactly as a task of its own would (one module
+    process and one BatchGetProjects call for up to 100 of them, instead of a loop of tasks); the top-level options
+    are then every project's defaults.
   - The project is compared field by field with the options after both are normalised (AWS's defaults filled in,
     the order of environment variables and cache modes ignored, the location CodeBuild ignores for a
     C(CODEPIPELINE) source or artifact ignored); UpdateProject is called only when a field or a tag differs, and
@@ -24,9 +27,67 @@ author:
   - dito.chat engineering (@dito-chat)
 options:
   name:
-    description: The project name (2 to 150 letters, digits, V(-) and V(_)).
+    description:
+      - The project name (2 to 150 letters, digits, V(-) and V(_)).
+      - Exactly one of O(name) and O(projects) is required.
     type: str
-    required: true
+  projects:
+    description:
+      - Several projects in one task, each an entry with its O(projects[].name) and any of the top-level options
+        below (O(description) to O(tags)), which default to the top-level ones.
+      - An entry's own value wins over the top-level one when it is not null. O(projects[].environment) and
+        O(projects[].logs) are merged key by key over O(environment) and O(logs) (so the top level may hold the
+        image and compute type, an entry its own variables; a given C(environment_variables) replaces the top-level
+        list whole); O(projects[].source), O(projects[].artifacts), O(projects[].cache) and O(projects[].tags)
+        replace the top-level value whole.
+      - Each merged entry is checked as the top-level options are (the same defaults, choices and errors), before
+        any AWS call; an error names the entry, as in C(projects[1] \(name\)) followed by the message. A top-level O(environment) needs its
+        O(environment.image) even when every entry gives its own.
+      - Exactly one of O(name) and O(projects) is required. O(state) and O(purge_tags) apply to every project.
+      - The result is then RV(projects), RV(differences) by name and the diff by name, instead of RV(project).
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description: The project name.
+        type: str
+        required: true
+      description:
+        description: Overrides O(description).
+        type: str
+      service_role:
+        description: Overrides O(service_role).
+        type: str
+      source:
+        description: Replaces O(source) (same keys).
+        type: dict
+      artifacts:
+        description: Replaces O(artifacts) (same keys).
+        type: dict
+      environment:
+        description: Merged key by key over O(environment) (same keys).
+        type: dict
+      timeout_in_minutes:
+        description: Overrides O(timeout_in_minutes).
+        type: int
+      queued_timeout_in_minutes:
+        description: Overrides O(queued_timeout_in_minutes).
+        type: int
+      encryption_key:
+        description: Overrides O(encryption_key).
+        type: str
+      cache:
+        description: Replaces O(cache) (same keys).
+        type: dict
+      logs:
+        description: Merged key by key over O(logs) (same keys).
+        type: dict
+      concurrent_build_limit:
+        description: Overrides O(concurrent_build_limit).
+        type: int
+      tags:
+        description: Replaces O(tags).
+        type: dict
   state:
     description: Whether the project should exist.
     type: str
@@ -226,6 +287,41 @@ EXAMPLES = r"""
   dito.chat.codebuild_project:
     name: dito-prod-backend-build
     state: absent
+
+- name: A pipeline's Test and Build projects in one task (the top level holds what they share)
+  dito.chat.codebuild_project:
+    source:
+      type: CODEPIPELINE
+    environment:
+      image: aws/codebuild/amazonlinux-x86_64-standard:5.0
+      compute_type: BUILD_GENERAL1_MEDIUM
+    timeout_in_minutes: 30
+    logs:
+      group_name: /dito/prod/codebuild
+    tags:
+      project: dito
+    projects:
+      - name: dito-prod-backend-test
+        service_role: arn:aws:iam::123456789012:role/dito-prod-backend-test
+        source: {type: CODEPIPELINE, buildspec: "{{ lookup('ansible.builtin.file', 'buildspec-test.yml') }}"}
+        logs: {stream_name: test}  # group_name stays /dito/prod/codebuild
+      - name: dito-prod-backend-build
+        service_role: arn:aws:iam::123456789012:role/dito-prod-backend-build
+        environment:  # merged over the top-level environment: same image and compute type
+          privileged_mode: true
+          environment_variables:
+            - name: REPOSITORY_URI
+              value: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/dito/backend
+        cache: {type: LOCAL, modes: [LOCAL_DOCKER_LAYER_CACHE]}
+        logs: {stream_name: build}
+  register: codebuild_projects
+
+- name: Remove both
+  dito.chat.codebuild_project:
+    state: absent
+    projects:
+      - name: dito-prod-backend-test
+      - name: dito-prod-backend-build
 """
 
 RETURN = r"""
@@ -233,7 +329,7 @@ project:
   description:
     - The project after the task, in snake_case (AWS's own fields included, such as C(insecure_ssl)); in check mode
       the project the task would leave.
-  returned: when O(state=present)
+  returned: when O(state=present) and O(name) is given
   type: dict
   contains:
     name:
@@ -293,17 +389,27 @@ project:
       description: The project's tags.
       type: dict
       sample: {"project": "dito"}
+projects:
+  description: With O(projects), each project after the task, as RV(project) is, in the given order.
+  returned: when O(state=present) and O(projects) is given
+  type: list
+  elements: dict
+  sample: [{"name": "dito-prod-backend-test", "arn": "arn:aws:codebuild:eu-west-1:123456789012:project/dito-prod-backend-test",
+            "timeout_in_minutes": 30, "tags": {"project": "dito"}}]
 differences:
   description:
     - The fields that differed and were changed (or would be, in check mode), among C(description), C(service_role),
       C(source), C(artifacts), C(environment), C(timeout_in_minutes), C(queued_timeout_in_minutes), C(encryption_key),
       C(cache), C(logs_config), C(concurrent_build_limit), C(tags). Empty when the project was created or nothing differed.
+    - With O(projects), a mapping of each project's name to its list.
   returned: when O(state=present)
-  type: list
-  elements: str
+  type: raw
   sample: ["environment", "tags"]
 """
 
+import copy
+
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
@@ -312,6 +418,171 @@ from ansible_collections.dito.chat.plugins.module_utils import codebuild as cb
 from ansible_collections.dito.chat.plugins.module_utils import partitions
 from ansible_collections.dito.chat.plugins.module_utils import sts
 from ansible_collections.dito.chat.plugins.module_utils import tags as tagging
+
+# The options of one project: the argument spec of the single-project call, and what each entry of `projects` is
+# checked against after its merge over the top-level options (so an entry gets the same defaults and checks).
+PROJECT_SPEC = dict(
+    name=dict(type="str", required=True),
+    description=dict(type="str"),
+    service_role=dict(type="str"),
+    source=dict(
+        type="dict",
+        default={},
+        options=dict(
+            type=dict(
+                type="str",
+                default="CODEPIPELINE",
+                choices=["CODEPIPELINE", "GITHUB", "GITHUB_ENTERPRISE", "GITLAB", "GITLAB_SELF_MANAGED", "BITBUCKET", "CODECOMMIT", "S3", "NO_SOURCE"],
+            ),
+            buildspec=dict(type="str"),
+            location=dict(type="str"),
+        ),
+    ),
+    artifacts=dict(
+        type="dict",
+        default={},
+        options=dict(
+            type=dict(type="str", default="CODEPIPELINE", choices=["CODEPIPELINE", "S3", "NO_ARTIFACTS"]),
+            location=dict(type="str"),
+            name=dict(type="str"),
+            packaging=dict(type="str", choices=["NONE", "ZIP"]),
+        ),
+    ),
+    environment=dict(
+        type="dict",
+        options=dict(
+            type=dict(type="str", default="LINUX_CONTAINER"),
+            image=dict(type="str", required=True),
+            compute_type=dict(type="str", default="BUILD_GENERAL1_SMALL"),
+            privileged_mode=dict(type="bool", default=False),
+            image_pull_credentials_type=dict(type="str", default="CODEBUILD", choices=["CODEBUILD", "SERVICE_ROLE"]),
+            environment_variables=dict(
+                type="list",
+                elements="dict",
+                default=[],
+                options=dict(
+                    name=dict(type="str", required=True),
+                    value=dict(type="str", required=True),
+                    type=dict(type="str", default="PLAINTEXT", choices=["PLAINTEXT", "PARAMETER_STORE", "SECRETS_MANAGER"]),
+                ),
+            ),
+        ),
+    ),
+    timeout_in_minutes=dict(type="int", default=60),
+    queued_timeout_in_minutes=dict(type="int", default=480),
+    encryption_key=dict(type="str", no_log=False),
+    cache=dict(
+        type="dict",
+        default={},
+        options=dict(
+            type=dict(type="str", default="NO_CACHE", choices=["NO_CACHE", "LOCAL", "S3"]),
+            modes=dict(type="list", elements="str", choices=["LOCAL_DOCKER_LAYER_CACHE", "LOCAL_SOURCE_CACHE", "LOCAL_CUSTOM_CACHE"]),
+            location=dict(type="str"),
+        ),
+    ),
+    logs=dict(
+        type="dict",
+        default={},
+        options=dict(
+            status=dict(type="str", default="ENABLED", choices=["ENABLED", "DISABLED"]),
+            group_name=dict(type="str"),
+            stream_name=dict(type="str"),
+        ),
+    ),
+    concurrent_build_limit=dict(type="int"),
+    tags=dict(type="dict", aliases=["resource_tags"]),
+)
+PROJECT_OPTIONS = tuple(k for k in PROJECT_SPEC if k != "name")
+# Dict options an entry merges key by key over the top-level one; the other dicts (source, artifacts, cache: whose
+# keys depend on their type) and tags replace the top-level one whole.
+MERGED_OPTIONS = ("environment", "logs")
+REQUIRED_PRESENT = ("service_role", "environment")
+
+
+def _entry_option(spec):
+    """An entry's option: no default (left out = None = the top-level value) and not required; a dict's keys are
+    checked after the merge, against PROJECT_SPEC."""
+    return {k: v for k, v in spec.items() if k in ("type", "elements", "choices", "no_log")}
+
+
+def argument_spec():
+    # A copy each time: validation fills the dict defaults ({}) in place.
+    spec = copy.deepcopy(PROJECT_SPEC)
+    return dict(
+        name=dict(type="str"),
+        projects=dict(
+            type="list",
+            elements="dict",
+            options=dict(name=dict(type="str", required=True), **{k: _entry_option(PROJECT_SPEC[k]) for k in PROJECT_OPTIONS}),
+        ),
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+        **{k: v for k, v in spec.items() if k != "name"},
+        purge_tags=dict(type="bool", default=True),
+    )
+
+
+def _pruned(value):
+    """``value`` without its None values (in dicts, also inside lists): what is left out gets PROJECT_SPEC's default."""
+    if isinstance(value, dict):
+        return {k: _pruned(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_pruned(v) for v in value]
+    return value
+
+
+def merged_entry(top, entry):
+    """An entry of `projects` over the top-level options: its own non-null values win; environment and logs are
+    merged one level deep (environment_variables, a list, replaces the top-level list whole)."""
+    params = {k: top[k] for k in PROJECT_OPTIONS}
+    for key, value in entry.items():
+        if value is None or key == "name":
+            continue
+        if key in MERGED_OPTIONS and isinstance(value, dict) and params[key]:
+            params[key] = dict(params[key], **{k: v for k, v in value.items() if v is not None})
+        else:
+            params[key] = value
+    return dict(params, name=entry["name"])
+
+
+def present_errors(params):
+    """What is wrong with one project's parameters under state=present, each naming the option."""
+    missing = [k for k in REQUIRED_PRESENT if params.get(k) is None]
+    errors = [f"state is present but all of the following are missing: {', '.join(missing)}"] if missing else []
+    errors += cb.validation_errors(params)
+    reserved = sorted(k for k in params["tags"] or {} if tagging.is_aws_owned(k))
+    if reserved:
+        errors.append(f"tags: keys starting with {tagging.AWS_PREFIX} are reserved by AWS and cannot be set: {', '.join(reserved)}")
+    return errors
+
+
+def project_params(module):
+    """Each project's parameters, in the given order, with ``where`` (how an error names it: None in the
+    single-project call). Checked before any call; the first bad entry fails the module."""
+    top = module.params
+    present = top["state"] == "present"
+    if top["projects"] is None:
+        errors = present_errors(top) if present else []
+        if errors:
+            module.fail_json(msg="; ".join(errors))
+        return [dict(top, where=None)]
+    names = [e["name"] for e in top["projects"]]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        module.fail_json(msg=f"projects: each name once, got {', '.join(twice)} more than once")
+    entries = []
+    for index, entry in enumerate(top["projects"]):
+        where = f"projects[{index}] ({entry['name']})"
+        if not present:
+            entries.append({"name": entry["name"], "where": where})
+            continue
+        checked = ArgumentSpecValidator(copy.deepcopy(PROJECT_SPEC)).validate(_pruned(merged_entry(top, entry)))
+        params = dict(checked.validated_parameters, state=top["state"], purge_tags=top["purge_tags"], where=where)
+        errors = checked.error_messages or present_errors(params)
+        if errors:
+            module.fail_json(msg=f"{where}: {'; '.join(errors)}")
+        entries.append(params)
+    return entries
+
 
 RETURNED = (
     "name",
@@ -338,17 +609,14 @@ def summary(project):
     return snake
 
 
-def ensure_present(module, client):
-    params = module.params
+def ensure_present(module, client, params, current, account_of):
+    """One project made to match ``params``; ``current`` is the project AWS holds (None: none). Returns
+    (changed, diff, project, differences), as the single-project call returns them."""
     name = params["name"]
     request = cb.project_request(params)
-    current = cb.get_project(client, name)
     if current is None:
-        reserved = sorted(k for k in params["tags"] or {} if tagging.is_aws_owned(k))
-        if reserved:
-            module.fail_json(msg=f"tags: keys starting with {tagging.AWS_PREFIX} are reserved by AWS and cannot be set: {', '.join(reserved)}")
         if module.check_mode:
-            account = sts.account_id(module.client("sts", retry_decorator=AWSRetry.jittered_backoff()))
+            account = account_of()
             project = dict(request, name=name, arn=cb.project_arn(module.region, account, name), tags=cb.tags_list(params["tags"]))
         else:
             project = cb.create_project(module, client, name, {k: v for k, v in request.items() if v != ""}, params["tags"])
@@ -361,7 +629,7 @@ def ensure_present(module, client):
     fields = cb.differences(have, want)
     have_tags = cb.tags_dict(current.get("tags"))
     # UpdateProject's tags replace the project's: the whole set after the change is sent with the other fields.
-    tags_changed, tags_after = tagging.reconcile(module, have_tags, params["tags"], replace=lambda after: None)
+    tags_changed, tags_after = tagging.reconcile(module, have_tags, params["tags"], replace=lambda after: None, purge_tags=params["purge_tags"])
     if not fields and not tags_changed:
         return False, {"before": {}, "after": {}}, summary(current), []
 
@@ -376,9 +644,8 @@ def ensure_present(module, client):
     return True, diff, summary(project), fields + (["tags"] if tags_changed else [])
 
 
-def ensure_absent(module, client):
-    name = module.params["name"]
-    if cb.get_project(client, name) is None:
+def ensure_absent(module, client, name, current):
+    if current is None:
         return False
     if not module.check_mode:
         cb.delete_project(client, name)
@@ -387,97 +654,56 @@ def ensure_absent(module, client):
 
 def main():
     module = AnsibleAWSModule(
-        argument_spec=dict(
-            name=dict(type="str", required=True),
-            state=dict(type="str", default="present", choices=["present", "absent"]),
-            description=dict(type="str"),
-            service_role=dict(type="str"),
-            source=dict(
-                type="dict",
-                default={},
-                options=dict(
-                    type=dict(
-                        type="str",
-                        default="CODEPIPELINE",
-                        choices=["CODEPIPELINE", "GITHUB", "GITHUB_ENTERPRISE", "GITLAB", "GITLAB_SELF_MANAGED", "BITBUCKET", "CODECOMMIT", "S3", "NO_SOURCE"],
-                    ),
-                    buildspec=dict(type="str"),
-                    location=dict(type="str"),
-                ),
-            ),
-            artifacts=dict(
-                type="dict",
-                default={},
-                options=dict(
-                    type=dict(type="str", default="CODEPIPELINE", choices=["CODEPIPELINE", "S3", "NO_ARTIFACTS"]),
-                    location=dict(type="str"),
-                    name=dict(type="str"),
-                    packaging=dict(type="str", choices=["NONE", "ZIP"]),
-                ),
-            ),
-            environment=dict(
-                type="dict",
-                options=dict(
-                    type=dict(type="str", default="LINUX_CONTAINER"),
-                    image=dict(type="str", required=True),
-                    compute_type=dict(type="str", default="BUILD_GENERAL1_SMALL"),
-                    privileged_mode=dict(type="bool", default=False),
-                    image_pull_credentials_type=dict(type="str", default="CODEBUILD", choices=["CODEBUILD", "SERVICE_ROLE"]),
-                    environment_variables=dict(
-                        type="list",
-                        elements="dict",
-                        default=[],
-                        options=dict(
-                            name=dict(type="str", required=True),
-                            value=dict(type="str", required=True),
-                            type=dict(type="str", default="PLAINTEXT", choices=["PLAINTEXT", "PARAMETER_STORE", "SECRETS_MANAGER"]),
-                        ),
-                    ),
-                ),
-            ),
-            timeout_in_minutes=dict(type="int", default=60),
-            queued_timeout_in_minutes=dict(type="int", default=480),
-            encryption_key=dict(type="str", no_log=False),
-            cache=dict(
-                type="dict",
-                default={},
-                options=dict(
-                    type=dict(type="str", default="NO_CACHE", choices=["NO_CACHE", "LOCAL", "S3"]),
-                    modes=dict(type="list", elements="str", choices=["LOCAL_DOCKER_LAYER_CACHE", "LOCAL_SOURCE_CACHE", "LOCAL_CUSTOM_CACHE"]),
-                    location=dict(type="str"),
-                ),
-            ),
-            logs=dict(
-                type="dict",
-                default={},
-                options=dict(
-                    status=dict(type="str", default="ENABLED", choices=["ENABLED", "DISABLED"]),
-                    group_name=dict(type="str"),
-                    stream_name=dict(type="str"),
-                ),
-            ),
-            concurrent_build_limit=dict(type="int"),
-            tags=dict(type="dict", aliases=["resource_tags"]),
-            purge_tags=dict(type="bool", default=True),
-        ),
-        required_if=[("state", "present", ["service_role", "environment"])],
+        argument_spec=argument_spec(),
+        required_one_of=[["name", "projects"]],
+        mutually_exclusive=[["name", "projects"]],
         supports_check_mode=True,
     )
-    client = module.client("codebuild", retry_decorator=AWSRetry.jittered_backoff())
-    try:
-        if module.params["state"] == "absent":
-            module.exit_json(changed=ensure_absent(module, client))
-        errors = cb.validation_errors(module.params)
-        if errors:
-            module.fail_json(msg="; ".join(errors))
+    entries = project_params(module)
+    if module.params["state"] == "present":
         try:
             partitions.partition(module.region)
         except partitions.UnknownRegion as e:
             module.fail_json(msg=str(e))
-        changed, diff, project, differences = ensure_present(module, client)
-    except (cb.AnsibleCodeBuildError, sts.AnsibleSTSError) as e:
+    client = module.client("codebuild", retry_decorator=AWSRetry.jittered_backoff())
+    accounts = []
+
+    def account_of():
+        """The account of a project planned in check mode (one GetCallerIdentity for all of them)."""
+        if not accounts:
+            accounts.append(sts.account_id(module.client("sts", retry_decorator=AWSRetry.jittered_backoff())))
+        return accounts[0]
+
+    try:
+        held = cb.get_projects(client, [e["name"] for e in entries])
+    except cb.AnsibleCodeBuildError as e:
         module.fail_json_aws_error(e)
-    module.exit_json(changed=changed, diff=diff, project=project, differences=differences)
+    outcomes = []
+    for params in entries:
+        try:
+            if module.params["state"] == "absent":
+                outcomes.append(ensure_absent(module, client, params["name"], held.get(params["name"])))
+            else:
+                outcomes.append(ensure_present(module, client, params, held.get(params["name"]), account_of))
+        except (cb.AnsibleCodeBuildError, sts.AnsibleSTSError) as e:
+            if params["where"]:
+                e.message = f"{params['where']}: {e.message}"
+            module.fail_json_aws_error(e)
+    if module.params["state"] == "absent":
+        module.exit_json(changed=any(outcomes))
+    if module.params["projects"] is None:
+        changed, diff, project, differences = outcomes[0]
+        module.exit_json(changed=changed, diff=diff, project=project, differences=differences)
+    names = [e["name"] for e in entries]
+    module.exit_json(
+        changed=any(o[0] for o in outcomes),
+        diff={
+            "before": {n: o[1]["before"] for n, o in zip(names, outcomes, strict=True)},
+            "after": {n: o[1]["after"] for n, o in zip(names, outcomes, strict=True)},
+        },
+        projects=[o[2] for o in outcomes],
+        differences={n: o[3] for n, o in zip(names, outcomes, strict=True)},
+    )
 
 
 if __name__ == "__main__":

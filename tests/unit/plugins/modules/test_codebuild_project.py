@@ -228,3 +228,126 @@ def test_emulator_a_role_younger_than_iam_propagation_is_waited_for(role, codebu
     created = run_module(codebuild_project.main, options(role))
     assert created["changed"] is True and "failed" not in created, created["msg"]
     assert held(codebuild)["serviceRole"] == role and len(propagation_warnings(created)) == 1
+
+
+# ---------------------------------------------------------------------------------------------------
+# Several projects in one call (projects)
+
+
+@pytest.fixture
+def test_role(aws):
+    iam = boto3.client("iam", region_name=REGION)
+    return iam.create_role(RoleName="dito-backend-test", AssumeRolePolicyDocument=json.dumps(TRUST))["Role"]["Arn"]
+
+
+def several(role, test_role, **over):
+    """The Test and Build projects of a pipeline: the build's options at the top, the test project's over them."""
+    args = options(role, **over)
+    del args["name"]
+    args["projects"] = [
+        {
+            "name": "dito-backend-test",
+            "description": "Tests the back end",
+            "service_role": test_role,
+            "environment": {"privileged_mode": False, "environment_variables": [{"name": "STAGE", "value": "test"}]},
+            "cache": {"type": "NO_CACHE"},
+            "logs": {"stream_name": "test"},
+        },
+        {"name": "dito-backend-build"},
+    ]
+    return args
+
+
+def by_name(codebuild, *names):
+    return {p["name"]: p for p in codebuild.batch_get_projects(names=list(names))["projects"]}
+
+
+def test_several_projects_in_one_call_with_defaults_and_overrides(role, test_role, codebuild, run_module, api_calls):
+    planned = run_module(codebuild_project.main, several(role, test_role), check_mode=True)
+    assert planned["changed"] is True and [p["name"] for p in planned["projects"]] == ["dito-backend-test", "dito-backend-build"]
+    assert planned["differences"] == {"dito-backend-test": [], "dito-backend-build": []}
+    assert codebuild.list_projects()["projects"] == [] and mutations(api_calls) == []
+    assert [c for c in api_calls if c[0] == "sts"] == [("sts", "GetCallerIdentity")]  # one for both planned ARNs
+
+    created = run_module(codebuild_project.main, several(role, test_role), diff=True)
+    assert created["changed"] is True and "project" not in created
+    assert sorted(created["diff"]["after"]) == ["dito-backend-build", "dito-backend-test"] and created["diff"]["before"]["dito-backend-test"] == {}
+    held_now = by_name(codebuild, "dito-backend-test", "dito-backend-build")
+    test, build = held_now["dito-backend-test"], held_now["dito-backend-build"]
+    # The entry's own values win; the rest are the top-level ones; environment and logs are merged key by key.
+    assert (test["serviceRole"], test["description"], test["cache"]["type"]) == (test_role, "Tests the back end", "NO_CACHE")
+    assert test["environment"]["privilegedMode"] is False and test["environment"]["image"] == "aws/codebuild/amazonlinux-x86_64-standard:5.0"
+    assert test["environment"]["environmentVariables"] == [{"name": "STAGE", "value": "test", "type": "PLAINTEXT"}]
+    assert test["logsConfig"]["cloudWatchLogs"] == {"status": "ENABLED", "groupName": "/dito/codebuild", "streamName": "test"}
+    assert test["timeoutInMinutes"] == 30 and test["tags"] == [{"key": "project", "value": "dito"}]
+    assert (build["serviceRole"], build["environment"]["privilegedMode"], build["cache"]["type"]) == (role, True, "LOCAL")
+    assert len(build["environment"]["environmentVariables"]) == 2 and "streamName" not in build["logsConfig"]["cloudWatchLogs"]
+    assert mutations(api_calls) == [("codebuild", "CreateProject")] * 2
+
+    api_calls.clear()
+    again = run_module(codebuild_project.main, several(role, test_role))
+    assert again["changed"] is False and again["differences"] == {"dito-backend-test": [], "dito-backend-build": []}
+    assert [p["arn"] for p in again["projects"]] == [ARN.replace("backend-build", "backend-test"), ARN]
+    assert api_calls == [("codebuild", "BatchGetProjects")]
+    assert run_module(codebuild_project.main, several(role, test_role), check_mode=True)["changed"] is False
+
+
+def test_one_changed_entry_changes_only_it(role, test_role, codebuild, run_module, api_calls):
+    run_module(codebuild_project.main, several(role, test_role))
+    args = several(role, test_role)
+    args["projects"][0]["timeout_in_minutes"] = 20
+    planned = run_module(codebuild_project.main, args, check_mode=True)
+    assert planned["changed"] is True and planned["differences"] == {"dito-backend-test": ["timeout_in_minutes"], "dito-backend-build": []}
+    assert planned["projects"][0]["timeout_in_minutes"] == 20 and by_name(codebuild, "dito-backend-test")["dito-backend-test"]["timeoutInMinutes"] == 30
+
+    updated = run_module(codebuild_project.main, args, diff=True)
+    assert updated["differences"] == {"dito-backend-test": ["timeout_in_minutes"], "dito-backend-build": []}
+    assert updated["diff"]["before"]["dito-backend-test"]["timeout_in_minutes"] == 30 and updated["diff"]["before"]["dito-backend-build"] == {}
+    held_now = by_name(codebuild, "dito-backend-test", "dito-backend-build")
+    assert (held_now["dito-backend-test"]["timeoutInMinutes"], held_now["dito-backend-build"]["timeoutInMinutes"]) == (20, 30)
+    assert mutations(api_calls) == [("codebuild", "CreateProject")] * 2 + [("codebuild", "UpdateProject")]
+    assert run_module(codebuild_project.main, args)["changed"] is False
+
+
+def test_absent_deletes_several(role, test_role, codebuild, run_module, api_calls):
+    run_module(codebuild_project.main, options(role))
+    api_calls.clear()
+    args = {"state": "absent", "projects": [{"name": "dito-backend-test"}, {"name": "dito-backend-build"}]}
+    assert run_module(codebuild_project.main, args, check_mode=True)["changed"] is True
+    assert codebuild.list_projects()["projects"] == ["dito-backend-build"]
+    assert run_module(codebuild_project.main, args)["changed"] is True and codebuild.list_projects()["projects"] == []
+    assert run_module(codebuild_project.main, args)["changed"] is False
+    assert [c for c in api_calls if c[1] == "DeleteProject"] == [("codebuild", "DeleteProject")]
+    assert [c for c in api_calls if c[1] == "BatchGetProjects"] == [("codebuild", "BatchGetProjects")] * 3
+
+
+@pytest.mark.parametrize(
+    ("entry", "named"),
+    [
+        ({"timeout_in_minutes": 3}, "projects[1] (dito-backend-bad): timeout_in_minutes: 3 is outside 5..2160"),
+        ({"cache": {"type": "LOCAL"}}, "projects[1] (dito-backend-bad): cache.modes:"),
+        ({"environment": {"compute_type": 7, "privileged_mode": "maybe"}}, "projects[1] (dito-backend-bad): "),
+        ({"logs": {"status": "SOMETIMES"}}, "projects[1] (dito-backend-bad): value of status must be one of"),
+        ({"tags": {"aws:x": "y"}}, "projects[1] (dito-backend-bad): tags: keys starting with aws: are reserved"),
+    ],
+)
+def test_a_bad_entry_fails_before_any_call_naming_it(role, test_role, run_module, api_calls, entry, named):
+    args = several(role, test_role)
+    args["projects"][1] = dict(entry, name="dito-backend-bad")
+    failed = run_module(codebuild_project.main, args)
+    assert failed["failed"] is True and named in failed["msg"], failed["msg"]
+    assert api_calls == []
+
+
+def test_an_entry_without_environment_or_role_fails_naming_it(run_module, api_calls):
+    failed = run_module(codebuild_project.main, {"projects": [{"name": "dito-a"}, {"name": "dito-b", "environment": {"privileged_mode": True}}]})
+    assert failed["failed"] is True and failed["msg"].startswith("projects[0] (dito-a): state is present but all of the following are missing")
+    failed = run_module(
+        codebuild_project.main, {"service_role": "arn:aws:iam::123456789012:role/r", "projects": [{"name": "dito-b", "environment": {"privileged_mode": True}}]}
+    )
+    assert failed["failed"] is True and failed["msg"].startswith("projects[0] (dito-b): ") and "image" in failed["msg"]
+    assert run_module(codebuild_project.main, {"projects": [{"name": "dito-a"}, {"name": "dito-a"}], "state": "absent"})["msg"] == (
+        "projects: each name once, got dito-a more than once"
+    )
+    assert "mutually exclusive" in run_module(codebuild_project.main, {"name": "dito-a", "projects": [{"name": "dito-b"}], "state": "absent"})["msg"]
+    assert api_calls == []
