@@ -402,7 +402,9 @@ def main():
     try:
         held = cw.describe_alarms(client, [e["name"] for e in entries])
         if module.params["state"] == "absent":
-            module.exit_json(changed=any([ensure_absent(module, client, e["name"], held.get(e["name"])) for e in entries]))
+            # Every alarm, not up to the first one deleted (a generator in any() would stop there).
+            deleted = [ensure_absent(module, client, e["name"], held.get(e["name"])) for e in entries]
+            module.exit_json(changed=any(deleted))
         outcomes = [ensure_present(module, client, e, held.get(e["name"])) for e in entries]
     except cw.AnsibleCloudWatchError as e:
         module.fail_json_aws_error(e)
