@@ -292,14 +292,6 @@ def tags_list(tags):
 # Projects
 
 
-@CodeBuildErrorHandler.list_error_handler("get project {name}")
-@AWSRetry.jittered_backoff()
-def get_project(client, name):
-    """The project (BatchGetProjects), or None when it does not exist."""
-    projects = client.batch_get_projects(names=[name]).get("projects") or []
-    return projects[0] if projects else None
-
-
 BATCH_GET_LIMIT = 100  # BatchGetProjects: "names: ... Minimum number of 1 item. Maximum number of 100 items"
 
 
