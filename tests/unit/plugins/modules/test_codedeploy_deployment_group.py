@@ -18,6 +18,10 @@ from ansible_collections.dito.chat.plugins.module_utils import iam_propagation
 from ansible_collections.dito.chat.plugins.modules import codedeploy_deployment_group
 
 REGION = "eu-west-1"
+# How long past its age the propagation fault mode refuses the test role. 4 s: on CI's loaded machine the module
+# took more than 2 s from start to its create call, and the window had closed before it (CI of 3acb496). The retry
+# the tests set (sleeps 0.25 s rising to 1 s, 9 attempts) waits about 6 s, so the window closes inside it.
+WINDOW = 4
 ARN = "arn:aws:codedeploy:eu-west-1:123456789012:deploymentgroup:dito/backend"
 # For the tests that end before CodeDeploy validates anything (bad input, missing application, other platform).
 ARGS = {
@@ -338,7 +342,7 @@ def test_a_role_codedeploy_never_can_assume_fails_after_the_wait(client, args, r
 
 
 def test_emulator_a_role_younger_than_iam_propagation_is_waited_for(client, args, world, run_module, monkeypatch):
-    """The emulator's IAM propagation fault mode: the role of ``world`` is refused for 2 s more than its age.
+    """The emulator's IAM propagation fault mode: the role of ``world`` is refused for WINDOW s more than its age.
 
     The age counts: on a loaded CI machine the fixtures before this test took more than 2 s, and a fixed 2 s
     window had closed before the module ran (CI of 4222e0a)."""
@@ -346,7 +350,7 @@ def test_emulator_a_role_younger_than_iam_propagation_is_waited_for(client, args
     monkeypatch.setattr(iam_propagation, "MAX_DELAY", 1)
     made = boto3.client("iam", region_name=REGION).get_role(RoleName=world["role_arn"].rsplit("/", 1)[1])["Role"]["CreateDate"]
     age = (datetime.now(UTC) - made).total_seconds()
-    monkeypatch.setitem(default_user_config.setdefault("iam", {}), "propagation_seconds", age + 2)
+    monkeypatch.setitem(default_user_config.setdefault("iam", {}), "propagation_seconds", age + WINDOW)
     created = run_module(codedeploy_deployment_group.main, args)
     assert created["changed"] is True and "failed" not in created, created["msg"]
     assert held(client)["serviceRoleArn"] == world["role_arn"] and len(propagation_warnings(created)) == 1
