@@ -49,6 +49,29 @@ def private_zones_of_one_name_conflict_in_a_vpc():
     Route53Backend.associate_vpc_with_hosted_zone = associate_vpc_with_hosted_zone
 
 
+def a_caller_reference_creates_one_hosted_zone():
+    """CreateHostedZone with the CallerReference of an existing zone answers HostedZoneAlreadyExists.
+
+    AWS API reference, CreateHostedZone, CallerReference: "A unique string that identifies the request and that
+    allows failed CreateHostedZone requests to be retried without the risk of executing the operation twice."
+    Error HostedZoneAlreadyExists (HTTP 409): "The hosted zone you're trying to create already exists. Amazon Route 53
+    returns this error when a hosted zone has already been created with the specified CallerReference." moto made a
+    second zone, so a create resent after a lost response (botocore resends the same request) doubled the zone.
+    Checked before any other check of the request, as a resend is recognised whatever else changed since.
+    """
+    original_create = Route53Backend.create_hosted_zone
+
+    def create_hosted_zone(self, name, private_zone, caller_reference=None, *args, **kwargs):
+        if caller_reference and any(zone.caller_reference == caller_reference for zone in self.zones.values()):
+            raise Route53ClientError(
+                "HostedZoneAlreadyExists",
+                f"A hosted zone has already been created with the specified caller reference {caller_reference}.",
+            )
+        return original_create(self, name, private_zone, caller_reference, *args, **kwargs)
+
+    Route53Backend.create_hosted_zone = create_hosted_zone
+
+
 def deleting_a_hosted_zone_needs_only_its_apex_soa_and_ns_left():
     """DeleteHostedZone refuses a zone holding any record set other than the SOA and NS at its apex.
 

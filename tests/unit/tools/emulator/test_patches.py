@@ -764,6 +764,24 @@ def test_private_zones_of_one_name_conflict_in_a_vpc():
     assert first.endswith(next(z["HostedZoneId"] for z in zones if z["Name"] == "prod.dito.internal."))
 
 
+@mock_aws
+def test_a_caller_reference_creates_one_hosted_zone():
+    ec2 = boto3.client("ec2", region_name="eu-west-1")
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    route53 = boto3.client("route53", region_name="eu-west-1")
+    request = {"Name": "prod.dito.internal", "CallerReference": "prod.dito.internal-1", "HostedZoneConfig": {"Comment": "c", "PrivateZone": True}}
+    first = route53.create_hosted_zone(**request, VPC={"VPCRegion": "eu-west-1", "VPCId": vpc})["HostedZone"]
+    # The same request again (a resend after a lost response), and the same reference for a public zone of another name.
+    with pytest.raises(route53.exceptions.HostedZoneAlreadyExists) as resent:
+        route53.create_hosted_zone(**request, VPC={"VPCRegion": "eu-west-1", "VPCId": vpc})
+    assert resent.value.response["ResponseMetadata"]["HTTPStatusCode"] == 409
+    with pytest.raises(route53.exceptions.HostedZoneAlreadyExists):
+        route53.create_hosted_zone(Name="other.example", CallerReference="prod.dito.internal-1")
+    assert [z["Id"] for z in route53.list_hosted_zones()["HostedZones"]] == [first["Id"]]
+    route53.create_hosted_zone(Name="other.example", CallerReference="another")
+    assert len(route53.list_hosted_zones()["HostedZones"]) == 2
+
+
 def private_dns_namespace(sd, ec2, name="svc.prod.dito.internal"):
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
     operation = sd.get_operation(OperationId=sd.create_private_dns_namespace(Name=name, Vpc=vpc)["OperationId"])["Operation"]
