@@ -1,0 +1,159 @@
+"""What an account holds, by name: the listing that the fault runs compare between a clean converge and a converge
+that was throttled, failed, lost responses and was killed halfway (tests/integration/test_faults.py, tools/faults.py).
+
+Ids that AWS makes up (zone ids, security-group ids, ARNs with random suffixes) differ from one converge to another, so
+every resource is listed by its name, and counted: two resources of one name (two private zones, two keys behind one
+alias's description) show as a count of 2. Every kind of resource that site.yml makes is listed, with the parts that a
+retried create could double: record sets, listeners and rules, security-group rules, task-definition revisions,
+CodeDeploy deployments, KMS keys.
+"""
+
+import collections
+import re
+
+import boto3
+
+REGION = "eu-west-1"
+# Application Auto Scaling names the alarms of a target-tracking policy with a random UUID.
+_UUID = re.compile(r"-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def _pages(client, operation, key, **kwargs):
+    if client.can_paginate(operation):
+        for page in client.get_paginator(operation).paginate(**kwargs):
+            yield from page.get(key, [])
+    else:
+        yield from getattr(client, operation)(**kwargs).get(key, [])
+
+
+def _count(names):
+    return dict(sorted(collections.Counter(names).items()))
+
+
+def listing(endpoint, vpc_id):
+    """A dict of resource kind -> {name: count} (or a sorted list where order and content matter)."""
+
+    def client(service, region=REGION):
+        return boto3.client(service, region_name=region, endpoint_url=endpoint)
+
+    out = {}
+    route53 = client("route53")
+    zones = list(_pages(route53, "list_hosted_zones", "HostedZones"))
+    out["route53 zones"] = _count(f"{z['Name']} private={z['Config']['PrivateZone']}" for z in zones)
+    out["route53 records"] = _count(
+        f"{z['Name']} {r['Name']} {r['Type']}" for z in zones for r in _pages(route53, "list_resource_record_sets", "ResourceRecordSets", HostedZoneId=z["Id"])
+    )
+
+    elb = client("elbv2")
+    balancers = list(_pages(elb, "describe_load_balancers", "LoadBalancers"))
+    out["load balancers"] = _count(b["LoadBalancerName"] for b in balancers)
+    listeners = [(b["LoadBalancerName"], li) for b in balancers for li in _pages(elb, "describe_listeners", "Listeners", LoadBalancerArn=b["LoadBalancerArn"])]
+    out["listeners"] = _count(f"{name}:{li['Port']}" for name, li in listeners)
+    out["listener rules"] = _count(
+        f"{name}:{li['Port']} priority {r['Priority']}" for name, li in listeners for r in elb.describe_rules(ListenerArn=li["ListenerArn"])["Rules"]
+    )
+    out["target groups"] = _count(t["TargetGroupName"] for t in _pages(elb, "describe_target_groups", "TargetGroups"))
+
+    ec2 = client("ec2")
+    groups = list(_pages(ec2, "describe_security_groups", "SecurityGroups", Filters=[{"Name": "vpc-id", "Values": [vpc_id]}]))
+    names = {g["GroupId"]: g["GroupName"] for g in groups}
+    out["security groups"] = _count(g["GroupName"] for g in groups)
+    out["security group rules"] = _count(
+        f"{names.get(r['GroupId'], r['GroupId'])} {'egress' if r['IsEgress'] else 'ingress'} {r['IpProtocol']} {r.get('FromPort')}-{r.get('ToPort')} "
+        f"{r.get('CidrIpv4') or r.get('PrefixListId') or names.get(r.get('ReferencedGroupInfo', {}).get('GroupId'), 'group')}"
+        for r in _pages(ec2, "describe_security_group_rules", "SecurityGroupRules")
+        if r["GroupId"] in names
+    )
+
+    elasticache = client("elasticache")
+    out["replication groups"] = _count(g["ReplicationGroupId"] for g in _pages(elasticache, "describe_replication_groups", "ReplicationGroups"))
+    out["cache clusters"] = _count(c["CacheClusterId"] for c in _pages(elasticache, "describe_cache_clusters", "CacheClusters"))
+    out["cache subnet groups"] = _count(g["CacheSubnetGroupName"] for g in _pages(elasticache, "describe_cache_subnet_groups", "CacheSubnetGroups"))
+    out["cache parameter groups"] = _count(
+        g["CacheParameterGroupName"]
+        for g in _pages(elasticache, "describe_cache_parameter_groups", "CacheParameterGroups")
+        if not g["CacheParameterGroupName"].startswith("default.")
+    )
+
+    ecs = client("ecs")
+    out["ecs clusters"] = _count(c.rsplit("/", 1)[1] for c in _pages(ecs, "list_clusters", "clusterArns"))
+    out["ecs services"] = _count(
+        f"{c.rsplit('/', 1)[1]}/{s.rsplit('/', 1)[1]}"
+        for c in _pages(ecs, "list_clusters", "clusterArns")
+        for s in _pages(ecs, "list_services", "serviceArns", cluster=c)
+    )
+    # One revision per content: the same content registered twice (a resent RegisterTaskDefinition) shows as two.
+    out["task definition revisions"] = _count(
+        a.rsplit("/", 1)[1].rsplit(":", 1)[0]
+        for status in ("ACTIVE", "INACTIVE")
+        for a in _pages(ecs, "list_task_definitions", "taskDefinitionArns", status=status)
+    )
+
+    ecr = client("ecr")
+    out["ecr repositories"] = _count(r["repositoryName"] for r in _pages(ecr, "describe_repositories", "repositories"))
+
+    kms = client("kms")
+    keys = [kms.describe_key(KeyId=k["KeyId"])["KeyMetadata"] for k in _pages(kms, "list_keys", "Keys")]
+    out["kms keys"] = _count(f"{k['Description']} {k['KeyState']}" for k in keys if k["KeyManager"] == "CUSTOMER")
+    out["kms aliases"] = _count(
+        a["AliasName"] for a in _pages(kms, "list_aliases", "Aliases") if "TargetKeyId" in a and not a["AliasName"].startswith("alias/aws/")
+    )
+
+    out["log groups"] = _count(g["logGroupName"] for g in _pages(client("logs"), "describe_log_groups", "logGroups"))
+    iam = client("iam")
+    roles = [r["RoleName"] for r in _pages(iam, "list_roles", "Roles") if not r["Path"].startswith("/aws-service-role/")]
+    out["iam roles"] = _count(roles)
+    out["iam inline policies"] = _count(f"{r} {p}" for r in roles for p in _pages(iam, "list_role_policies", "PolicyNames", RoleName=r))
+    out["iam attached policies"] = _count(
+        f"{r} {p['PolicyName']}" for r in roles for p in _pages(iam, "list_attached_role_policies", "AttachedPolicies", RoleName=r)
+    )
+    out["ssm parameters"] = _count(p["Name"] for p in _pages(client("ssm"), "describe_parameters", "Parameters"))
+    out["s3 buckets"] = _count(b["Name"] for b in client("s3").list_buckets()["Buckets"])
+    out["sqs queues"] = _count(u.rsplit("/", 1)[1] for u in client("sqs").list_queues().get("QueueUrls", []))
+    out["lambda functions"] = _count(f["FunctionName"] for f in _pages(client("lambda"), "list_functions", "Functions"))
+    events = client("events")
+    rules = list(_pages(events, "list_rules", "Rules"))
+    out["event rules"] = _count(r["Name"] for r in rules)
+    out["event targets"] = _count(f"{r['Name']} {t['Id']}" for r in rules for t in _pages(events, "list_targets_by_rule", "Targets", Rule=r["Name"]))
+    out["alarms"] = _count(_UUID.sub("-<uuid>", a["AlarmName"]) for a in _pages(client("cloudwatch"), "describe_alarms", "MetricAlarms"))
+    autoscaling = client("application-autoscaling")
+    out["scalable targets"] = _count(t["ResourceId"] for t in _pages(autoscaling, "describe_scalable_targets", "ScalableTargets", ServiceNamespace="ecs"))
+    out["scaling policies"] = _count(p["PolicyName"] for p in _pages(autoscaling, "describe_scaling_policies", "ScalingPolicies", ServiceNamespace="ecs"))
+
+    sd = client("servicediscovery")
+    out["cloud map namespaces"] = _count(n["Name"] for n in _pages(sd, "list_namespaces", "Namespaces"))
+    out["cloud map services"] = _count(s["Name"] for s in _pages(sd, "list_services", "Services"))
+
+    cloudfront = client("cloudfront", "us-east-1")
+    items = cloudfront.list_distributions()["DistributionList"].get("Items", [])
+    out["cloudfront distributions"] = _count(cloudfront.get_distribution_config(Id=d["Id"])["DistributionConfig"]["CallerReference"] for d in items)
+
+    codebuild = client("codebuild")
+    out["codebuild projects"] = _count(_pages(codebuild, "list_projects", "projects"))
+    out["pipelines"] = _count(p["name"] for p in _pages(client("codepipeline"), "list_pipelines", "pipelines"))
+    out["connections"] = _count(c["ConnectionName"] for c in _pages(client("codestar-connections"), "list_connections", "Connections"))
+
+    codedeploy = client("codedeploy")
+    applications = list(_pages(codedeploy, "list_applications", "applications"))
+    out["codedeploy applications"] = _count(applications)
+    groups = [(a, g) for a in applications for g in _pages(codedeploy, "list_deployment_groups", "deploymentGroups", applicationName=a)]
+    out["codedeploy deployment groups"] = _count(f"{a}/{g}" for a, g in groups)
+    # Deployments per group: a resent CreateDeployment, or a re-run that did not attach, shows as one more.
+    out["codedeploy deployments"] = _count(
+        f"{a}/{g}" for a, g in groups for _ in _pages(codedeploy, "list_deployments", "deployments", applicationName=a, deploymentGroupName=g)
+    )
+    out["codedeploy deployment configs"] = _count(
+        c for c in _pages(codedeploy, "list_deployment_configs", "deploymentConfigsList") if not c.startswith("CodeDeployDefault.")
+    )
+    return out
+
+
+def differences(expected, actual):
+    """Lines saying what differs between two listings (empty when they agree)."""
+    lines = []
+    for kind in sorted(set(expected) | set(actual)):
+        want, have = expected.get(kind, {}), actual.get(kind, {})
+        for name in sorted(set(want) | set(have)):
+            if want.get(name, 0) != have.get(name, 0):
+                lines.append(f"{kind}: {name}: expected {want.get(name, 0)}, found {have.get(name, 0)}")
+    return lines
