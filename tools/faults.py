@@ -51,6 +51,13 @@ def faults(endpoint, config=None):
         return json.loads(answer.read() or b"{}")
 
 
+def stop(endpoint):
+    """Read the fault layer's counters, then turn it off (a POST zeroes them); returns the counts by kind."""
+    state = faults(endpoint)
+    faults(endpoint, {})
+    return counted(state)
+
+
 def counted(state):
     """{"throttle": n, "error": n, "lost": n, ...} summed over services, from the fault layer's counters."""
     return {kind: sum(by_service.values()) for kind, by_service in state.get("counters", {}).items()}
@@ -146,14 +153,14 @@ def cycle(port, kill_after, config, reference, vpc_id):
     killed = playbook("site.yml", port=port, kill_after=kill_after)
     converge = playbook("site.yml", port=port)
     rerun = playbook("site.yml", port=port)
-    state = faults(endpoint, {})
+    counts = stop(endpoint)
     found = listing(endpoint, vpc_id)
     return {
         "kill_after": kill_after,
         "killed": killed.killed,
         "converge": {"rc": converge.rc, "seconds": round(converge.seconds, 1), "changed": converge.total("changed"), "retries_shown": converge.retries_shown()},
         "rerun": {"rc": rerun.rc, "seconds": round(rerun.seconds, 1), "changed": rerun.total("changed"), "retries_shown": rerun.retries_shown()},
-        "faults": counted(state),
+        "faults": counts,
         "differences": differences(reference, found),
         "tracebacks": converge.out.count("Traceback") + rerun.out.count("Traceback"),
     }
@@ -192,13 +199,13 @@ def main(argv=None):
         waiting = deployment_in_progress(endpoint, "dito-local-backend", "dito-local-backend")
         killed = playbook("deploy.yml", "-e", "service=backend", "-e", "image_tag=faults-1", port=port, kill_when=waiting, timeout=600)
         again = playbook("deploy.yml", "-e", "service=backend", "-e", "image_tag=faults-1", port=port)
-        state = faults(endpoint, {})
+        counts = stop(endpoint)
         after = listing(endpoint, vpc_id)
         results["deploy"] = {
             "killed": killed.killed,
             "rerun": {"rc": again.rc, "seconds": round(again.seconds, 1), "attached": "attach" in again.out.lower()},
             "deployments": after["codedeploy deployments"],
-            "faults": counted(state),
+            "faults": counts,
         }
         print(json.dumps(results["deploy"]), flush=True)
     finally:

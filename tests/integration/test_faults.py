@@ -26,7 +26,7 @@ def vpc_id():
 def fault_layer(emulator_endpoint):
     """Turns the fault layer on (returns a function that turns it off and returns its counters), and off at the end."""
     faults.faults(emulator_endpoint, faults.DEFAULT_FAULTS)
-    yield lambda: faults.counted(faults.faults(emulator_endpoint, {}))
+    yield lambda: faults.stop(emulator_endpoint)
     faults.faults(emulator_endpoint, {})
 
 
