@@ -55,6 +55,8 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+extends_documentation_fragment:
+  - dito.chat.retries
 namespace:
   description: The namespace after the task (id and ARN unknown in check mode before it exists).
   returned: when O(state=present)
@@ -82,11 +84,11 @@ namespace:
       sample: {"project": "dito"}
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.dito.chat.plugins.module_utils import servicediscovery as sd
 from ansible_collections.dito.chat.plugins.module_utils import tags as tagging
+from ansible_collections.dito.chat.plugins.module_utils.retry_report import AnsibleAWSModule
 
 
 def summary(namespace, tags):

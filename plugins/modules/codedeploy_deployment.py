@@ -130,6 +130,8 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+extends_documentation_fragment:
+  - dito.chat.retries
 deployment:
   description:
     - The deployment created, attached to, stopped, or (nothing to deploy) the group's last successful deployment
@@ -220,11 +222,11 @@ msg:
 
 import time
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.dito.chat.plugins.module_utils import appspec as appspec_utils
 from ansible_collections.dito.chat.plugins.module_utils import codedeploy_deployments as cdd
+from ansible_collections.dito.chat.plugins.module_utils.retry_report import AnsibleAWSModule
 
 # CreateDeployment refused with DeploymentLimitExceededException (a deployment started by someone else between
 # ListDeployments and CreateDeployment) is retried after settling that deployment, this many times in all.

@@ -281,6 +281,8 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+extends_documentation_fragment:
+  - dito.chat.retries
 service:
   description: The service after the task (as check mode predicts it), snake_case, with its tags as a dict.
   returned: when O(state=present)
@@ -334,7 +336,6 @@ except ImportError:
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 from ansible_collections.amazon.aws.plugins.module_utils.ec2 import get_ec2_security_group_ids_from_names
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.dito.chat.plugins.module_utils import appautoscaling as aas
@@ -342,6 +343,7 @@ from ansible_collections.dito.chat.plugins.module_utils import ecs
 from ansible_collections.dito.chat.plugins.module_utils import ecs_services as services
 from ansible_collections.dito.chat.plugins.module_utils import ecs_task_definitions as task_definitions
 from ansible_collections.dito.chat.plugins.module_utils import tags as tagging
+from ansible_collections.dito.chat.plugins.module_utils.retry_report import AnsibleAWSModule
 
 
 def validate(module):

@@ -4,6 +4,12 @@ import json
 
 import boto3
 import pytest
+from botocore import handlers
+from botocore.awsrequest import AWSResponse
+from botocore.client import BaseClient
+from botocore.exceptions import ClientError
+from botocore.exceptions import ConnectionClosedError
+from moto.core.botocore_stubber import MockRawResponse
 
 
 @pytest.fixture
@@ -102,3 +108,107 @@ def ecs_blue_green(aws):
         "container_port": 8080,
         "role_arn": role,
     }
+
+
+class Faults:
+    """Transient failures that botocore meets for real, below its retry handler (so the ``needs-retry`` event
+    fires and botocore's standard retry mode decides, as against AWS):
+
+    - ``throttle(service, operation, times)``: the first ``times`` attempts are answered HTTP 400 with the
+      service's throttling error, before moto sees them (nothing happens in the account);
+    - ``lose_response(service, operation, times)``: the first ``times`` attempts reach moto (the write happens),
+      then the connection is closed before the answer arrives (ConnectionClosedError).
+
+    ``service`` is botocore's event name of the service (``ecs``, ``servicediscovery``, ``codedeploy``); the
+    JSON protocol's error shape is used. ``met`` counts the faults injected by (service, operation, kind)."""
+
+    def __init__(self):
+        self.first = []
+        self.last = []
+        self.met = {}
+
+    def _countdown(self, key, times):
+        self.met.setdefault(key, 0)
+
+        def due():
+            if self.met[key] < times:
+                self.met[key] += 1
+                return True
+            return False
+
+        return due
+
+    def throttle(self, service, operation, times=1, code="ThrottlingException"):
+        due = self._countdown((service, operation, code), times)
+
+        def answer(request, **kwargs):
+            if due():
+                body = json.dumps({"__type": code, "message": "Rate exceeded"}).encode()
+                return AWSResponse(request.url, 400, {"Content-Type": "application/x-amz-json-1.1"}, MockRawResponse(body))
+            return None
+
+        self.first.append((f"before-send.{service}.{operation}", answer))
+
+    def lose_response(self, service, operation, times=1):
+        due = self._countdown((service, operation, "connection lost"), times)
+
+        def lose(request, **kwargs):
+            if due():
+                raise ConnectionClosedError(endpoint_url=request.url)
+
+        self.last.append((f"before-send.{service}.{operation}", lose))
+
+
+@pytest.fixture
+def faults(monkeypatch):
+    """Faults (see the class) in every boto3 session made while the test runs; botocore in the standard retry mode
+    with 10 attempts, as the playbooks run modules. Sessions take their handlers from botocore's BUILTIN_HANDLERS,
+    where moto's stubber is: the throttling answers go before it, the lost responses after it."""
+    monkeypatch.setenv("AWS_RETRY_MODE", "standard")
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "10")
+    injected = Faults()
+    original = list(handlers.BUILTIN_HANDLERS)
+
+    class Handlers(list):
+        def __iter__(self):
+            return iter([*injected.first, *original, *injected.last])
+
+    monkeypatch.setattr(handlers, "BUILTIN_HANDLERS", Handlers(original))
+    return injected
+
+
+@pytest.fixture
+def resent(monkeypatch):
+    """``resent("CreateCluster", ...)``: each call of those operations is made twice and the caller gets the second
+    answer (or error): the first attempt happened, its response was lost, and botocore's retry got this answer.
+    Returns the list of (operation, second answer or error) seen."""
+    seen = []
+    original = BaseClient._make_api_call
+
+    def arm(*operations):
+        def twice(self, operation_name, api_params):
+            if operation_name not in operations:
+                return original(self, operation_name, api_params)
+            original(self, operation_name, api_params)
+            try:
+                answer = original(self, operation_name, api_params)
+            except ClientError as e:
+                seen.append((operation_name, e.response["Error"]["Code"]))
+                raise
+            seen.append((operation_name, "answered"))
+            return answer
+
+        monkeypatch.setattr(BaseClient, "_make_api_call", twice)
+        return seen
+
+    return arm
+
+
+@pytest.fixture
+def warning_lines():
+    """The text of a module result's warnings (ansible-core 2.19+ returns them as WarningSummary mappings)."""
+
+    def lines(result):
+        return [w["event"]["msg"] if isinstance(w, dict) else w for w in result.get("warnings", [])]
+
+    return lines
