@@ -91,6 +91,19 @@ def transient_error(response=None, caught_exception=None):
     return None
 
 
+def transient_client_error(error):
+    """Whether a ClientError is one a retry cures (throttling, a transient code, a 5xx answer)."""
+    response = getattr(error, "response", None) or {}
+    code = (response.get("Error") or {}).get("Code")
+    status = (response.get("ResponseMetadata") or {}).get("HTTPStatusCode") or 0
+    return code in THROTTLING_CODES or code in TRANSIENT_CODES or status >= 500
+
+
+def lost_connection(error):
+    """Whether an exception is a failed connection: the request may or may not have reached AWS."""
+    return _connection_error(error) is not None
+
+
 class RetryReport:
     """Counts the failed attempts of the clients it observes, by (service, operation, error)."""
 

@@ -10,6 +10,7 @@ from botocore.client import BaseClient
 from botocore.exceptions import ClientError
 from botocore.exceptions import ConnectionClosedError
 from moto.core.botocore_stubber import MockRawResponse
+from moto.core.models import botocore_stubber as moto_stubber
 
 
 @pytest.fixture
@@ -114,8 +115,8 @@ class Faults:
     """Transient failures that botocore meets for real, below its retry handler (so the ``needs-retry`` event
     fires and botocore's standard retry mode decides, as against AWS):
 
-    - ``throttle(service, operation, times)``: the first ``times`` attempts are answered HTTP 400 with the
-      service's throttling error, before moto sees them (nothing happens in the account);
+    - ``throttle(service, operation, times, code)``: the first ``times`` attempts are answered HTTP 400 with that
+      error (the service's throttling error by default) and never reach moto (nothing happens in the account);
     - ``lose_response(service, operation, times)``: the first ``times`` attempts reach moto (the write happens),
       then the connection is closed before the answer arrives (ConnectionClosedError).
 
@@ -123,57 +124,54 @@ class Faults:
     JSON protocol's error shape is used. ``met`` counts the faults injected by (service, operation, kind)."""
 
     def __init__(self):
-        self.first = []
-        self.last = []
+        self.rules = {}
         self.met = {}
 
-    def _countdown(self, key, times):
-        self.met.setdefault(key, 0)
-
-        def due():
-            if self.met[key] < times:
-                self.met[key] += 1
-                return True
-            return False
-
-        return due
+    def _add(self, service, operation, kind, times):
+        self.met.setdefault((service, operation, kind), 0)
+        self.rules.setdefault(f"before-send.{service}.{operation}", []).append((kind, times))
 
     def throttle(self, service, operation, times=1, code="ThrottlingException"):
-        due = self._countdown((service, operation, code), times)
-
-        def answer(request, **kwargs):
-            if due():
-                body = json.dumps({"__type": code, "message": "Rate exceeded"}).encode()
-                return AWSResponse(request.url, 400, {"Content-Type": "application/x-amz-json-1.1"}, MockRawResponse(body))
-            return None
-
-        self.first.append((f"before-send.{service}.{operation}", answer))
+        self._add(service, operation, code, times)
 
     def lose_response(self, service, operation, times=1):
-        due = self._countdown((service, operation, "connection lost"), times)
+        self._add(service, operation, "connection lost", times)
 
-        def lose(request, **kwargs):
-            if due():
-                raise ConnectionClosedError(endpoint_url=request.url)
+    def _due(self, event_name):
+        service, operation = event_name.split(".")[1:3]
+        for kind, times in self.rules.get(event_name, []):
+            if self.met[(service, operation, kind)] < times:
+                self.met[(service, operation, kind)] += 1
+                return kind
+        return None
 
-        self.last.append((f"before-send.{service}.{operation}", lose))
+    def gate(self, stubber):
+        """moto's before-send handler behind the faults."""
+
+        def send(event_name, request, **kwargs):
+            kind = self._due(event_name)
+            if kind is None:
+                return stubber(event_name=event_name, request=request, **kwargs)
+            if kind != "connection lost":
+                body = json.dumps({"__type": kind, "message": f"{kind} injected by the test"}).encode()
+                return AWSResponse(request.url, 400, {"Content-Type": "application/x-amz-json-1.1"}, MockRawResponse(body))
+            stubber(event_name=event_name, request=request, **kwargs)
+            raise ConnectionClosedError(endpoint_url=request.url)
+
+        return send
 
 
 @pytest.fixture
 def faults(monkeypatch):
     """Faults (see the class) in every boto3 session made while the test runs; botocore in the standard retry mode
     with 10 attempts, as the playbooks run modules. Sessions take their handlers from botocore's BUILTIN_HANDLERS,
-    where moto's stubber is: the throttling answers go before it, the lost responses after it."""
+    where moto put its stubber: the test's list puts the faults in front of it."""
     monkeypatch.setenv("AWS_RETRY_MODE", "standard")
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "10")
     injected = Faults()
-    original = list(handlers.BUILTIN_HANDLERS)
-
-    class Handlers(list):
-        def __iter__(self):
-            return iter([*injected.first, *original, *injected.last])
-
-    monkeypatch.setattr(handlers, "BUILTIN_HANDLERS", Handlers(original))
+    gated = [(spec[0], injected.gate(spec[1]), *spec[2:]) if spec[1] is moto_stubber else spec for spec in handlers.BUILTIN_HANDLERS]
+    assert sum(spec[1] is moto_stubber for spec in handlers.BUILTIN_HANDLERS) == 1
+    monkeypatch.setattr(handlers, "BUILTIN_HANDLERS", gated)
     return injected
 
 
