@@ -12,7 +12,7 @@ import time
 try:
     import botocore.exceptions
 except ImportError:
-    pass  # Handled by AnsibleAWSModule
+    botocore = None  # AnsibleAWSModule reports a missing botocore
 
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 

@@ -26,7 +26,7 @@ try:
     import botocore.config
     import botocore.exceptions
 except ImportError:
-    pass  # Handled by AnsibleAWSModule
+    botocore = None  # AnsibleAWSModule reports a missing botocore
 
 from ansible_collections.amazon.aws.plugins.module_utils import modules as aws_modules
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import get_aws_connection_info
