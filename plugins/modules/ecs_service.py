@@ -30,8 +30,8 @@ description:
     written below as "for a new service" apply when the service is created.
   - CreateService carries a client token, the same for every attempt of one run, so a request that botocore
     sends again after a lost response answers the service its first attempt created. Without the token ECS would
-    answer C(InvalidParameterException: Creation of service was not idempotent); that answer is recognised as
-    well: the module reads the service and carries on with it.
+    answer C(InvalidParameterException) "Creation of service was not idempotent"; that answer is recognised as
+    well (the module reads the service and carries on with it).
   - With O(wait), the module waits after creating or updating until the service is stable, and fails when the
     deployment fails (see O(wait)).
   - M(community.aws.ecs_service) compares load balancers and the desired count exactly, so it fights

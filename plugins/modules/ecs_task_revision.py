@@ -22,10 +22,10 @@ description:
     compatibilities, runtime platform, execution and task roles, volumes, ephemeral storage, placement
     constraints, pid and ipc mode, proxy configuration. Tags that differ are changed on the latest
     revision in place (TagResource), without registering a new one.
-  - B(One revision per change, even when a response is lost.) RegisterTaskDefinition is not idempotent: a request
+  - B(One revision per change, even when a response is lost.) RegisterTaskDefinition is not idempotent; a request
     that botocore sends again after a lost response registers a second revision of the same content. The module
     sends it through a client that botocore does not retry and retries it itself (6 attempts in all, jittered
-    back-off): after throttling or a 5xx answer it registers again; after a lost connection it first reads the
+    back-off). After throttling or a 5xx answer it registers again; after a lost connection it first reads the
     latest ACTIVE revision and adopts it when it is newer than the one compared with and has the content asked
     for.
   - O(container_images) replaces container images (the deploy path), O(keep_revisions) deregisters the
