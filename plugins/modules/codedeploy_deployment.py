@@ -21,8 +21,9 @@ description:
     end (within O(wait_timeout), even with O(wait=false)), then creates its own.
   - CreateDeployment takes no client token. When its response is lost, botocore sends it again and CodeDeploy
     answers DeploymentLimitExceededException, because the first attempt's deployment runs. The module then
-    recognises that deployment by its AppSpec's sha256 and attaches to it as its own (changed=true), or, when it
-    has already succeeded, reports it; it does not create a second deployment of the same AppSpec. A run killed
+    recognises that deployment by its AppSpec's sha256 and attaches to it as its own (changed=true), or reports it
+    when it has already ended (V(Failed) or V(Stopped) fail the task with its reason, read with ListDeployments
+    over the deployments created since the run started); it does not create a second deployment of the same AppSpec. A run killed
     while it waited and started again attaches to the deployment in progress the same way (changed=false).
   - A deployment that ends V(Failed) or V(Stopped) makes the module fail with CodeDeploy's error code and
     message and its rollback; the result still carries RV(deployment) and RV(events). CodeDeploy rolls an ECS
@@ -225,6 +226,7 @@ msg:
   type: str
 """
 
+import datetime
 import time
 
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
@@ -264,6 +266,8 @@ class Run:
         self.client = client
         self.params = module.params
         self.started = clock()
+        # Wall time, for ListDeployments' createTimeRange (with a margin for the clocks of this host and AWS).
+        self.since = datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=10)
         self.deadline = self.started + self.params["wait_timeout"]
         self.result = {"changed": False, "deployment": None, "events": [], "rollback": None}
         # Said first in the final message: another deployment waited for.
@@ -390,6 +394,18 @@ class Run:
             waited = True
         return waited
 
+    def settle_ended(self, sha256, task_definition, ours):
+        """After a refused create: the deployment of this AppSpec that the lost attempt started may have ended
+        Failed or Stopped already. It is reported as this task's deployment (the module fails with its reason)
+        rather than deployed a second time."""
+        for deployment_id in cdd.list_ended_deployments(self.client, self.params["application"], self.params["deployment_group"], self.since):
+            info = cdd.get_deployment(self.client, deployment_id)
+            if info and cdd.deployment_sha256(info) == sha256:
+                self.result["changed"] = True
+                info, target_ids, targets = self.wait(deployment_id, "this AppSpec, created by a lost attempt", **ours)
+                self.report(info, target_ids, targets, **ours)
+                self.end_of(info, task_definition, "created, its CreateDeployment response lost")
+
     def present(self):
         p = self.params
         try:
@@ -410,6 +426,8 @@ class Run:
             if self.settle_active(sha256, task_definition, ours):
                 # What ended meanwhile may have been this very AppSpec.
                 group = self.group()
+            if self.refused:
+                self.settle_ended(sha256, task_definition, ours)
             last = group.get("lastSuccessfulDeployment") or {}
             last_info = cdd.get_deployment(self.client, last["deploymentId"]) if last.get("deploymentId") else None
             before = {"deployment_id": last.get("deploymentId"), "appspec_sha256": cdd.deployment_sha256(last_info)}

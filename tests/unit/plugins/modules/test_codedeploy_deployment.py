@@ -830,3 +830,26 @@ def test_emulator_a_resent_create_leaves_one_deployment(moving, run_module, rese
     assert group_deployments(moving["codedeploy"]) == [result["deployment"]["deployment_id"]]
     service = moving["ecs"].describe_services(cluster="dito", services=["dito-backend"])["services"][0]
     assert service["taskDefinition"] == second
+
+
+def test_a_resent_create_whose_deployment_already_failed_reports_it_not_a_second_one(resend_create, run_module):
+    # The first attempt's deployment fails before the module looks again: it is reported (with its rollback), not repeated.
+    resend_create.script = ["Failed"]
+    real = resend_create.create_deployment
+
+    def and_it_fails(**request):
+        try:
+            return real(**request)
+        finally:
+            for d in resend_create.deployments.values():
+                if d["status"] == "Created" and "triggered_by" not in d:
+                    d["status"], d["script"] = "Failed", []
+
+    resend_create.create_deployment = and_it_fails
+    result = run(run_module)
+    assert result["failed"] is True and result["changed"] is True
+    assert [i for i in resend_create.deployments if i.startswith("d-NEW")] == ["d-NEW1"]
+    assert result["deployment"]["deployment_id"] == "d-NEW1" and result["deployment"]["status"] == "Failed"
+    assert result["msg"].startswith("Deployment d-NEW1 Failed: ECS_UPDATE_ERROR")
+    listed = [r for r in resend_create.requests["ListDeployments"] if r.get("createTimeRange")]
+    assert listed and listed[0]["includeOnlyStatuses"] == ["Failed", "Stopped"]
