@@ -81,6 +81,15 @@ def list_active_deployments(client, application, group):
     return [deployment_id for page in pages for deployment_id in page.get("deployments", [])]
 
 
+@CodeDeployDeploymentErrorHandler.list_error_handler("list the deployments of {application}/{group} that ended", default_value=[])
+@AWSRetry.jittered_backoff()
+def list_ended_deployments(client, application, group, since, statuses=("Failed", "Stopped")):
+    """The ids of the group's deployments created since ``since`` (a datetime) that ended with one of ``statuses``."""
+    paginator = client.get_paginator("list_deployments")
+    pages = paginator.paginate(applicationName=application, deploymentGroupName=group, includeOnlyStatuses=list(statuses), createTimeRange={"start": since})
+    return [deployment_id for page in pages for deployment_id in page.get("deployments", [])]
+
+
 @CodeDeployDeploymentErrorHandler.list_error_handler("get deployment {deployment_id}")
 @AWSRetry.jittered_backoff()
 def get_deployment(client, deployment_id):

@@ -7,10 +7,14 @@
 DescribeServices reports a missing name in ``failures`` rather than as an error, and a deleted service lingers
 as INACTIVE: both count as absent."""
 
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_message
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.dito.chat.plugins.module_utils.ecs import ECSErrorHandler
 from ansible_collections.dito.chat.plugins.module_utils.ecs import strategy_normalised
+
+# CreateService's answer (InvalidParameterException) when a service of that name is ACTIVE already.
+NOT_IDEMPOTENT = "Creation of service was not idempotent"
 
 
 @ECSErrorHandler.common_error_handler("describe service {name}")
@@ -27,7 +31,15 @@ def describe_service(client, cluster, name):
 @ECSErrorHandler.common_error_handler("create service")
 @AWSRetry.jittered_backoff()
 def create_service(client, **request):
-    return client.create_service(**request)["service"]
+    """CreateService; when ECS answers that the creation "was not idempotent" (the name is taken: an attempt whose
+    response was lost created it, without the same client token), the ACTIVE service of that name."""
+    try:
+        return client.create_service(**request)["service"]
+    except is_boto3_error_message(NOT_IDEMPOTENT):
+        found = describe_service(client, request.get("cluster"), request["serviceName"])
+        if found is None or found.get("status") != "ACTIVE":
+            raise
+        return found
 
 
 @ECSErrorHandler.common_error_handler("update service")

@@ -5,12 +5,28 @@
 
 """Amazon ECS task-definition API wrappers and the pure normalisation behind idempotent registration."""
 
+import random
 import re
+import time
+
+try:
+    import botocore.exceptions
+except ImportError:
+    botocore = None  # AnsibleAWSModule reports a missing botocore
 
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
+from ansible_collections.dito.chat.plugins.module_utils import retry_report
 from ansible_collections.dito.chat.plugins.module_utils.ecs import ECSErrorHandler
 from ansible_collections.dito.chat.plugins.module_utils.ecs import tags_to_dict
+
+# RegisterTaskDefinition is not idempotent (no client token): every request that reaches ECS registers one more
+# revision. It is sent through a client that botocore does not retry, and retried here this many times in all.
+REGISTER_ATTEMPTS = 6
+REGISTER_BACKOFF = 1.0
+REGISTER_MAX_DELAY = 20.0
+# An indirection that the unit tests replace.
+sleep = time.sleep
 
 # ---------------------------------------------------------------------------------------------
 # API wrappers
@@ -24,11 +40,36 @@ def describe_latest(client, family):
     return dict(response["taskDefinition"], tags=response.get("tags") or [])
 
 
-@ECSErrorHandler.common_error_handler("register a revision of {family}")
-@AWSRetry.jittered_backoff()
-def register(client, family, request):
+def _register(client, family, request):
     response = client.register_task_definition(**dict(request, family=family))
     return dict(response["taskDefinition"], tags=response.get("tags") or request.get("tags") or [])
+
+
+@ECSErrorHandler.common_error_handler("register a revision of {family}")
+def register(client, single_attempt_client, family, request, previous_revision=0):
+    """Register ``request`` as one new revision of ``family``, once, even when a response is lost.
+
+    ``single_attempt_client`` sends each request once (botocore would resend a request whose response was lost,
+    and a resent RegisterTaskDefinition registers a second revision of the same content). This loop retries it
+    with a jittered back-off: after throttling or a 5xx answer (nothing was registered) it registers again; after a
+    lost connection it reads the family's latest ACTIVE revision (through ``client``, which botocore retries)
+    and adopts it when it is newer than ``previous_revision`` and has the content asked for: the lost attempt
+    registered it. Otherwise it registers again.
+    """
+    for attempt in range(1, REGISTER_ATTEMPTS + 1):
+        try:
+            return _register(single_attempt_client, family, request)
+        except botocore.exceptions.ClientError as e:
+            if attempt == REGISTER_ATTEMPTS or not retry_report.transient_client_error(e):
+                raise
+        except (botocore.exceptions.ConnectionError, botocore.exceptions.HTTPClientError) as e:
+            if attempt == REGISTER_ATTEMPTS or not retry_report.lost_connection(e):
+                raise
+            latest = describe_latest(client, family)
+            if latest and latest.get("revision", 0) > previous_revision and not differences(latest, request):
+                return latest
+        sleep(random.SystemRandom().uniform(0, min(REGISTER_MAX_DELAY, REGISTER_BACKOFF * 2**attempt)))
+    raise AssertionError("unreachable: the last attempt returns or raises")
 
 
 @ECSErrorHandler.common_error_handler("deregister {arn}")

@@ -46,11 +46,48 @@ def get_namespace(client, namespace_id):
 
 @CloudMapErrorHandler.common_error_handler("create private DNS namespace {name}")
 @AWSRetry.jittered_backoff()
-def create_private_dns_namespace(client, name, vpc_id, description, tags):
+def create_private_dns_namespace(client, name, vpc_id, description, tags, request_id=None):
     request = {"Name": name, "Vpc": vpc_id, "Description": description}
     if tags:
         request["Tags"] = tags
+    if request_id:
+        request["CreatorRequestId"] = request_id
     return client.create_private_dns_namespace(**request)["OperationId"]
+
+
+# CreatePrivateDnsNamespace's answers when the namespace exists already (NamespaceAlreadyExists, with its
+# NamespaceId) or its domain is taken in the VPC (ConflictingDomainExists); CreateService's when the name is taken.
+NAMESPACE_EXISTS = ("NamespaceAlreadyExists", "ConflictingDomainExists")
+SERVICE_EXISTS = "ServiceAlreadyExists"
+
+
+def _refusal(error):
+    """(error code, response) of the AWS error behind an AnsibleCloudMapError."""
+    response = getattr(getattr(error, "exception", None), "response", None) or {}
+    return (response.get("Error") or {}).get("Code"), response
+
+
+def create_namespace_once(client, name, vpc_id, description, tags, request_id, timeout=300):
+    """Create a private DNS namespace, wait for its operation, return the namespace.
+
+    ``request_id`` (the CreatorRequestId) is the same for every attempt of the caller's run: Cloud Map answers a
+    request sent again after a lost response with the operation of the first one. When Cloud Map answers that the
+    namespace exists already (another request made it: an earlier attempt without this id, or a run killed while the
+    namespace was being created), the namespace of that name is returned rather than an error.
+    """
+    try:
+        operation_id = create_private_dns_namespace(client, name, vpc_id, description, tags, request_id)
+    except AnsibleCloudMapError as e:
+        code, response = _refusal(e)
+        if code not in NAMESPACE_EXISTS:
+            raise
+        found = get_namespace(client, response["NamespaceId"]) if response.get("NamespaceId") else None
+        found = found or find_namespace(client, name)
+        if found is None:
+            raise
+        return found
+    operation = wait_for_operation(client, operation_id, timeout)
+    return get_namespace(client, operation["Targets"]["NAMESPACE"])
 
 
 @CloudMapErrorHandler.common_error_handler("delete namespace {namespace_id}")
@@ -89,6 +126,21 @@ def find_service(client, namespace_id, name):
 @AWSRetry.jittered_backoff()
 def create_service(client, **request):
     return client.create_service(**request)["Service"]
+
+
+def create_service_once(client, request):
+    """CreateService; ``request["CreatorRequestId"]`` is the same for every attempt of the caller's run, so Cloud Map
+    answers a request sent again after a lost response with the service of the first one. When Cloud Map answers
+    ServiceAlreadyExists (another request made it), the service of that name in the namespace is returned."""
+    try:
+        return create_service(client, **request)
+    except AnsibleCloudMapError as e:
+        if _refusal(e)[0] != SERVICE_EXISTS:
+            raise
+        found = find_service(client, request["NamespaceId"], request["Name"])
+        if found is None:
+            raise
+        return found
 
 
 @CloudMapErrorHandler.common_error_handler("update service {service_id}")

@@ -288,6 +288,8 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+extends_documentation_fragment:
+  - dito.chat.retries
 distribution:
   description: The distribution after the run (under check mode before it exists, C(id), C(arn), C(domain_name), C(status), C(etag) are null).
   returned: state=present
@@ -343,12 +345,12 @@ differences:
 import copy
 import time
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.dito.chat.plugins.module_utils import cloudfront as cf
 from ansible_collections.dito.chat.plugins.module_utils import ssm
 from ansible_collections.dito.chat.plugins.module_utils import tags as tagging
+from ansible_collections.dito.chat.plugins.module_utils.retry_report import AnsibleAWSModule
 
 HOSTED_ZONE_ID = "Z2FDTNDATAQYW2"  # CloudFront's alias target zone (Route 53 API reference, AliasTarget)
 REDACTED = "********"

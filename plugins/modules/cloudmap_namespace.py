@@ -13,6 +13,10 @@ description:
   - Creates or deletes one AWS Cloud Map private DNS namespace in a VPC (Cloud Map makes its Route 53 private
     hosted zone), found by name, and keeps its tags. Waits for the creation or deletion operation to finish.
     Check mode and diff mode are supported. No Ansible module managed Cloud Map before.
+  - CreatePrivateDnsNamespace carries a CreatorRequestId, the same for every attempt of one run, so a request sent
+    again after a lost response is answered with the first one's operation. When Cloud Map answers that the
+    namespace exists already (NamespaceAlreadyExists, or ConflictingDomainExists for its domain in the VPC), the
+    module takes the namespace of that name rather than failing.
   - The name and the VPC of a namespace cannot change. A namespace that still has services cannot be deleted
     (AWS refuses); delete them first.
 author:
@@ -55,6 +59,8 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+extends_documentation_fragment:
+  - dito.chat.retries
 namespace:
   description: The namespace after the task (id and ARN unknown in check mode before it exists).
   returned: when O(state=present)
@@ -82,11 +88,13 @@ namespace:
       sample: {"project": "dito"}
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+import uuid
+
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.dito.chat.plugins.module_utils import servicediscovery as sd
 from ansible_collections.dito.chat.plugins.module_utils import tags as tagging
+from ansible_collections.dito.chat.plugins.module_utils.retry_report import AnsibleAWSModule
 
 
 def summary(namespace, tags):
@@ -110,10 +118,9 @@ def ensure_present(module, client):
         if module.check_mode:
             return True, {"before": {}, "after": {"namespace": name}}, summary({"Name": name}, tags or {})
         request_tags = [{"Key": k, "Value": v} for k, v in (tags or {}).items()]
-        operation = sd.wait_for_operation(
-            client, sd.create_private_dns_namespace(client, name, params["vpc_id"], params["description"], request_tags), params["wait_timeout"]
-        )
-        namespace = sd.get_namespace(client, operation["Targets"]["NAMESPACE"])
+        # One CreatorRequestId for every attempt of this run: a request sent again is answered with the first one's operation.
+        request_id = str(uuid.uuid4())
+        namespace = sd.create_namespace_once(client, name, params["vpc_id"], params["description"], request_tags, request_id, params["wait_timeout"])
         return True, {"before": {}, "after": {"namespace": name}}, summary(namespace, tags or {})
 
     arn = current["Arn"]

@@ -13,6 +13,9 @@ description:
   - Creates, updates or deletes one AWS Cloud Map service in a DNS namespace found by name - the DNS records
     that its instances get (C(A) records of the tasks' addresses for an ECS service in awsvpc mode), the
     custom health check that ECS drives, and its tags. Check mode and diff mode are supported.
+  - CreateService carries a CreatorRequestId, the same for every attempt of one run, so a request sent again after a
+    lost response is answered with the service the first one created. When Cloud Map answers ServiceAlreadyExists,
+    the module takes the service of that name in the namespace rather than failing.
   - The routing policy and the health-check kind cannot change on AWS; a change of them fails and changes nothing.
   - ECS registers and deregisters the instances (the tasks); a service with instances cannot be deleted.
 author:
@@ -86,6 +89,8 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+extends_documentation_fragment:
+  - dito.chat.retries
 service:
   description: The service after the task (id and ARN unknown in check mode before it exists).
   returned: when O(state=present)
@@ -118,11 +123,13 @@ service:
       sample: {"service": "backend"}
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+import uuid
+
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.dito.chat.plugins.module_utils import servicediscovery as sd
 from ansible_collections.dito.chat.plugins.module_utils import tags as tagging
+from ansible_collections.dito.chat.plugins.module_utils.retry_report import AnsibleAWSModule
 
 
 def summary(service, namespace_id, tags):
@@ -159,7 +166,8 @@ def ensure_present(module, client):
             return True, {"before": {}, "after": {"service": name}}, summary(request, namespace_id, tags or {})
         if namespace is None:
             module.fail_json(msg=f"namespace {params['namespace']} does not exist")
-        service = sd.create_service(client, **request)
+        # One CreatorRequestId for every attempt of this run: a request sent again is answered with the first one's service.
+        service = sd.create_service_once(client, dict(request, CreatorRequestId=str(uuid.uuid4())))
         return True, {"before": {}, "after": {"service": name}}, summary(service, namespace_id, tags or {})
 
     dns = current.get("DnsConfig") or {}

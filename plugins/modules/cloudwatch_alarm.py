@@ -202,6 +202,8 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+extends_documentation_fragment:
+  - dito.chat.retries
 alarm:
   description: The alarm after the task.
   returned: when O(state=present) and O(name) is given
@@ -238,11 +240,11 @@ differences:
   sample: ["Threshold"]
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.dito.chat.plugins.module_utils import cloudwatch as cw
 from ansible_collections.dito.chat.plugins.module_utils import tags as tagging
+from ansible_collections.dito.chat.plugins.module_utils.retry_report import AnsibleAWSModule
 
 # The options an entry of `alarms` may set; the top-level ones are their defaults.
 ALARM_OPTIONS = (

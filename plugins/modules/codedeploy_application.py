@@ -59,6 +59,8 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+extends_documentation_fragment:
+  - dito.chat.retries
 application:
   description: The application after the task (its id is null in check mode before it exists).
   returned: when O(state=present)
@@ -86,13 +88,13 @@ application:
       sample: {"project": "dito"}
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.dito.chat.plugins.module_utils import codedeploy as cd
 from ansible_collections.dito.chat.plugins.module_utils import partitions
 from ansible_collections.dito.chat.plugins.module_utils import sts
 from ansible_collections.dito.chat.plugins.module_utils import tags as tagging
+from ansible_collections.dito.chat.plugins.module_utils.retry_report import AnsibleAWSModule
 
 
 def summary(application_id, name, platform, arn, tags):

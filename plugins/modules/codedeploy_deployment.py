@@ -19,6 +19,12 @@ description:
   - A group runs one deployment at a time. When one is in progress with the same AppSpec, the module attaches to
     it (waits for it, creates nothing). When one is in progress with another AppSpec, the module waits for it to
     end (within O(wait_timeout), even with O(wait=false)), then creates its own.
+  - CreateDeployment takes no client token. When its response is lost, botocore sends it again and CodeDeploy
+    answers DeploymentLimitExceededException, because the first attempt's deployment runs. The module then
+    recognises that deployment by its AppSpec's sha256 and attaches to it as its own (changed=true), or reports it
+    when it has already ended (V(Failed) or V(Stopped) fail the task with its reason, read with ListDeployments
+    over the deployments created since the run started); it does not create a second deployment of the same AppSpec. A run killed
+    while it waited and started again attaches to the deployment in progress the same way (changed=false).
   - A deployment that ends V(Failed) or V(Stopped) makes the module fail with CodeDeploy's error code and
     message and its rollback; the result still carries RV(deployment) and RV(events). CodeDeploy rolls an ECS
     deployment back with a deployment of its own (C(rollbackInfo.rollbackDeploymentId)); the module waits for it
@@ -130,6 +136,8 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+extends_documentation_fragment:
+  - dito.chat.retries
 deployment:
   description:
     - The deployment created, attached to, stopped, or (nothing to deploy) the group's last successful deployment
@@ -218,13 +226,14 @@ msg:
   type: str
 """
 
+import datetime
 import time
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.dito.chat.plugins.module_utils import appspec as appspec_utils
 from ansible_collections.dito.chat.plugins.module_utils import codedeploy_deployments as cdd
+from ansible_collections.dito.chat.plugins.module_utils.retry_report import AnsibleAWSModule
 
 # CreateDeployment refused with DeploymentLimitExceededException (a deployment started by someone else between
 # ListDeployments and CreateDeployment) is retried after settling that deployment, this many times in all.
@@ -257,10 +266,15 @@ class Run:
         self.client = client
         self.params = module.params
         self.started = clock()
+        # Wall time, for ListDeployments' createTimeRange (with a margin for the clocks of this host and AWS).
+        self.since = datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=10)
         self.deadline = self.started + self.params["wait_timeout"]
         self.result = {"changed": False, "deployment": None, "events": [], "rollback": None}
         # Said first in the final message: another deployment waited for.
         self.prefix = ""
+        # CreateDeployment was refused with DeploymentLimitExceededException: the deployment in progress may be
+        # this task's own, created by an attempt whose response was lost (botocore sent the request again).
+        self.refused = False
 
     def remaining(self):
         return max(self.deadline - clock(), 0)
@@ -348,7 +362,10 @@ class Run:
         waited = False
         for running in self.active():
             if cdd.deployment_sha256(running) == sha256:
-                # Ours already: attach to it rather than start a second one.
+                # Ours already: attach to it rather than start a second one. After a refused create, it is the
+                # deployment this task created, whose response was lost: a change of this run.
+                if self.refused:
+                    self.result["changed"] = True
                 if not self.params["wait"] or self.module.check_mode:
                     self.report(running, [], [], attached=True, **ours)
                     self.exit(
@@ -357,7 +374,7 @@ class Run:
                     )
                 info, target_ids, targets = self.wait(running["deploymentId"], "this AppSpec, already in progress", attached=True, **ours)
                 self.report(info, target_ids, targets, attached=True, **ours)
-                self.end_of(info, task_definition, "attached, already in progress")
+                self.end_of(info, task_definition, "created, its CreateDeployment response lost" if self.refused else "attached, already in progress")
             # Another AppSpec in progress: the group runs one deployment at a time.
             if self.module.check_mode:
                 self.result.update(changed=True, waited_for={"deployment_id": running["deploymentId"], "status": running["status"]})
@@ -376,6 +393,18 @@ class Run:
                 self.prefix += f"It was rolled back by {rollback['deployment_id']}: {rollback['status']}. "
             waited = True
         return waited
+
+    def settle_ended(self, sha256, task_definition, ours):
+        """After a refused create: the deployment of this AppSpec that the lost attempt started may have ended
+        Failed or Stopped already. It is reported as this task's deployment (the module fails with its reason)
+        rather than deployed a second time."""
+        for deployment_id in cdd.list_ended_deployments(self.client, self.params["application"], self.params["deployment_group"], self.since):
+            info = cdd.get_deployment(self.client, deployment_id)
+            if info and cdd.deployment_sha256(info) == sha256:
+                self.result["changed"] = True
+                info, target_ids, targets = self.wait(deployment_id, "this AppSpec, created by a lost attempt", **ours)
+                self.report(info, target_ids, targets, **ours)
+                self.end_of(info, task_definition, "created, its CreateDeployment response lost")
 
     def present(self):
         p = self.params
@@ -397,11 +426,21 @@ class Run:
             if self.settle_active(sha256, task_definition, ours):
                 # What ended meanwhile may have been this very AppSpec.
                 group = self.group()
+            if self.refused:
+                self.settle_ended(sha256, task_definition, ours)
             last = group.get("lastSuccessfulDeployment") or {}
             last_info = cdd.get_deployment(self.client, last["deploymentId"]) if last.get("deploymentId") else None
             before = {"deployment_id": last.get("deploymentId"), "appspec_sha256": cdd.deployment_sha256(last_info)}
             if self.module._diff:
                 self.result["diff"] = {"before": before, "after": {"appspec_sha256": sha256, "task_definition": task_definition}}
+            if last_info and before["appspec_sha256"] == sha256 and self.refused:
+                # Ours ended already: the attempt whose response was lost created it, and it succeeded.
+                self.result["changed"] = True
+                self.report(last_info, [], [], **ours)
+                self.exit(
+                    f"{self.prefix}Deployment {last['deploymentId']} (created, its CreateDeployment response lost) of {task_definition} "
+                    f"to {describe(p)}: Succeeded."
+                )
             if last_info and before["appspec_sha256"] == sha256 and not p["force"]:
                 self.report(last_info, [], [], **ours)
                 if self.module._diff:
@@ -421,8 +460,11 @@ class Run:
             except cdd.AnsibleCodeDeployDeploymentError as e:
                 if not cdd.is_limit_exceeded(e):
                     raise
-                # Someone started a deployment between our look and our create: settle it, then try again.
+                # A deployment is in progress that our look did not see: someone started one between our look and
+                # our create, or it is our own (botocore sent CreateDeployment again after its response was lost, and
+                # the first attempt's deployment runs). settle_active tells them apart by the AppSpec's sha256.
                 self.result["changed"] = False
+                self.refused = True
                 if attempt == CREATE_ATTEMPTS:
                     self.fail(
                         f"CodeDeploy refused a new deployment in {describe(p)} {attempt} times (DeploymentLimitExceededException: another deployment "

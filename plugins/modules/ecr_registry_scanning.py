@@ -67,6 +67,8 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+extends_documentation_fragment:
+  - dito.chat.retries
 registry_id:
   description: The registry (account) id.
   returned: always
@@ -88,11 +90,11 @@ scanning_configuration:
       sample: [{"scan_frequency": "CONTINUOUS_SCAN", "repository_filters": ["dito/*"]}]
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.dito.chat.plugins.module_utils import ecr_registry
 from ansible_collections.dito.chat.plugins.module_utils.ecr import AnsibleECRError
+from ansible_collections.dito.chat.plugins.module_utils.retry_report import AnsibleAWSModule
 
 
 def desired(module):

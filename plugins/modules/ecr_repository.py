@@ -135,6 +135,8 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+extends_documentation_fragment:
+  - dito.chat.retries
 repository:
   description: The repository as ECR holds it after the task (as check mode predicts it under C(--check)).
   returned: when I(state=present)
@@ -188,12 +190,12 @@ repository:
 
 import json
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.dito.chat.plugins.module_utils import ecr
 from ansible_collections.dito.chat.plugins.module_utils import partitions
 from ansible_collections.dito.chat.plugins.module_utils import tags as tagging
+from ansible_collections.dito.chat.plugins.module_utils.retry_report import AnsibleAWSModule
 
 
 def _as_dict(module, value, option):

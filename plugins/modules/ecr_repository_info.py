@@ -60,6 +60,8 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+extends_documentation_fragment:
+  - dito.chat.retries
 repositories:
   description: The repositories that exist, in the order asked for, in the shape of M(dito.chat.ecr_repository)'s RV(ignore:repository).
   returned: always
@@ -104,10 +106,10 @@ image:
       sample: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/dito/backend:v1.4.2
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.dito.chat.plugins.module_utils import ecr
+from ansible_collections.dito.chat.plugins.module_utils.retry_report import AnsibleAWSModule
 
 
 def main():

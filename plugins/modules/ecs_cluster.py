@@ -89,6 +89,8 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+extends_documentation_fragment:
+  - dito.chat.retries
 cluster:
   description: The cluster after the task (as check mode predicts it).
   returned: when O(state=present)
@@ -128,12 +130,12 @@ cluster:
 """
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.dito.chat.plugins.module_utils import ecs
 from ansible_collections.dito.chat.plugins.module_utils import ecs_clusters as clusters
 from ansible_collections.dito.chat.plugins.module_utils import tags as tagging
+from ansible_collections.dito.chat.plugins.module_utils.retry_report import AnsibleAWSModule
 
 
 def returned(cluster, tags):

@@ -28,6 +28,10 @@ description:
     registries, autoscaling and tags alike. So a task with only O(name), O(cluster) and O(task_definition)
     (and O(wait)) deploys a new task definition to a rolling service and changes nothing else. The defaults
     written below as "for a new service" apply when the service is created.
+  - CreateService carries a client token, the same for every attempt of one run, so a request that botocore
+    sends again after a lost response answers the service its first attempt created. Without the token ECS would
+    answer C(InvalidParameterException) "Creation of service was not idempotent"; that answer is recognised as
+    well (the module reads the service and carries on with it).
   - With O(wait), the module waits after creating or updating until the service is stable, and fails when the
     deployment fails (see O(wait)).
   - M(community.aws.ecs_service) compares load balancers and the desired count exactly, so it fights
@@ -281,6 +285,8 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+extends_documentation_fragment:
+  - dito.chat.retries
 service:
   description: The service after the task (as check mode predicts it), snake_case, with its tags as a dict.
   returned: when O(state=present)
@@ -326,6 +332,7 @@ autoscaling:
 """
 
 import time
+import uuid
 
 try:  # noqa: SIM105 - the amazon.aws pattern, which ansible-test expects
     import botocore
@@ -334,7 +341,6 @@ except ImportError:
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 from ansible_collections.amazon.aws.plugins.module_utils.ec2 import get_ec2_security_group_ids_from_names
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.dito.chat.plugins.module_utils import appautoscaling as aas
@@ -342,6 +348,7 @@ from ansible_collections.dito.chat.plugins.module_utils import ecs
 from ansible_collections.dito.chat.plugins.module_utils import ecs_services as services
 from ansible_collections.dito.chat.plugins.module_utils import ecs_task_definitions as task_definitions
 from ansible_collections.dito.chat.plugins.module_utils import tags as tagging
+from ansible_collections.dito.chat.plugins.module_utils.retry_report import AnsibleAWSModule
 
 
 def validate(module):
@@ -530,7 +537,10 @@ def ensure_present(module, client):
         if not params["task_definition"]:
             module.fail_json(msg="task_definition is required to create the service")
         diff["after"]["service"] = params["name"]
-        service = dict(request, status="ACTIVE") if module.check_mode else services.create_service(client, **request)
+        # One client token for every attempt of this run: a CreateService that botocore or AWSRetry sends again
+        # after a lost response answers the service the first attempt created (the token is not reused later:
+        # ECS asks for a unique one per request).
+        service = dict(request, status="ACTIVE") if module.check_mode else services.create_service(client, **dict(request, clientToken=str(uuid.uuid4())))
         changed, tags = True, params["tags"] or {}
     else:
         alternates = (params["load_balancer"] or {}).get("alternate_target_group_arns") or []

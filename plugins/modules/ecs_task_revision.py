@@ -22,6 +22,12 @@ description:
     compatibilities, runtime platform, execution and task roles, volumes, ephemeral storage, placement
     constraints, pid and ipc mode, proxy configuration. Tags that differ are changed on the latest
     revision in place (TagResource), without registering a new one.
+  - B(One revision per change, even when a response is lost.) RegisterTaskDefinition is not idempotent; a request
+    that botocore sends again after a lost response registers a second revision of the same content. The module
+    sends it through a client that botocore does not retry and retries it itself (6 attempts in all, jittered
+    back-off). After throttling or a 5xx answer it registers again; after a lost connection it first reads the
+    latest ACTIVE revision and adopts it when it is newer than the one compared with and has the content asked
+    for.
   - O(container_images) replaces container images (the deploy path), O(keep_revisions) deregisters the
     oldest ACTIVE revisions beyond a count, O(state=absent) deregisters every ACTIVE revision.
   - Unlike M(community.aws.ecs_taskdefinition), it compares task-level fields and does not describe every
@@ -153,6 +159,8 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+extends_documentation_fragment:
+  - dito.chat.retries
 exists:
   description: Whether the family has an ACTIVE revision (after the task, as check mode predicts it).
   returned: always
@@ -234,12 +242,12 @@ deregistered:
 import copy
 import json
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.dito.chat.plugins.module_utils import ecs
 from ansible_collections.dito.chat.plugins.module_utils import ecs_task_definitions as task_definitions
 from ansible_collections.dito.chat.plugins.module_utils import tags as tagging
+from ansible_collections.dito.chat.plugins.module_utils.retry_report import AnsibleAWSModule
 
 # Keys of a described revision that are not part of a RegisterTaskDefinition request.
 DESCRIBE_ONLY = ("taskDefinitionArn", "revision", "status", "compatibilities", "requiresAttributes", "registeredAt", "registeredBy", "deregisteredAt")
@@ -357,7 +365,11 @@ def ensure_present(module, client):
             if tags:
                 request["tags"] = tag_list(tags)
             result["diff"] = field_diff(current, request, diffs)
-            current = predicted(current, request, family, tags) if module.check_mode else task_definitions.register(client, family, request)
+            if module.check_mode:
+                current = predicted(current, request, family, tags)
+            else:
+                once = module.single_attempt_client("ecs")
+                current = task_definitions.register(client, once, family, request, previous_revision=(current or {}).get("revision", 0))
             changed = result["registered"] = True
         elif tags is not None:
             changed, diff, current = retag(module, client, current, tags)

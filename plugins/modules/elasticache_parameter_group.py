@@ -62,6 +62,8 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+extends_documentation_fragment:
+  - dito.chat.retries
 parameter_group:
   description: The parameter group; under check mode before creation, what would be created.
   returned: state=present
@@ -70,11 +72,11 @@ parameter_group:
            "description": "dito prod", "parameters": {"maxmemory-policy": "allkeys-lru"}, "tags": {"project": "dito"}}
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.dito.chat.plugins.module_utils import elasticache as ec
 from ansible_collections.dito.chat.plugins.module_utils import tags as tagging
+from ansible_collections.dito.chat.plugins.module_utils.retry_report import AnsibleAWSModule
 
 
 def parameter_changes(current, wanted, purge):

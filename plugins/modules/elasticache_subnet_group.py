@@ -50,6 +50,8 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+extends_documentation_fragment:
+  - dito.chat.retries
 subnet_group:
   description: The subnet group; under check mode before creation, what would be created.
   returned: state=present
@@ -58,11 +60,11 @@ subnet_group:
            "description": "Private subnets", "subnet_ids": ["subnet-0aaa", "subnet-0bbb"], "vpc_id": "vpc-0123", "tags": {"project": "dito"}}
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.dito.chat.plugins.module_utils import elasticache as ec
 from ansible_collections.dito.chat.plugins.module_utils import tags as tagging
+from ansible_collections.dito.chat.plugins.module_utils.retry_report import AnsibleAWSModule
 
 
 def summary(group, tags):

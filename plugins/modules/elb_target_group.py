@@ -193,6 +193,8 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+extends_documentation_fragment:
+  - dito.chat.retries
 target_group:
   description: The target group; under check mode before creation, what would be created (arn null).
   returned: when O(state=present) and O(name) is given
@@ -217,11 +219,11 @@ differences:
 
 import re
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.dito.chat.plugins.module_utils import elbv2
 from ansible_collections.dito.chat.plugins.module_utils import tags as tagging
+from ansible_collections.dito.chat.plugins.module_utils.retry_report import AnsibleAWSModule
 
 IMMUTABLE = {"vpc_id": "VpcId", "protocol": "Protocol", "port": "Port", "target_type": "TargetType"}
 # The options an entry of `target_groups` may set; the top-level ones are their defaults.

@@ -109,6 +109,8 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+extends_documentation_fragment:
+  - dito.chat.retries
 function:
   description: The function as it is (or would be, under check mode) after the task.
   returned: when O(state=present)
@@ -149,11 +151,11 @@ differences:
 import base64
 import hashlib
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.dito.chat.plugins.module_utils import awslambda as lam
 from ansible_collections.dito.chat.plugins.module_utils import tags as tagging
+from ansible_collections.dito.chat.plugins.module_utils.retry_report import AnsibleAWSModule
 
 
 def desired_configuration(params):

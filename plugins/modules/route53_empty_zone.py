@@ -55,6 +55,8 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+extends_documentation_fragment:
+  - dito.chat.retries
 zone_id:
   description: The zone's id (without C(/hostedzone/)); null when no such zone exists.
   returned: always
@@ -73,10 +75,10 @@ remaining_records:
   sample: ["www.prod.dito.internal. A"]
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.dito.chat.plugins.module_utils import route53
+from ansible_collections.dito.chat.plugins.module_utils.retry_report import AnsibleAWSModule
 
 
 def find_zone(module, client):

@@ -84,6 +84,7 @@ PATCHES = (
     route53.alias_records_to_cloudfront_cannot_evaluate_target_health,
     servicediscovery.deleting_a_dns_namespace_deletes_its_hosted_zone,
     servicediscovery.namespaces_with_services_cannot_be_deleted,
+    servicediscovery.creator_request_ids_make_creates_idempotent,
     s3.bucket_policy_conditions_are_evaluated,
     # CloudFront: the wrappers of Create/UpdateDistribution stack in this order (the checks run first).
     cloudfront.managed_policies_are_listed,

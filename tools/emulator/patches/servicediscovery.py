@@ -1,5 +1,7 @@
 """AWS Cloud Map (servicediscovery) behaviours that moto 5.2 lacks."""
 
+import json
+
 from moto.core.exceptions import JsonRESTError
 from moto.route53 import route53_backends
 from moto.servicediscovery import models as sd_models
@@ -43,3 +45,48 @@ def namespaces_with_services_cannot_be_deleted():
         return original(self, namespace_id)
 
     backend_cls.delete_namespace = delete_namespace
+
+
+def _already_exists(code, message, **fields):
+    error = JsonRESTError(code, message)
+    error.description = json.dumps({"__type": code, "Message": message, **fields})
+    return error
+
+
+def creator_request_ids_make_creates_idempotent():
+    """CreatePrivateDnsNamespace and CreateService recognise a request sent again with its CreatorRequestId, and a
+    name that is taken answers ``*AlreadyExists``.
+
+    AWS API reference, CreatePrivateDnsNamespace / CreateService, CreatorRequestId: "A unique string that identifies
+    the request and that allows failed requests to be retried without the risk of running the operation twice."
+    Errors: ``NamespaceAlreadyExists`` ("The operation is already in progress", with ``CreatorRequestId`` and
+    ``NamespaceId``) and ``ServiceAlreadyExists`` ("The service can't be created because a service with the same
+    name already exists", with ``CreatorRequestId`` and ``ServiceId``). moto 5.2 made a second service of the same
+    name in the namespace, and answered a resent namespace ConflictingDomainExists.
+    """
+    backend_cls = sd_models.ServiceDiscoveryBackend
+    create_namespace, create_service = backend_cls.create_private_dns_namespace, backend_cls.create_service
+
+    def create_private_dns_namespace(self, name, creator_request_id, description, vpc, tags, properties):
+        for namespace in self.namespaces.values():
+            if namespace.name == name and namespace.vpc == vpc:
+                if creator_request_id and namespace.creator_request_id == creator_request_id:
+                    created = (i for i, op in self.operations.items() if (op.operation_type, op.targets.get("NAMESPACE")) == ("CREATE_NAMESPACE", namespace.id))
+                    return next(created, None) or self._create_operation("CREATE_NAMESPACE", targets={"NAMESPACE": namespace.id})
+                raise _already_exists(
+                    "NamespaceAlreadyExists", f"Namespace {name} already exists", CreatorRequestId=namespace.creator_request_id, NamespaceId=namespace.id
+                )
+        return create_namespace(self, name, creator_request_id, description, vpc, tags, properties)
+
+    def create_service_once(self, name, namespace_id, creator_request_id, *args, **kwargs):
+        for service in self.services.values():
+            if service.namespace_id == namespace_id and service.name.lower() == name.lower():
+                if creator_request_id and service.creator_request_id == creator_request_id:
+                    return service
+                raise _already_exists(
+                    "ServiceAlreadyExists", f"Service {name} already exists", CreatorRequestId=service.creator_request_id, ServiceId=service.id
+                )
+        return create_service(self, name, namespace_id, creator_request_id, *args, **kwargs)
+
+    backend_cls.create_private_dns_namespace = create_private_dns_namespace
+    backend_cls.create_service = create_service_once

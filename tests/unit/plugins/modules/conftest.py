@@ -4,6 +4,13 @@ import json
 
 import boto3
 import pytest
+from botocore import handlers
+from botocore.awsrequest import AWSResponse
+from botocore.client import BaseClient
+from botocore.exceptions import ClientError
+from botocore.exceptions import ConnectionClosedError
+from moto.core.botocore_stubber import MockRawResponse
+from moto.core.models import botocore_stubber as moto_stubber
 
 
 @pytest.fixture
@@ -102,3 +109,104 @@ def ecs_blue_green(aws):
         "container_port": 8080,
         "role_arn": role,
     }
+
+
+class Faults:
+    """Transient failures that botocore meets for real, below its retry handler (so the ``needs-retry`` event
+    fires and botocore's standard retry mode decides, as against AWS):
+
+    - ``throttle(service, operation, times, code)``: the first ``times`` attempts are answered HTTP 400 with that
+      error (the service's throttling error by default) and never reach moto (nothing happens in the account);
+    - ``lose_response(service, operation, times)``: the first ``times`` attempts reach moto (the write happens),
+      then the connection is closed before the answer arrives (ConnectionClosedError).
+
+    ``service`` is botocore's event name of the service (``ecs``, ``servicediscovery``, ``codedeploy``); the
+    JSON protocol's error shape is used. ``met`` counts the faults injected by (service, operation, kind)."""
+
+    def __init__(self):
+        self.rules = {}
+        self.met = {}
+
+    def _add(self, service, operation, kind, times):
+        self.met.setdefault((service, operation, kind), 0)
+        self.rules.setdefault(f"before-send.{service}.{operation}", []).append((kind, times))
+
+    def throttle(self, service, operation, times=1, code="ThrottlingException"):
+        self._add(service, operation, code, times)
+
+    def lose_response(self, service, operation, times=1):
+        self._add(service, operation, "connection lost", times)
+
+    def _due(self, event_name):
+        service, operation = event_name.split(".")[1:3]
+        for kind, times in self.rules.get(event_name, []):
+            if self.met[(service, operation, kind)] < times:
+                self.met[(service, operation, kind)] += 1
+                return kind
+        return None
+
+    def gate(self, stubber):
+        """moto's before-send handler behind the faults."""
+
+        def send(event_name, request, **kwargs):
+            kind = self._due(event_name)
+            if kind is None:
+                return stubber(event_name=event_name, request=request, **kwargs)
+            if kind != "connection lost":
+                body = json.dumps({"__type": kind, "message": f"{kind} injected by the test"}).encode()
+                return AWSResponse(request.url, 400, {"Content-Type": "application/x-amz-json-1.1"}, MockRawResponse(body))
+            stubber(event_name=event_name, request=request, **kwargs)
+            raise ConnectionClosedError(endpoint_url=request.url)
+
+        return send
+
+
+@pytest.fixture
+def faults(monkeypatch):
+    """Faults (see the class) in every boto3 session made while the test runs; botocore in the standard retry mode
+    with 10 attempts, as the playbooks run modules. Sessions take their handlers from botocore's BUILTIN_HANDLERS,
+    where moto put its stubber: the test's list puts the faults in front of it."""
+    monkeypatch.setenv("AWS_RETRY_MODE", "standard")
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "10")
+    injected = Faults()
+    gated = [(spec[0], injected.gate(spec[1]), *spec[2:]) if spec[1] is moto_stubber else spec for spec in handlers.BUILTIN_HANDLERS]
+    assert sum(spec[1] is moto_stubber for spec in handlers.BUILTIN_HANDLERS) == 1
+    monkeypatch.setattr(handlers, "BUILTIN_HANDLERS", gated)
+    return injected
+
+
+@pytest.fixture
+def resent(monkeypatch):
+    """``resent("CreateCluster", ...)``: each call of those operations is made twice and the caller gets the second
+    answer (or error): the first attempt happened, its response was lost, and botocore's retry got this answer.
+    Returns the list of (operation, second answer or error) seen."""
+    seen = []
+    original = BaseClient._make_api_call
+
+    def arm(*operations):
+        def twice(self, operation_name, api_params):
+            if operation_name not in operations:
+                return original(self, operation_name, api_params)
+            original(self, operation_name, api_params)
+            try:
+                answer = original(self, operation_name, api_params)
+            except ClientError as e:
+                seen.append((operation_name, e.response["Error"]["Code"]))
+                raise
+            seen.append((operation_name, "answered"))
+            return answer
+
+        monkeypatch.setattr(BaseClient, "_make_api_call", twice)
+        return seen
+
+    return arm
+
+
+@pytest.fixture
+def warning_lines():
+    """The text of a module result's warnings (ansible-core 2.19+ returns them as WarningSummary mappings)."""
+
+    def lines(result):
+        return [w["event"]["msg"] if isinstance(w, dict) else w for w in result.get("warnings", [])]
+
+    return lines

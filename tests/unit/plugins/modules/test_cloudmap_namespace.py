@@ -1,6 +1,7 @@
 """dito.chat.cloudmap_namespace against moto in-process."""
 
 import boto3
+from botocore.client import BaseClient
 
 from ansible_collections.dito.chat.plugins.modules import cloudmap_namespace
 
@@ -31,3 +32,44 @@ def test_namespace_lifecycle(aws, run_module):
 def test_a_new_namespace_needs_a_vpc(aws, run_module):
     result = run_module(cloudmap_namespace.main, {"name": "svc.prod.dito.internal"})
     assert result["failed"] and "vpc_id is required" in result["msg"]
+
+
+def test_a_resent_create_leaves_one_namespace(aws, run_module, resent):
+    # The same CreatorRequestId on both attempts: Cloud Map (the emulator, as AWS) answers the first one's operation.
+    vpc = boto3.client("ec2", region_name=REGION).create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    seen = resent("CreatePrivateDnsNamespace")
+    made = run_module(cloudmap_namespace.main, {"name": "svc.prod.dito.internal", "vpc_id": vpc})
+    assert seen == [("CreatePrivateDnsNamespace", "answered")]
+    assert made["changed"] is True and "failed" not in made, made.get("msg")
+    namespaces = boto3.client("servicediscovery", region_name=REGION).list_namespaces()["Namespaces"]
+    assert [n["Id"] for n in namespaces] == [made["namespace"]["id"]]
+
+
+def test_a_create_answered_already_exists_takes_the_namespace(aws, run_module, monkeypatch):
+    # The first attempt created it, the second one carried another CreatorRequestId: NamespaceAlreadyExists.
+    vpc = boto3.client("ec2", region_name=REGION).create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    original = BaseClient._make_api_call
+
+    def twice(self, operation_name, api_params):
+        if operation_name == "CreatePrivateDnsNamespace":
+            original(self, operation_name, dict(api_params, CreatorRequestId="an-earlier-attempt"))
+        return original(self, operation_name, api_params)
+
+    monkeypatch.setattr(BaseClient, "_make_api_call", twice)
+    made = run_module(cloudmap_namespace.main, {"name": "svc.prod.dito.internal", "vpc_id": vpc})
+    assert made["changed"] is True and "failed" not in made, made.get("msg")
+    namespaces = boto3.client("servicediscovery", region_name=REGION).list_namespaces()["Namespaces"]
+    assert [n["Id"] for n in namespaces] == [made["namespace"]["id"]] and made["namespace"]["hosted_zone_id"]
+
+
+def test_a_throttled_create_is_retried_and_reported(aws, run_module, faults):
+    vpc = boto3.client("ec2", region_name=REGION).create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    faults.throttle("servicediscovery", "CreatePrivateDnsNamespace", times=1)
+    faults.throttle("servicediscovery", "ListNamespaces", times=1, code="ServiceUnavailable")
+    made = run_module(cloudmap_namespace.main, {"name": "svc.prod.dito.internal", "vpc_id": vpc})
+    assert made["changed"] is True and "failed" not in made, made.get("msg")
+    assert len(boto3.client("servicediscovery", region_name=REGION).list_namespaces()["Namespaces"]) == 1
+    assert made["retries"] == [
+        {"service": "servicediscovery", "operation": "CreatePrivateDnsNamespace", "error": "ThrottlingException", "count": 1},
+        {"service": "servicediscovery", "operation": "ListNamespaces", "error": "ServiceUnavailable", "count": 1},
+    ]

@@ -754,3 +754,102 @@ def test_emulator_after_a_rollback_the_restored_appspec_is_not_deployed_again(mo
     again = run_module(codedeploy_deployment.main, deploy_args(good))
     assert again["changed"] is False and "Nothing to deploy" in again["msg"], again["msg"]
     assert again["deployment"]["deployment_id"] in (failed["rollback"]["deployment_id"], first["deployment"]["deployment_id"])
+
+
+# ---------------------------------------------------------------------------------------------------
+# A lost CreateDeployment response: botocore sends the request again, and CodeDeploy answers the second one
+# DeploymentLimitExceededException because the first one's deployment runs.
+
+
+@pytest.fixture
+def resend_create(fake):
+    """CreateDeployment is made twice per call (the first response is lost); the caller gets the second answer."""
+    real = fake.create_deployment
+
+    def twice(**request):
+        real(**request)
+        return real(**request)
+
+    fake.create_deployment = twice
+    return fake
+
+
+def test_a_resent_create_attaches_to_the_deployment_its_first_attempt_started(resend_create, run_module):
+    result = run(run_module)
+    assert "failed" not in result, result["msg"]
+    # One deployment of the AppSpec: the one the lost attempt created, waited for until it succeeded.
+    assert [i for i in resend_create.deployments if i.startswith("d-NEW")] == ["d-NEW1"]
+    assert result["changed"] is True and result["deployment"]["deployment_id"] == "d-NEW1"
+    assert result["deployment"]["status"] == "Succeeded" and result["deployment"]["attached"] is True
+    assert "its CreateDeployment response lost" in result["msg"]
+
+
+def test_a_resent_create_whose_deployment_already_succeeded_is_reported_not_repeated(resend_create, run_module, monkeypatch):
+    # The first attempt's deployment ends before the module looks again: it is the group's last successful one.
+    resend_create.script = ["Succeeded"]
+    real = resend_create.create_deployment
+
+    def and_it_ends(**request):
+        try:
+            return real(**request)
+        finally:
+            for deployment_id, d in resend_create.deployments.items():
+                if d["status"] == "Created":
+                    d["status"], d["script"] = "Succeeded", []
+                    resend_create.last_successful = deployment_id
+
+    resend_create.create_deployment = and_it_ends
+    result = run(run_module)
+    assert "failed" not in result, result["msg"]
+    assert [i for i in resend_create.deployments if i.startswith("d-NEW")] == ["d-NEW1"]
+    assert result["changed"] is True and result["deployment"]["deployment_id"] == "d-NEW1" and result["deployment"]["status"] == "Succeeded"
+    assert "its CreateDeployment response lost" in result["msg"]
+    again = run(run_module)
+    assert again["changed"] is False and resend_create.calls.count("CreateDeployment") == 2
+
+
+def test_a_rerun_while_the_deployment_of_the_same_appspec_runs_attaches_and_creates_nothing(fake, run_module):
+    # deploy.yml killed while it waited: the deployment it created goes on; the next run attaches to it.
+    first = run(run_module, wait=False)
+    assert first["changed"] is True and first["deployment"]["status"] == "Created"
+    again = run(run_module)
+    assert "failed" not in again, again["msg"]
+    assert again["changed"] is False and again["deployment"]["attached"] is True
+    assert again["deployment"]["deployment_id"] == first["deployment"]["deployment_id"] and again["deployment"]["status"] == "Succeeded"
+    assert fake.calls.count("CreateDeployment") == 1
+
+
+def test_emulator_a_resent_create_leaves_one_deployment(moving, run_module, resent):
+    # Against the emulator's CodeDeploy, which refuses a second deployment while one runs (as AWS does).
+    seen = resent("CreateDeployment")
+    second = moving["revision"]("v2")
+    result = run_module(codedeploy_deployment.main, deploy_args(second))
+    assert seen == [("CreateDeployment", "DeploymentLimitExceededException")]
+    assert "failed" not in result, result["msg"]
+    assert result["changed"] is True and result["deployment"]["status"] == "Succeeded" and result["deployment"]["task_definition"] == second
+    assert group_deployments(moving["codedeploy"]) == [result["deployment"]["deployment_id"]]
+    service = moving["ecs"].describe_services(cluster="dito", services=["dito-backend"])["services"][0]
+    assert service["taskDefinition"] == second
+
+
+def test_a_resent_create_whose_deployment_already_failed_reports_it_not_a_second_one(resend_create, run_module):
+    # The first attempt's deployment fails before the module looks again: it is reported (with its rollback), not repeated.
+    resend_create.script = ["Failed"]
+    real = resend_create.create_deployment
+
+    def and_it_fails(**request):
+        try:
+            return real(**request)
+        finally:
+            for d in resend_create.deployments.values():
+                if d["status"] == "Created" and "triggered_by" not in d:
+                    d["status"], d["script"] = "Failed", []
+
+    resend_create.create_deployment = and_it_fails
+    result = run(run_module)
+    assert result["failed"] is True and result["changed"] is True
+    assert [i for i in resend_create.deployments if i.startswith("d-NEW")] == ["d-NEW1"]
+    assert result["deployment"]["deployment_id"] == "d-NEW1" and result["deployment"]["status"] == "Failed"
+    assert result["msg"].startswith("Deployment d-NEW1 Failed: ECS_UPDATE_ERROR")
+    listed = [r for r in resend_create.requests["ListDeployments"] if r.get("createTimeRange")]
+    assert listed and listed[0]["includeOnlyStatuses"] == ["Failed", "Stopped"]

@@ -48,3 +48,26 @@ def test_a_strategy_outside_the_providers_is_refused(aws, run_module):
     )
     assert result["failed"] and "FARGATE_SPOT, not in capacity_providers" in result["msg"]
     assert boto3.client("ecs", region_name=REGION).list_clusters()["clusterArns"] == []
+
+
+def test_a_create_resent_after_a_lost_response_leaves_one_cluster(aws, run_module, resent):
+    # CreateCluster is idempotent on AWS: the resend answers the cluster the first attempt made.
+    seen = resent("CreateCluster")
+    result = run_module(ecs_cluster.main, {"name": "dito", "tags": {"project": "dito"}})
+    assert seen == [("CreateCluster", "answered")]
+    assert result["changed"] is True and "failed" not in result, result.get("msg")
+    ecs = boto3.client("ecs", region_name="eu-west-1")
+    assert [arn.rsplit("/", 1)[-1] for arn in ecs.list_clusters()["clusterArns"]] == ["dito"]
+    assert result["cluster"]["cluster_name"] == "dito" and result["cluster"]["tags"] == {"project": "dito"}
+    assert run_module(ecs_cluster.main, {"name": "dito", "tags": {"project": "dito"}})["changed"] is False
+
+
+def test_throttled_requests_are_retried_and_reported(aws, run_module, faults, warning_lines):
+    faults.throttle("ecs", "DescribeClusters", times=2)
+    result = run_module(ecs_cluster.main, {"name": "dito"})
+    assert result["changed"] is True and "failed" not in result, result.get("msg")
+    assert faults.met == {("ecs", "DescribeClusters", "ThrottlingException"): 2}
+    assert result["retries"] == [{"service": "ecs", "operation": "DescribeClusters", "error": "ThrottlingException", "count": 2}]
+    assert "Retried 2 AWS requests: ecs DescribeClusters ThrottlingException x2" in warning_lines(result)
+    again = run_module(ecs_cluster.main, {"name": "dito"})
+    assert again["changed"] is False and "retries" not in again

@@ -2,6 +2,8 @@
 
 import boto3
 import pytest
+from botocore.client import BaseClient
+from botocore.exceptions import ClientError
 
 from ansible_collections.dito.chat.plugins.modules import ecs_service
 
@@ -216,3 +218,64 @@ def test_an_omitted_controller_leaves_a_code_deploy_service_as_it_is(stack, run_
     assert [op for _service, op in api_calls if not op.startswith(("Describe", "List", "Register"))] == []
     [held] = ecs.describe_services(cluster="c", services=["web"])["services"]
     assert (held["deploymentController"]["type"], held["desiredCount"], held["taskDefinition"].endswith("web:1")) == ("CODE_DEPLOY", 2, True)
+
+
+# ---------------------------------------------------------------------------------------------------
+# A lost CreateService response: the resend must not make a second service, nor fail.
+
+
+def create_attempts(monkeypatch, second_answer=None):
+    """Each CreateService is made twice (the first response is lost). The caller gets the second answer, or
+    ``second_answer`` raised as ECS's error. Returns the clientToken of each attempt."""
+    tokens = []
+    original = BaseClient._make_api_call
+
+    def twice(self, operation_name, api_params):
+        if operation_name != "CreateService":
+            return original(self, operation_name, api_params)
+        tokens.append(api_params.get("clientToken"))
+        original(self, operation_name, api_params)
+        tokens.append(api_params.get("clientToken"))
+        if second_answer:
+            raise ClientError({"Error": {"Code": "InvalidParameterException", "Message": second_answer}}, operation_name)
+        return original(self, operation_name, api_params)
+
+    monkeypatch.setattr(BaseClient, "_make_api_call", twice)
+    return tokens
+
+
+def services_named(ecs, name="web"):
+    arns = ecs.list_services(cluster="c")["serviceArns"]
+    return [s for s in ecs.describe_services(cluster="c", services=arns)["services"] if s["serviceName"] == name and s["status"] == "ACTIVE"] if arns else []
+
+
+def test_a_resent_create_carries_the_same_client_token_and_leaves_one_service(stack, run_module, monkeypatch):
+    tokens = create_attempts(monkeypatch)
+    result = run_module(ecs_service.main, rolling_args(stack))
+    assert result["changed"] is True and "failed" not in result, result.get("msg")
+    # ECS recognises the resend by its token: both attempts carry the same one, unique to this run (36 characters).
+    assert len(tokens) == 2 and tokens[0] == tokens[1] and len(tokens[0]) == 36
+    assert len(services_named(stack["ecs"])) == 1
+    first = tokens[0]
+    stack["ecs"].delete_service(cluster="c", service="web", force=True)
+    run_module(ecs_service.main, rolling_args(stack))
+    assert len(tokens) == 4 and tokens[2] != first  # ECS asks for a unique token per request: a new one after a delete
+
+
+def test_a_resent_create_answered_not_idempotent_carries_on_with_the_service(stack, run_module, monkeypatch):
+    create_attempts(monkeypatch, second_answer="Creation of service was not idempotent.")
+    args = rolling_args(stack)
+    result = run_module(ecs_service.main, args)
+    assert result["changed"] is True and "failed" not in result, result.get("msg")
+    [service] = services_named(stack["ecs"])
+    assert result["service"]["service_arn"] == service["serviceArn"] and result["service"]["status"] == "ACTIVE"
+    assert run_module(ecs_service.main, args)["changed"] is False
+
+
+def test_a_throttled_create_is_retried_and_reported(stack, run_module, faults, warning_lines):
+    faults.throttle("ecs", "CreateService", times=1)
+    result = run_module(ecs_service.main, rolling_args(stack))
+    assert result["changed"] is True and "failed" not in result, result.get("msg")
+    assert len(services_named(stack["ecs"])) == 1
+    assert result["retries"] == [{"service": "ecs", "operation": "CreateService", "error": "ThrottlingException", "count": 1}]
+    assert "Retried 1 AWS request: ecs CreateService ThrottlingException x1" in warning_lines(result)

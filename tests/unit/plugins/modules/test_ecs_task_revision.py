@@ -5,6 +5,7 @@ import json
 import boto3
 import pytest
 
+from ansible_collections.dito.chat.plugins.module_utils import ecs_task_definitions as task_definitions
 from ansible_collections.dito.chat.plugins.modules import ecs_task_revision
 
 FAMILY = "dito-backend"
@@ -255,3 +256,77 @@ def test_container_images_alone_need_a_revision_and_a_known_container(ecs, run_m
     run_module(ecs_task_revision.main, MINIMAL)
     bad = run_module(ecs_task_revision.main, {"family": FAMILY, "container_images": {"web": IMAGE}})
     assert bad["failed"] is True and "container_images names web" in bad["msg"]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Faults: RegisterTaskDefinition is not idempotent. The faults fixture makes botocore meet them for real (standard
+# retry mode, 10 attempts): a lost response reaches moto (the revision is registered) and the connection closes.
+
+
+@pytest.fixture
+def no_backoff(monkeypatch):
+    slept = []
+    monkeypatch.setattr(task_definitions, "sleep", slept.append)
+    return slept
+
+
+def test_a_lost_register_response_is_adopted_not_registered_again(ecs, run_module, faults, no_backoff):
+    faults.lose_response("ecs", "RegisterTaskDefinition", times=1)
+    result = run_module(ecs_task_revision.main, MINIMAL)
+    assert faults.met == {("ecs", "RegisterTaskDefinition", "connection lost"): 1}
+    assert result["changed"] is True and result["registered"] is True and "failed" not in result, result.get("msg")
+    # botocore did not send it again: one revision, the one the lost attempt registered.
+    assert len(revisions(ecs)) == 1 and result["task_definition"]["revision"] == 1
+    assert result["retries"] == [{"service": "ecs", "operation": "RegisterTaskDefinition", "error": "connection lost", "count": 1}]
+    assert run_module(ecs_task_revision.main, MINIMAL)["changed"] is False
+
+
+def test_a_lost_response_of_a_new_content_adopts_the_new_revision(ecs, run_module, faults, no_backoff):
+    run_module(ecs_task_revision.main, MINIMAL)
+    faults.lose_response("ecs", "RegisterTaskDefinition", times=2)
+    result = run_module(ecs_task_revision.main, dict(MINIMAL, cpu="512", memory="1024"))
+    assert result["changed"] is True and "failed" not in result, result.get("msg")
+    # Each lost attempt registered its revision: the first one was adopted, the module sent no second.
+    assert faults.met == {("ecs", "RegisterTaskDefinition", "connection lost"): 1}
+    assert len(revisions(ecs)) == 2 and result["task_definition"]["revision"] == 2 and result["task_definition"]["cpu"] == "512"
+
+
+def test_a_lost_connection_before_ecs_saw_the_request_registers_again(ecs, run_module, monkeypatch, no_backoff):
+    # The connection fails before the request reaches ECS: nothing new in the family, so the module registers again.
+    from botocore.exceptions import EndpointConnectionError
+
+    real = task_definitions._register
+    calls = []
+
+    def refused_once(client, family, request):
+        calls.append(family)
+        if len(calls) == 1:
+            raise EndpointConnectionError(endpoint_url="https://ecs.eu-west-1.amazonaws.com")
+        return real(client, family, request)
+
+    monkeypatch.setattr(task_definitions, "_register", refused_once)
+    result = run_module(ecs_task_revision.main, MINIMAL)
+    assert result["changed"] is True and len(calls) == 2 and len(no_backoff) == 1
+    assert len(revisions(ecs)) == 1 and result["task_definition"]["revision"] == 1
+
+
+def test_a_throttled_register_is_retried_by_the_module_and_reported(ecs, run_module, faults, no_backoff, warning_lines):
+    faults.throttle("ecs", "RegisterTaskDefinition", times=2)
+    faults.throttle("ecs", "DescribeTaskDefinition", times=1)
+    result = run_module(ecs_task_revision.main, MINIMAL)
+    assert result["changed"] is True and "failed" not in result, result.get("msg")
+    assert len(revisions(ecs)) == 1 and len(no_backoff) == 2
+    assert result["retries"] == [
+        {"service": "ecs", "operation": "DescribeTaskDefinition", "error": "ThrottlingException", "count": 1},
+        {"service": "ecs", "operation": "RegisterTaskDefinition", "error": "ThrottlingException", "count": 2},
+    ]
+    assert "Retried 3 AWS requests: ecs DescribeTaskDefinition ThrottlingException x1, ecs RegisterTaskDefinition ThrottlingException x2" in warning_lines(
+        result
+    )
+
+
+def test_a_register_refused_for_good_fails_after_one_attempt(ecs, run_module, faults, no_backoff):
+    faults.throttle("ecs", "RegisterTaskDefinition", times=1, code="ClientException")
+    result = run_module(ecs_task_revision.main, MINIMAL)
+    assert result["failed"] is True and "ClientException" in result["msg"] and no_backoff == []
+    assert revisions(ecs) == []

@@ -801,6 +801,28 @@ def test_deleting_a_dns_namespace_deletes_its_hosted_zone():
 
 
 @mock_aws
+def test_creator_request_ids_make_cloud_map_creates_idempotent():
+    sd = boto3.client("servicediscovery", region_name="eu-west-1")
+    vpc = boto3.client("ec2", region_name="eu-west-1").create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    first = sd.create_private_dns_namespace(Name="svc.dito.internal", Vpc=vpc, CreatorRequestId="request-1")["OperationId"]
+    # The same request again: the same operation. Another request for the name: NamespaceAlreadyExists, naming it.
+    assert sd.create_private_dns_namespace(Name="svc.dito.internal", Vpc=vpc, CreatorRequestId="request-1")["OperationId"] == first
+    namespace_id = sd.get_operation(OperationId=first)["Operation"]["Targets"]["NAMESPACE"]
+    with pytest.raises(sd.exceptions.NamespaceAlreadyExists) as refused:
+        sd.create_private_dns_namespace(Name="svc.dito.internal", Vpc=vpc, CreatorRequestId="request-2")
+    assert (refused.value.response["NamespaceId"], refused.value.response["CreatorRequestId"]) == (namespace_id, "request-1")
+    assert len(sd.list_namespaces()["Namespaces"]) == 1
+
+    request = {"Name": "backend", "NamespaceId": namespace_id, "DnsConfig": {"DnsRecords": [{"Type": "A", "TTL": 10}]}}
+    service = sd.create_service(CreatorRequestId="service-1", **request)["Service"]
+    assert sd.create_service(CreatorRequestId="service-1", **request)["Service"]["Id"] == service["Id"]
+    with pytest.raises(sd.exceptions.ServiceAlreadyExists) as refused:
+        sd.create_service(CreatorRequestId="service-2", **request)
+    assert refused.value.response["ServiceId"] == service["Id"]
+    assert [s["Id"] for s in sd.list_services()["Services"]] == [service["Id"]]
+
+
+@mock_aws
 def test_namespaces_with_services_cannot_be_deleted():
     sd = boto3.client("servicediscovery", region_name="eu-west-1")
     namespace = private_dns_namespace(sd, boto3.client("ec2", region_name="eu-west-1"))
