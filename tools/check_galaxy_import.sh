@@ -63,6 +63,7 @@ for key in expected:
         problems.append(f"role {key[1]}: no README in the import")
     elif key[0] != "role" and not (entry.get("doc_strings") or {}).get("doc"):
         problems.append(f"{key[0]} {key[1]}: ansible-doc gave the import no documentation")
-sys.exit("check_galaxy_import: " + "; ".join(problems) if problems else 0)
+if problems:
+    sys.exit("check_galaxy_import: " + "; ".join(problems))
 print(f"check_galaxy_import: {len(expected)} modules, filters and roles documented in the import of {meta['namespace']}.{meta['name']} {meta['version']}")
 PY
