@@ -11,7 +11,7 @@ ansible-galaxy collection build --force --output-path "$out" . >/dev/null
 ansible-galaxy collection install --force --offline --no-deps -p "$out/collections" "$out"/dito-chat-*.tar.gz >/dev/null 2>&1
 installed="$out/collections/ansible_collections/dito/chat"
 test -f "$installed/roles/ecr/meta/argument_specs.yml"
-for junk in tools tests inventories extensions requirements .ci .venv .ansible .collections .emulator .ansible-lint ruff.toml; do
+for junk in tools tests inventories extensions requirements .ci .venv .venv-release dist execution-environment.yml .ansible .collections .emulator .ansible-lint ruff.toml; do
   if [ -e "$installed/$junk" ]; then echo "check_build: $junk is in the tarball" >&2; exit 1; fi
 done
 bundled=$(python -c 'import ansible, pathlib; print(pathlib.Path(ansible.__file__).parents[1])')

@@ -2,6 +2,8 @@
 # Set up the development and test environment from nothing, idempotently:
 #   - find a Python that the pinned ansible-core supports (3.12 or newer),
 #   - create .venv and install the lock file requirements/test.txt into it,
+#   - create .venv-release (galaxy-importer, antsibull-docs, Sphinx, ansible-builder) from requirements/release.txt:
+#     a venv of its own because their pins conflict with the test lock (see requirements/release.in),
 #   - link this checkout as the collection dito.chat under .collections/ (ansible.cfg points there),
 #   - put the offline pip bootstrap stand-in where `ansible-test sanity --venv` looks for it.
 # Nothing is downloaded from outside the package registries.
@@ -66,6 +68,26 @@ elif [ "$have" != "$want" ]; then
   fi
   "$venv/bin/python" -m pip check >/dev/null
   echo "$want" > "$stamp"
+fi
+
+# The release tools' venv: same interpreter, its own lock, installed the same way (no bytecode: each tool runs once per
+# `make test`, and compiling Sphinx and ansible-lint again would cost more than it saves). About 10 s with uv.
+release_venv="$root/.venv-release"
+release_lock="$root/requirements/release.txt"
+if [ ! -x "$release_venv/bin/python" ] || ! python_ok "$release_venv/bin/python" >/dev/null; then
+  rm -rf "$release_venv"
+  "$("$venv/bin/python" -c 'import sys; print(sys._base_executable)')" -m venv "$release_venv"
+fi
+release_stamp="$release_venv/.lock.sha256"
+release_sum=$(sha256sum "$release_lock" | cut -d' ' -f1)
+if [ "$(cat "$release_stamp" 2>/dev/null || true)" != "$release_sum" ]; then
+  echo "setup: installing $(grep -c '==' "$release_lock") pinned release tools into .venv-release"
+  if ! "$venv/bin/python" -m uv pip install --quiet --python "$release_venv/bin/python" -r "$release_lock" 2>/dev/null; then
+    echo "setup: uv unavailable, installing the release tools with pip"
+    "$release_venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$release_lock"
+  fi
+  "$release_venv/bin/python" -m pip check >/dev/null
+  echo "$release_sum" > "$release_stamp"
 fi
 
 # The collection is this checkout: link it where ansible.cfg's collections_path looks.

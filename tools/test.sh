@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every test and check, from nothing: set-up, lint, the role READMEs' generated variable tables, the no-aws-CLI
-# check, the collection build, sanity, molecule scenarios and pytest (unit + integration against an emulator of
-# the tests' own).
+# check, the collection build, sanity, the release checks (galaxy-importer, the documentation site, the execution
+# environment), molecule scenarios and pytest (unit + integration against an emulator of the tests' own).
 # Runs every stage even when one fails, then exits non-zero if any did.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -60,6 +60,11 @@ stage role-docs nice -n 10 python -m tools.role_docs --check
 stage no-aws-cli nice -n 10 python -m tools.lint_no_aws_cli
 stage build nice -n 10 bash tools/check_build.sh
 stage sanity nice -n 10 bash tools/sanity.sh
+# The release checks, with the tools of .venv-release: galaxy-importer on the tarball, the documentation site (lint and
+# build), the execution environment's build context (README: Release checks, Execution environment).
+stage galaxy-import nice -n 10 bash tools/check_galaxy_import.sh
+stage docs nice -n 10 bash tools/docs.sh check
+stage ee nice -n 10 bash tools/check_ee.sh
 
 background() {  # background NAME: wait for it, show its output, return its exit status
   wait "$(cat "$logs/$1.pid")"; local rc=$?; cat "$logs/$1"; return $rc
