@@ -96,7 +96,8 @@ def retry_context(response):
 
 
 # One service of each protocol: EC2, query (ELBv2, STS), JSON (ECS), RPCv2 CBOR (CodeBuild; CloudWatch, query-compatible),
-# rest-json (Lambda), rest-xml (Route 53, S3, CloudFront); Cloud Map answers its own RequestLimitExceeded.
+# rest-json (Lambda), rest-xml (Route 53, S3, CloudFront); Cloud Map answers its own RequestLimitExceeded; then every
+# other service of the README's table.
 THROTTLED = [
     ("ec2", lambda c: c.describe_vpcs(), "RequestLimitExceeded", 503),
     ("elbv2", lambda c: c.describe_load_balancers(), "Throttling", 400),
@@ -122,6 +123,22 @@ THROTTLED = [
     ),
     ("s3", lambda c: c.list_buckets(), "SlowDown", 503),
     ("cloudfront", lambda c: c.list_distributions(), "Throttling", 400),
+    # The rest of the README's table.
+    ("iam", lambda c: c.list_roles(), "Throttling", 400),
+    ("elasticache", lambda c: c.describe_replication_groups(), "Throttling", 400),
+    ("sns", lambda c: c.list_topics(), "Throttling", 400),
+    ("ecr", lambda c: c.describe_repositories(), "ThrottlingException", 400),
+    ("logs", lambda c: c.describe_log_groups(), "ThrottlingException", 400),
+    ("kms", lambda c: c.list_keys(), "ThrottlingException", 400),
+    ("ssm", lambda c: c.describe_parameters(), "ThrottlingException", 400),
+    ("events", lambda c: c.list_rules(), "ThrottlingException", 400),
+    ("application-autoscaling", lambda c: c.describe_scalable_targets(ServiceNamespace="ecs"), "ThrottlingException", 400),
+    ("acm", lambda c: c.list_certificates(), "ThrottlingException", 400),
+    ("codedeploy", lambda c: c.list_applications(), "ThrottlingException", 400),
+    ("codepipeline", lambda c: c.list_pipelines(), "ThrottlingException", 400),
+    ("codestar-connections", lambda c: c.list_connections(), "ThrottlingException", 400),
+    ("codeconnections", lambda c: c.list_connections(), "ThrottlingException", 429),
+    ("sqs", lambda c: c.list_queues(), "RequestThrottled", 400),
 ]
 
 
@@ -192,12 +209,8 @@ def test_latency_delays_only_the_chosen_services(endpoint):
     sts.get_caller_identity()  # clients warm
     started = time.monotonic()
     route53.list_hosted_zones()
-    slow = time.monotonic() - started
-    started = time.monotonic()
-    sts.get_caller_identity()
-    fast = time.monotonic() - started
-    assert slow >= 0.4
-    assert fast < slow
+    assert time.monotonic() - started >= 0.4
+    sts.get_caller_identity()  # not delayed: the counters name route53 alone (a wall-clock bound would be flaky)
     assert counters(endpoint)["latency"] == {"route53": 1}
 
 
@@ -239,12 +252,11 @@ def test_botocore_standard_retries_get_through_and_a_retried_create_meets_its_ow
 
 
 def test_unsigned_moto_api_calls_are_never_faulted_and_a_reset_keeps_the_faults(endpoint):
-    config = {"seed": 1, "throttle": {"rate": 1.0}, "error": {"rate": 1.0}, "latency": {"ms": 1000}}
+    config = {"seed": 1, "throttle": {"rate": 1.0}, "error": {"rate": 1.0}, "latency": {"ms": 50}}
     configure(endpoint, config)
-    started = time.monotonic()
+    # Neither throttled, failed nor delayed (the counters below would show it; a wall-clock bound would be flaky).
     assert call(f"{endpoint}/moto-api/reset", "POST")[0] == 200
     assert call(f"{endpoint}/moto-api/data.json")[0] == 200
-    assert time.monotonic() - started < 1
     assert error_of(client(endpoint, "sts").get_caller_identity)[0] == "Throttling"
     assert call(f"{endpoint}/moto-api/reset", "POST")[0] == 200
     status, answer = call(f"{endpoint}{faults.ENDPOINT}")
