@@ -15,7 +15,9 @@ Not a compatibility patch (it changes no answer): an instrument for tests. When 
   every module's User-Agent (``site__aws_defaults``, playbooks/vars/composition.yml); empty for other callers.
 
 Requests without a SigV4 signature are not AWS API calls (moto's own ``/moto-api/`` reset, config and seed
-endpoints) and are not logged.
+endpoints) and are not logged. Under the fault layer (faults.py) a faulted request's line also has ``"fault"``
+(``throttle``, ``error``, ``lost`` or ``latency``); a throttled or failed request, which moto never sees, is logged
+by the fault layer itself.
 """
 
 import json
@@ -59,6 +61,11 @@ IAM_ACTIONS = {
 _APP_ID = re.compile(r"(?:^|\s)app/(\S+)")
 _CREDENTIAL = re.compile(r"Credential=[^/]+/[^/]+/[^/]+/([^/]+)/aws4_request")
 _LOCK = threading.Lock()
+_STATE = {"path": None}  # the log file while the log is on
+# The WSGI environ keys where the fault layer (faults.py) notes the fault it gave the request, and where it asks for
+# the line to be handed back to it (it writes the line itself once it knows whether the response was lost).
+FAULT_KEY = "dito.fault"
+DEFERRED_KEY = "dito.fault.deferred"
 
 
 def iam_actions(prefix, operation):
@@ -84,11 +91,24 @@ def entry(headers, operation):
     }
 
 
+def log_request(headers, operation, fault=None):
+    """Append the line of a signed request (with the fault it got, if any) when the log is on."""
+    path = _STATE["path"]
+    line = entry(headers, operation) if path else None
+    if line is None:
+        return
+    if fault:
+        line["fault"] = fault
+    with _LOCK, open(path, "a", encoding="utf-8") as log:
+        log.write(json.dumps(line) + "\n")
+
+
 def enable(path):
     """Log every signed request that moto answers to `path` (appended, one JSON object a line) until disable()."""
     from moto.core.responses import BaseResponse
 
     disable()
+    _STATE["path"] = path
     original = BaseResponse.setup_class
 
     def setup_class(self, request, *args, **kwargs):
@@ -100,12 +120,14 @@ def enable(path):
             operation = self._get_action()
         except Exception:  # moto cannot name it: the request then fails on its own
             operation = None
-        line = entry(request.headers, operation)
-        if line is None:
+        if entry(request.headers, operation) is None:
             return
         request._dito_logged = True
-        with _LOCK, open(path, "a", encoding="utf-8") as log:
-            log.write(json.dumps(line) + "\n")
+        environ = getattr(request, "environ", None) or {}
+        if DEFERRED_KEY in environ:
+            environ[DEFERRED_KEY] = (request.headers, operation)
+        else:
+            log_request(request.headers, operation, environ.get(FAULT_KEY))
 
     setup_class.original = original
     BaseResponse.setup_class = setup_class
@@ -115,6 +137,7 @@ def disable():
     """Stop logging (undo enable())."""
     from moto.core.responses import BaseResponse
 
+    _STATE = {"path": None}  # the log file while the log is on
     original = getattr(BaseResponse.setup_class, "original", None)
     if original is not None:
         BaseResponse.setup_class = original

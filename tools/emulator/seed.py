@@ -13,11 +13,14 @@ import datetime
 import urllib.request
 
 import boto3
+import botocore.config
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
+
+from tools.emulator import faults
 
 RANDOM_SEED = 4242
 VPC_NAME = "dito-local"
@@ -39,6 +42,10 @@ SUBNETS = (
 def _spec(resource_type, name, **extra):
     tags = {"Name": name, "seeded-by": "dito-emulator", **extra}
     return [{"ResourceType": resource_type, "Tags": [{"Key": k, "Value": v} for k, v in tags.items()]}]
+
+
+# The seed stands for what the account held before any run: the fault layer lets its requests through (faults.py).
+SEED_CLIENT_CONFIG = botocore.config.Config(user_agent_extra=faults.UNFAULTED_USER_AGENT)
 
 
 def seed_random(endpoint):
@@ -156,6 +163,7 @@ def ec2_like(client, service, region=None):
         endpoint_url=client.meta.endpoint_url,
         aws_access_key_id="testing",
         aws_secret_access_key="testing",  # noqa: S106 - the emulator takes any key
+        config=SEED_CLIENT_CONFIG,
     )
 
 
@@ -167,6 +175,7 @@ def seed(endpoint, region, inventory_file=None):
         endpoint_url=endpoint,
         aws_access_key_id="testing",
         aws_secret_access_key="testing",  # noqa: S106 - the emulator takes any key
+        config=SEED_CLIENT_CONFIG,
     )
     vpc_id = find_vpc(ec2)
     if vpc_id is None:

@@ -1,5 +1,6 @@
 """Run moto in server mode on loopback with the compatibility layer applied (foreground)."""
 
+import json
 import os
 import signal
 import threading
@@ -7,6 +8,12 @@ import threading
 
 def serve(port, host="127.0.0.1"):
     """Serve until SIGTERM or SIGINT. Blocks."""
+    from tools.emulator import faults
+
+    try:  # a wrong fault config stops the server before moto loads
+        fault_config = faults.load(os.environ.get(faults.ENVIRONMENT))
+    except ValueError as e:
+        raise SystemExit(f"emulator: {faults.ENVIRONMENT} is not a fault config: {e}") from e
     # AWS-managed IAM policies (AmazonECSTaskExecutionRolePolicy, AWSCodeDeployRoleForECS, ...)
     # exist in every real account; moto loads them only when asked, before it is imported.
     os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
@@ -27,6 +34,12 @@ def serve(port, host="127.0.0.1"):
 
         request_log.enable(request_log_path)
         print(f"emulator: logging requests to {request_log_path}", flush=True)
+
+    # Opt-in: throttling, 5xx, latency and lost responses (tools/emulator/faults.py). Always in front of moto so that
+    # POST /moto-api/dito/faults can turn faults on later; DITO_EMULATOR_FAULTS sets them from the start.
+    fault_config = faults.enable(fault_config)
+    if faults.FAULTS.active:
+        print(f"emulator: faults on: {json.dumps(fault_config)}", flush=True)
 
     server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
     server.start()
