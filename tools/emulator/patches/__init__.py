@@ -50,6 +50,7 @@ PATCHES = (
     codepipeline.manual_approvals_wait_for_a_result,
     codepipeline.get_pipeline_state_answers,
     codepipeline.creating_a_pipeline_starts_an_execution,
+    codepipeline.a_pipeline_name_in_use_is_refused_as_pipeline_name_in_use,
     # ElastiCache: the wrappers of CreateReplicationGroup stack in this order (members are built last).
     elasticache.replication_groups_honour_num_cache_clusters,
     elasticache.replication_groups_keep_log_delivery_configurations,

@@ -885,6 +885,18 @@ def test_creating_a_pipeline_starts_an_execution():
 
 
 @mock_aws
+def test_a_pipeline_name_in_use_is_refused_as_pipeline_name_in_use():
+    iam, cp = boto3.client("iam", region_name="eu-west-1"), boto3.client("codepipeline", region_name="eu-west-1")
+    declaration = pipeline_declaration("p", pipeline_role(iam, "r", "codepipeline.amazonaws.com"), approval=False)
+    cp.create_pipeline(pipeline=declaration)
+    with pytest.raises(ClientError) as refused:
+        cp.create_pipeline(pipeline=declaration)
+    assert refused.value.response["Error"]["Code"] == "PipelineNameInUseException"
+    assert refused.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert [p["name"] for p in cp.list_pipelines()["pipelines"]] == ["p"] and len(cp.list_pipeline_executions(pipelineName="p")["pipelineExecutionSummaries"]) == 1
+
+
+@mock_aws
 def test_get_pipeline_state_answers():
     iam, cp = boto3.client("iam", region_name="eu-west-1"), boto3.client("codepipeline", region_name="eu-west-1")
     role = pipeline_role(iam, "r", "codepipeline.amazonaws.com")
