@@ -107,7 +107,9 @@ def create_bucket(client, name, region, object_ownership="BucketOwnerEnforced"):
     """A resend after a lost response meets the bucket the first attempt made: BucketAlreadyOwnedByYou (409)
     everywhere but us-east-1, where S3 answers 200 again (legacy compatibility): either way the bucket is ours."""
     config = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
-    creates.created_or_existing(lambda: client.create_bucket(Bucket=name, ObjectOwnership=object_ownership, **config), ["BucketAlreadyOwnedByYou"], lambda: None)
+    creates.created_or_existing(
+        lambda: client.create_bucket(Bucket=name, ObjectOwnership=object_ownership, **config), ["BucketAlreadyOwnedByYou"], lambda: None
+    )
 
 
 @S3ErrorHandler.common_error_handler("wait for bucket {name} to exist")

@@ -1,5 +1,6 @@
 """Fixtures shared by the module tests of this folder (moto in-process: see tests/unit/conftest.py)."""
 
+import contextlib
 import json
 from unittest import mock
 
@@ -121,10 +122,8 @@ def lost_response():
             if operation_name not in operations:
                 return original(self, operation_name, api_params)
             doubled.append((self.meta.service_model.service_name, operation_name))
-            try:
+            with contextlib.suppress(ClientError):
                 original(self, operation_name, api_params)
-            except ClientError:
-                pass
             return original(self, operation_name, api_params)
 
         patcher = mock.patch.object(BaseClient, "_make_api_call", twice)

@@ -236,7 +236,9 @@ def test_application_load_balancers_report_their_regions_hosted_zone():
 def test_create_listener_is_idempotent_and_a_taken_port_is_refused():
     ec2, elb = boto3.client("ec2", region_name="eu-west-1"), boto3.client("elbv2", region_name="eu-west-1")
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"eu-west-1{z}")["Subnet"]["SubnetId"] for i, z in ((1, "a"), (2, "b"))]
+    subnets = [
+        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"eu-west-1{z}")["Subnet"]["SubnetId"] for i, z in ((1, "a"), (2, "b"))
+    ]
     lb = elb.create_load_balancer(Name="web", Subnets=subnets)["LoadBalancers"][0]["LoadBalancerArn"]
     forbidden = [{"Type": "fixed-response", "FixedResponseConfig": {"StatusCode": "403", "ContentType": "text/plain"}}]
     first = elb.create_listener(LoadBalancerArn=lb, Protocol="HTTP", Port=80, DefaultActions=forbidden)["Listeners"][0]
@@ -912,7 +914,9 @@ def test_a_pipeline_name_in_use_is_refused_as_pipeline_name_in_use():
         cp.create_pipeline(pipeline=declaration)
     assert refused.value.response["Error"]["Code"] == "PipelineNameInUseException"
     assert refused.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
-    assert [p["name"] for p in cp.list_pipelines()["pipelines"]] == ["p"] and len(cp.list_pipeline_executions(pipelineName="p")["pipelineExecutionSummaries"]) == 1
+    assert [p["name"] for p in cp.list_pipelines()["pipelines"]] == ["p"] and len(
+        cp.list_pipeline_executions(pipelineName="p")["pipelineExecutionSummaries"]
+    ) == 1
 
 
 @mock_aws
