@@ -10,6 +10,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorH
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
+from ansible_collections.dito.chat.plugins.module_utils import creates
 from ansible_collections.dito.chat.plugins.module_utils import iam_propagation
 
 
@@ -101,7 +102,15 @@ def get_event_invoke_config(client, name):
 @LambdaErrorHandler.common_error_handler("create function {name}")
 def create_function(module, client, name, request):
     """CreateFunction, waiting (about a minute at most, with a warning) while IAM propagates a new role."""
-    return iam_propagation.call_while_role_propagates(module, client.create_function, request["Role"], FunctionName=name, **request)
+
+    def create(**kwargs):
+        # A resend after a lost response meets the function the first attempt made: ResourceConflictException
+        # ("Function already exist"); GetFunction's Configuration is CreateFunction's answer.
+        return creates.created_or_existing(
+            lambda: client.create_function(**kwargs), ["ResourceConflictException"], lambda: client.get_function(FunctionName=name)["Configuration"]
+        )
+
+    return iam_propagation.call_while_role_propagates(module, create, request["Role"], FunctionName=name, **request)
 
 
 @LambdaErrorHandler.common_error_handler("update the configuration of function {name}")
@@ -121,7 +130,8 @@ def update_code(client, name, zip_bytes):
 @LambdaErrorHandler.common_error_handler("configure the asynchronous invocation of {name}")
 def put_event_invoke_config(module, client, name, role, request):
     """PutFunctionEventInvokeConfig, waiting likewise while the role's new policy (sending to the destination)
-    propagates: Lambda checks that the role may send there."""
+    propagates: Lambda checks that the role may send there. Idempotent: it replaces the whole configuration, so a
+    resend after a lost response answers the same."""
     return iam_propagation.call_while_role_propagates(module, client.put_function_event_invoke_config, role, FunctionName=name, **request)
 
 

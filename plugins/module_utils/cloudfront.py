@@ -12,6 +12,8 @@ from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorH
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
+from ansible_collections.dito.chat.plugins.module_utils import creates
+
 REGION = "us-east-1"
 # The API's name of each policy kind: (operation suffix, list key, item key).
 POLICY_KINDS = {
@@ -61,15 +63,24 @@ def get_distribution(client, distribution_id):
 
 @CloudFrontErrorHandler.common_error_handler("create distribution")
 @AWSRetry.jittered_backoff()
-def create_distribution(client, config, tags):
-    """Creates the distribution with its tags in one call (CreateDistributionWithTags), or without (CreateDistribution)."""
-    if tags:
-        answer = client.create_distribution_with_tags(
-            DistributionConfigWithTags={"DistributionConfig": config, "Tags": {"Items": [{"Key": k, "Value": v} for k, v in tags.items()]}}
-        )
-    else:
-        answer = client.create_distribution(DistributionConfig=config)
-    return answer["Distribution"], answer["ETag"]
+def create_distribution(client, config, tags, existing):
+    """Creates the distribution with its tags in one call (CreateDistributionWithTags), or without (CreateDistribution).
+
+    A resend after a lost response carries the same CallerReference, which CloudFront answers with
+    DistributionAlreadyExists (API reference, DistributionConfig CallerReference: "If CallerReference is a value that
+    you already sent in a previous request to create a distribution, CloudFront returns a DistributionAlreadyExists
+    error"): ``existing()`` then answers ``(Distribution, ETag)`` of the distribution of that CallerReference."""
+
+    def create():
+        if tags:
+            answer = client.create_distribution_with_tags(
+                DistributionConfigWithTags={"DistributionConfig": config, "Tags": {"Items": [{"Key": k, "Value": v} for k, v in tags.items()]}}
+            )
+        else:
+            answer = client.create_distribution(DistributionConfig=config)
+        return answer["Distribution"], answer["ETag"]
+
+    return creates.created_or_existing(create, ["DistributionAlreadyExists"], existing)
 
 
 @CloudFrontErrorHandler.common_error_handler("update distribution {distribution_id}")

@@ -72,6 +72,8 @@ def list_tags(client, arn):
 @CloudWatchErrorHandler.common_error_handler("put alarm {name}")
 @AWSRetry.jittered_backoff()
 def put_alarm(client, name, settings, tags=None):
+    # PutMetricAlarm creates or replaces the alarm of that name: idempotent, a resend after a lost response sets the
+    # same alarm again (the tags of the first attempt stay: PutMetricAlarm ignores Tags on an existing alarm).
     params = {k: v for k, v in settings.items() if v is not None}
     if tags:
         params["Tags"] = [{"Key": k, "Value": v} for k, v in tags.items()]

@@ -17,6 +17,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorH
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
+from ansible_collections.dito.chat.plugins.module_utils import creates
 from ansible_collections.dito.chat.plugins.module_utils import iam_propagation
 from ansible_collections.dito.chat.plugins.module_utils import partitions
 
@@ -317,7 +318,14 @@ def create_project(module, client, name, request, tags=None):
     if tags:
         request["tags"] = tags_list(tags)
     retrying = AWSRetry.jittered_backoff()(client.create_project)
-    return iam_propagation.call_while_role_propagates(module, retrying, request["serviceRole"], iam_propagation.CODEBUILD, **request)["project"]
+
+    def create(**kwargs):
+        # A resend after a lost response meets the project the first attempt made: ResourceAlreadyExistsException.
+        return creates.created_or_existing(
+            lambda: retrying(**kwargs), ["ResourceAlreadyExistsException"], lambda: {"project": _batch_get_projects(client, [name])[0]}
+        )
+
+    return iam_propagation.call_while_role_propagates(module, create, request["serviceRole"], iam_propagation.CODEBUILD, **request)["project"]
 
 
 @CodeBuildErrorHandler.common_error_handler("update project {name}")

@@ -13,6 +13,11 @@ is PENDING until someone completes the handshake with the provider in the AWS co
 
 import re
 
+try:
+    from botocore.exceptions import ClientError
+except ImportError:  # Handled by AnsibleAWSModule
+    ClientError = None
+
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
@@ -131,7 +136,12 @@ def get_connection(client, arn):
 @CodeConnectionsErrorHandler.common_error_handler("create connection {name}")
 @AWSRetry.jittered_backoff()
 def create_connection(client, name, provider_type=None, host_arn=None, tags=None):
-    """CreateConnection: with a host, the provider type is the host's (HostArn alone); returns the ARN."""
+    """CreateConnection: with a host, the provider type is the host's (HostArn alone); returns the ARN.
+
+    Called only when no connection has ``name``. CreateConnection takes no client token and its API reference lists
+    no "already exists" error, so a resend after a lost response (botocore's retry) either makes a second connection
+    (see ``doubles``) or, should AWS refuse a name in use, fails: the connection of that name, which did not exist
+    before the call, is then the first attempt's, and its ARN is returned."""
     request = {"ConnectionName": name}
     if host_arn:
         request["HostArn"] = host_arn
@@ -139,7 +149,19 @@ def create_connection(client, name, provider_type=None, host_arn=None, tags=None
         request["ProviderType"] = provider_type
     if tags:
         request["Tags"] = tags_list(tags)
-    return client.create_connection(**request)["ConnectionArn"]
+    try:
+        return client.create_connection(**request)["ConnectionArn"]
+    except ClientError:
+        made = find_by_name(client, name)
+        if len(made) != 1:
+            raise
+        return made[0]["ConnectionArn"]
+
+
+def doubles(client, name, arn):
+    """The connections named ``name`` other than ``arn``, just after ``arn`` was created where none had the name:
+    those a resend of CreateConnection made (the first attempt's, when its response was lost)."""
+    return [c["ConnectionArn"] for c in find_by_name(client, name) if c["ConnectionArn"] != arn]
 
 
 @CodeConnectionsErrorHandler.deletion_error_handler("delete connection {arn}")

@@ -16,6 +16,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorH
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
+from ansible_collections.dito.chat.plugins.module_utils import creates
 from ansible_collections.dito.chat.plugins.module_utils import iam_propagation
 from ansible_collections.dito.chat.plugins.module_utils import partitions
 
@@ -212,7 +213,12 @@ def create_application(client, name, compute_platform, tags=None):
     request = {"applicationName": name, "computePlatform": compute_platform}
     if tags:
         request["tags"] = tags_list(tags)
-    return client.create_application(**request)["applicationId"]
+    # A resend after a lost response meets the application the first attempt made: ApplicationAlreadyExistsException.
+    return creates.created_or_existing(
+        lambda: client.create_application(**request)["applicationId"],
+        ["ApplicationAlreadyExistsException"],
+        lambda: client.get_application(applicationName=name)["application"]["applicationId"],
+    )
 
 
 @CodeDeployErrorHandler.deletion_error_handler("delete application {name}")
@@ -235,7 +241,12 @@ def get_deployment_config(client, name):
 @AWSRetry.jittered_backoff()
 def create_deployment_config(client, name, compute_platform, traffic_routing_config):
     request = {"deploymentConfigName": name, "computePlatform": compute_platform, "trafficRoutingConfig": traffic_routing_config}
-    return client.create_deployment_config(**request)["deploymentConfigId"]
+    # A resend after a lost response meets the configuration the first attempt made: DeploymentConfigAlreadyExistsException.
+    return creates.created_or_existing(
+        lambda: client.create_deployment_config(**request)["deploymentConfigId"],
+        ["DeploymentConfigAlreadyExistsException"],
+        lambda: client.get_deployment_config(deploymentConfigName=name)["deploymentConfigInfo"]["deploymentConfigId"],
+    )
 
 
 @CodeDeployErrorHandler.deletion_error_handler("delete deployment configuration {name}")
@@ -262,10 +273,16 @@ def create_deployment_group(module, client, application, name, settings, tags=No
     request = dict(settings, applicationName=application, deploymentGroupName=name)
     if tags:
         request["tags"] = tags_list(tags)
-    response = iam_propagation.call_while_role_propagates(
-        module, client.create_deployment_group, settings["serviceRoleArn"], iam_propagation.CODEDEPLOY, **request
-    )
-    return response["deploymentGroupId"]
+
+    def create(**kwargs):
+        # A resend after a lost response meets the group the first attempt made: DeploymentGroupAlreadyExistsException.
+        return creates.created_or_existing(
+            lambda: client.create_deployment_group(**kwargs)["deploymentGroupId"],
+            ["DeploymentGroupAlreadyExistsException"],
+            lambda: client.get_deployment_group(applicationName=application, deploymentGroupName=name)["deploymentGroupInfo"]["deploymentGroupId"],
+        )
+
+    return iam_propagation.call_while_role_propagates(module, create, settings["serviceRoleArn"], iam_propagation.CODEDEPLOY, **request)
 
 
 @CodeDeployErrorHandler.common_error_handler("update deployment group {name} of application {application}")

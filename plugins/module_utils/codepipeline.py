@@ -16,6 +16,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorH
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
+from ansible_collections.dito.chat.plugins.module_utils import creates
 from ansible_collections.dito.chat.plugins.module_utils import iam_propagation
 from ansible_collections.dito.chat.plugins.module_utils import partitions
 
@@ -263,7 +264,12 @@ def create_pipeline(module, client, name, pipeline, tags=None):
     request = {"pipeline": pipeline}
     if tags:
         request["tags"] = tags_list(tags)
-    return iam_propagation.call_while_role_propagates(module, client.create_pipeline, pipeline["roleArn"], iam_propagation.CODEPIPELINE, **request)["pipeline"]
+
+    def create(**kwargs):
+        # A resend after a lost response meets the pipeline the first attempt made: PipelineNameInUseException.
+        return creates.created_or_existing(lambda: client.create_pipeline(**kwargs), ["PipelineNameInUseException"], lambda: client.get_pipeline(name=name))
+
+    return iam_propagation.call_while_role_propagates(module, create, pipeline["roleArn"], iam_propagation.CODEPIPELINE, **request)["pipeline"]
 
 
 @CodePipelineErrorHandler.common_error_handler("update pipeline {name}")

@@ -15,6 +15,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 
+from ansible_collections.dito.chat.plugins.module_utils import creates
 from ansible_collections.dito.chat.plugins.module_utils import tags as tagging
 
 
@@ -81,7 +82,12 @@ def create_repository(client, name, desired):
         params["encryptionConfiguration"]["kmsKey"] = desired["kms_key"]
     if desired.get("tags"):
         params["tags"] = ansible_dict_to_boto3_tag_list(desired["tags"])
-    return client.create_repository(**params)["repository"]
+    # A resend after a lost response meets the repository the first attempt made: RepositoryAlreadyExistsException.
+    return creates.created_or_existing(
+        lambda: client.create_repository(**params)["repository"],
+        ["RepositoryAlreadyExistsException"],
+        lambda: client.describe_repositories(repositoryNames=[name])["repositories"][0],
+    )
 
 
 @ECRErrorHandler.common_error_handler("set the tag mutability of repository {name}")
@@ -99,6 +105,7 @@ def put_image_scanning_configuration(client, name, scan_on_push):
 @ECRErrorHandler.common_error_handler("put the lifecycle policy of repository {name}")
 @AWSRetry.jittered_backoff()
 def put_lifecycle_policy(client, name, policy):
+    # PutLifecyclePolicy (like every ECR Put*) is idempotent: a resend sets the same policy again.
     client.put_lifecycle_policy(repositoryName=name, lifecyclePolicyText=json.dumps(policy, sort_keys=True))
 
 

@@ -29,6 +29,8 @@ def get_registry_scanning_configuration(client):
 @ECRErrorHandler.common_error_handler("put the registry scanning configuration")
 @AWSRetry.jittered_backoff()
 def put_registry_scanning_configuration(client, configuration):
+    """PutRegistryScanningConfiguration replaces the whole configuration: idempotent, a resend after a lost response
+    sets the same configuration again."""
     rules = [
         {"scanFrequency": r["scan_frequency"], "repositoryFilters": [{"filter": f, "filterType": "WILDCARD"} for f in r["repository_filters"]]}
         for r in configuration["rules"]

@@ -13,6 +13,8 @@ from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorH
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
+from ansible_collections.dito.chat.plugins.module_utils import creates
+
 
 class AnsibleElastiCacheError(AnsibleAWSError):
     pass
@@ -209,7 +211,12 @@ def describe_cache_cluster(client, cluster_id):
 @ElastiCacheErrorHandler.common_error_handler("create replication group")
 @AWSRetry.jittered_backoff()
 def create_replication_group(client, **params):
-    return client.create_replication_group(**params)["ReplicationGroup"]
+    # A resend after a lost response meets the group the first attempt made: ReplicationGroupAlreadyExists.
+    return creates.created_or_existing(
+        lambda: client.create_replication_group(**params)["ReplicationGroup"],
+        ["ReplicationGroupAlreadyExists"],
+        lambda: client.describe_replication_groups(ReplicationGroupId=params["ReplicationGroupId"])["ReplicationGroups"][0],
+    )
 
 
 @ElastiCacheErrorHandler.common_error_handler("modify replication group")
@@ -288,9 +295,14 @@ def describe_subnet_group(client, name):
 @ElastiCacheErrorHandler.common_error_handler("create cache subnet group {name}")
 @AWSRetry.jittered_backoff()
 def create_subnet_group(client, name, description, subnet_ids, tags):
-    return client.create_cache_subnet_group(CacheSubnetGroupName=name, CacheSubnetGroupDescription=description, SubnetIds=subnet_ids, Tags=aws_tags(tags))[
-        "CacheSubnetGroup"
-    ]
+    # A resend after a lost response meets the group the first attempt made: CacheSubnetGroupAlreadyExists.
+    return creates.created_or_existing(
+        lambda: client.create_cache_subnet_group(CacheSubnetGroupName=name, CacheSubnetGroupDescription=description, SubnetIds=subnet_ids, Tags=aws_tags(tags))[
+            "CacheSubnetGroup"
+        ],
+        ["CacheSubnetGroupAlreadyExists"],
+        lambda: client.describe_cache_subnet_groups(CacheSubnetGroupName=name)["CacheSubnetGroups"][0],
+    )
 
 
 @ElastiCacheErrorHandler.common_error_handler("modify cache subnet group {name}")
@@ -330,9 +342,14 @@ def user_parameters(client, name):
 @ElastiCacheErrorHandler.common_error_handler("create cache parameter group {name}")
 @AWSRetry.jittered_backoff()
 def create_parameter_group(client, name, family, description, tags):
-    return client.create_cache_parameter_group(CacheParameterGroupName=name, CacheParameterGroupFamily=family, Description=description, Tags=aws_tags(tags))[
-        "CacheParameterGroup"
-    ]
+    # A resend after a lost response meets the group the first attempt made: CacheParameterGroupAlreadyExists.
+    return creates.created_or_existing(
+        lambda: client.create_cache_parameter_group(
+            CacheParameterGroupName=name, CacheParameterGroupFamily=family, Description=description, Tags=aws_tags(tags)
+        )["CacheParameterGroup"],
+        ["CacheParameterGroupAlreadyExists"],
+        lambda: client.describe_cache_parameter_groups(CacheParameterGroupName=name)["CacheParameterGroups"][0],
+    )
 
 
 def batches(items, size=20):

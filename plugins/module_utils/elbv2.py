@@ -11,6 +11,8 @@ from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorH
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
+from ansible_collections.dito.chat.plugins.module_utils import creates
+
 
 class AnsibleELBv2Error(AnsibleAWSError):
     pass
@@ -250,7 +252,19 @@ def describe_listeners(client, load_balancer_arn):
 @ELBv2ErrorHandler.common_error_handler("create listener")
 @AWSRetry.jittered_backoff()
 def create_listener(client, **params):
-    return client.create_listener(**params)["Listeners"][0]
+    """CreateListener is idempotent (API reference: "If you attempt to create multiple listeners with the same
+    settings, each call succeeds"): a resend after a lost response answers the listener the first attempt made.
+    Should the resend meet it as DuplicateListener (the port taken), the listener on that port is read back."""
+    return creates.created_or_existing(
+        lambda: client.create_listener(**params)["Listeners"][0],
+        ["DuplicateListener"],
+        lambda: _listener_on_port(client, params["LoadBalancerArn"], params["Port"]),
+    )
+
+
+def _listener_on_port(client, load_balancer_arn, port):
+    listeners = client.get_paginator("describe_listeners").paginate(LoadBalancerArn=load_balancer_arn).build_full_result()["Listeners"]
+    return next(listener for listener in listeners if listener["Port"] == port)
 
 
 @ELBv2ErrorHandler.common_error_handler("modify listener")
@@ -278,7 +292,19 @@ def describe_rules(client, listener_arn):
 @ELBv2ErrorHandler.common_error_handler("create rule")
 @AWSRetry.jittered_backoff()
 def create_rule(client, **params):
-    return client.create_rule(**params)["Rules"][0]
+    """CreateRule is not idempotent: a resend after a lost response meets the rule the first attempt made at that
+    priority and fails with PriorityInUse; the rule at that priority is then read back (the module creates a rule
+    only at a priority its listener did not hold)."""
+    return creates.created_or_existing(
+        lambda: client.create_rule(**params)["Rules"][0],
+        ["PriorityInUse"],
+        lambda: _rule_at_priority(client, params["ListenerArn"], params["Priority"]),
+    )
+
+
+def _rule_at_priority(client, listener_arn, priority):
+    rules = client.get_paginator("describe_rules").paginate(ListenerArn=listener_arn).build_full_result()["Rules"]
+    return next(rule for rule in rules if rule["Priority"] == str(priority))
 
 
 @ELBv2ErrorHandler.common_error_handler("modify rule")
@@ -335,7 +361,14 @@ def target_group_attributes(client, arn):
 @ELBv2ErrorHandler.common_error_handler("create target group")
 @AWSRetry.jittered_backoff()
 def create_target_group(client, **params):
-    return client.create_target_group(**params)["TargetGroups"][0]
+    """CreateTargetGroup is idempotent (API reference: "If you attempt to create multiple target groups with the same
+    settings, each call succeeds"): a resend after a lost response answers the group the first attempt made. Should
+    the resend meet it as DuplicateTargetGroupName, the group of that name is read back."""
+    return creates.created_or_existing(
+        lambda: client.create_target_group(**params)["TargetGroups"][0],
+        ["DuplicateTargetGroupName"],
+        lambda: client.describe_target_groups(Names=[params["Name"]])["TargetGroups"][0],
+    )
 
 
 @ELBv2ErrorHandler.common_error_handler("modify target group")

@@ -50,6 +50,8 @@ def list_tags(client, arn):
 @EventBridgeErrorHandler.common_error_handler("put rule {name}")
 @AWSRetry.jittered_backoff()
 def put_rule(client, name, bus, rule, tags=None):
+    # PutRule creates or updates the rule of that name: idempotent, a resend after a lost response answers the
+    # same RuleArn (the tags of the first attempt stay: PutRule ignores Tags on an existing rule).
     params = dict(rule, Name=name, EventBusName=bus)
     if tags:
         params["Tags"] = [{"Key": k, "Value": v} for k, v in tags.items()]
@@ -59,6 +61,7 @@ def put_rule(client, name, bus, rule, tags=None):
 @EventBridgeErrorHandler.common_error_handler("put the targets of rule {name}")
 @AWSRetry.jittered_backoff()
 def put_targets(client, name, bus, targets):
+    # PutTargets adds or replaces targets by Id: idempotent, a resend puts the same targets again.
     failed = client.put_targets(Rule=name, EventBusName=bus, Targets=targets).get("FailedEntries") or []
     if failed:
         raise AnsibleEventBridgeError(message=f"Failed to put targets of rule {name}: {failed}")

@@ -22,6 +22,8 @@ from ansible_collections.amazon.aws.plugins.module_utils.exceptions import Ansib
 from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
+from ansible_collections.dito.chat.plugins.module_utils import creates
+
 
 class AnsibleIAMRoleError(AnsibleAWSError):
     pass
@@ -247,7 +249,8 @@ def create_role(client, name, path, trust, max_session_duration, description=Non
         request["PermissionsBoundary"] = permissions_boundary
     if tags:
         request["Tags"] = tags_list(tags)
-    return client.create_role(**request)["Role"]
+    # A resend after a lost response meets the role the first attempt made: EntityAlreadyExists, then GetRole.
+    return creates.created_or_existing(lambda: client.create_role(**request)["Role"], ["EntityAlreadyExists"], lambda: client.get_role(RoleName=name)["Role"])
 
 
 @IAMRoleErrorHandler.common_error_handler("update role {name}")
@@ -303,6 +306,7 @@ def get_inline_policy(client, name, policy):
 @IAMRoleErrorHandler.common_error_handler("put inline policy {policy} of role {name}")
 @AWSRetry.jittered_backoff()
 def put_inline_policy(client, name, policy, document):
+    # PutRolePolicy is idempotent: a resend with the same document answers 200 again.
     client.put_role_policy(RoleName=name, PolicyName=policy, PolicyDocument=json.dumps(document))
 
 
@@ -326,6 +330,7 @@ def list_attached_policy_arns(client, name):
 @IAMRoleErrorHandler.common_error_handler("attach managed policy {arn} to role {name}")
 @AWSRetry.jittered_backoff()
 def attach_policy(client, name, arn):
+    # AttachRolePolicy is idempotent: attaching an attached policy answers 200 again.
     client.attach_role_policy(RoleName=name, PolicyArn=arn)
 
 

@@ -12,6 +12,8 @@ from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorH
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
 from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
+from ansible_collections.dito.chat.plugins.module_utils import creates
+
 # What S3 answers for a bucket that does not exist (HeadBucket has no body: a bare 404) and for each
 # bucket setting that was never set.
 MISSING_BUCKET = ["404", "NoSuchBucket", "NotFound"]
@@ -102,8 +104,12 @@ def get_tags(client, name):
 @S3ErrorHandler.common_error_handler("create bucket {name}")
 @AWSRetry.jittered_backoff()
 def create_bucket(client, name, region, object_ownership="BucketOwnerEnforced"):
+    """A resend after a lost response meets the bucket the first attempt made: BucketAlreadyOwnedByYou (409)
+    everywhere but us-east-1, where S3 answers 200 again (legacy compatibility): either way the bucket is ours."""
     config = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
-    client.create_bucket(Bucket=name, ObjectOwnership=object_ownership, **config)
+    creates.created_or_existing(
+        lambda: client.create_bucket(Bucket=name, ObjectOwnership=object_ownership, **config), ["BucketAlreadyOwnedByYou"], lambda: None
+    )
 
 
 @S3ErrorHandler.common_error_handler("wait for bucket {name} to exist")

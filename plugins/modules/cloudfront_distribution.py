@@ -653,7 +653,7 @@ def ensure_present(module, client):
         diff = {"before": {}, "after": dict(canonical(config, redact=True), tags=p["tags"] or {})}
         if module.check_mode:
             return True, diff, ["created"], result(None, None, config, names, p["tags"] or {}, p["origins"])
-        distribution, etag = cf.create_distribution(client, config, p["tags"])
+        distribution, etag = cf.create_distribution(client, config, p["tags"], lambda: cf.get_distribution(client, find(client, p["name"], comment)[0]))
         if p["wait"]:
             distribution, etag = wait_deployed(module, client, distribution["Id"])
         return True, diff, ["created"], result(distribution, etag, distribution["DistributionConfig"], names, p["tags"] or {}, p["origins"])

@@ -20,6 +20,9 @@ description:
     C(AVAILABLE); pipelines that use it fail at their Source stage until then.
   - A connection cannot be changed once created (there is no UpdateConnection); an existing one of another
     provider type or host fails the task and nothing is changed.
+  - CreateConnection takes no client token. When its response is lost and botocore resends it, the second
+    connection it makes is deleted at once (the one answered stays, with a warning naming the other); should AWS
+    refuse the resend because the name is taken, the connection of that name is the one created.
 author:
   - dito.chat engineering (@dito-chat)
 options:
@@ -188,6 +191,10 @@ def create(module, client):
     planned = {"ConnectionName": name, "ConnectionStatus": "PENDING", "ProviderType": provider_type, "HostArn": host_arn}
     if not module.check_mode:
         arn = cc.create_connection(client, name, provider_type, host_arn, tags)
+        # A create whose response was lost and that botocore resent made two connections: the one answered stays.
+        for double in cc.doubles(client, name, arn):
+            cc.delete_connection(client, double)
+            module.warn(f"CreateConnection was sent twice (a response lost, the request retried): deleted {double}, the second connection named {name}")
         planned = cc.get_connection(client, arn) or dict(planned, ConnectionArn=arn)
     connection = cc.summary(planned, tags)
     diff = {"before": {}, "after": {k: connection[k] for k in ("connection_name", "provider_type", "host_arn", "tags")}}

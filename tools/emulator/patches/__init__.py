@@ -50,6 +50,7 @@ PATCHES = (
     codepipeline.manual_approvals_wait_for_a_result,
     codepipeline.get_pipeline_state_answers,
     codepipeline.creating_a_pipeline_starts_an_execution,
+    codepipeline.a_pipeline_name_in_use_is_refused_as_pipeline_name_in_use,
     # ElastiCache: the wrappers of CreateReplicationGroup stack in this order (members are built last).
     elasticache.replication_groups_honour_num_cache_clusters,
     elasticache.replication_groups_keep_log_delivery_configurations,
@@ -67,6 +68,7 @@ PATCHES = (
     elbv2.application_load_balancers_report_their_regions_hosted_zone,
     elbv2.enabling_access_logs_checks_the_bucket_policy_and_writes_the_test_file,
     elbv2.rules_keep_to_the_condition_value_and_wildcard_quotas,
+    elbv2.create_listener_is_idempotent_and_a_taken_port_is_refused,
     events.test_event_pattern_answers,
     kms.schedule_key_deletion_accepts_key_arn,
     awslambda.new_roles_cannot_be_assumed_while_iam_propagates,

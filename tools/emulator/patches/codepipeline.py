@@ -291,3 +291,21 @@ def creating_a_pipeline_starts_an_execution():
     backend_cls.create_pipeline = create_pipeline
     execution_cls.to_dict = with_trigger(original_to_dict)
     execution_cls.to_summary_dict = with_trigger(original_to_summary_dict)
+
+
+def a_pipeline_name_in_use_is_refused_as_pipeline_name_in_use():
+    """CreatePipeline with the name of an existing pipeline fails with PipelineNameInUseException.
+
+    AWS API reference, CreatePipeline, Errors: "PipelineNameInUseException: The specified pipeline name is already in
+    use. HTTP Status Code: 400". moto answered InvalidStructureException, the error of a malformed declaration, so a
+    caller could not tell its own earlier create (a lost response, resent by botocore) from a bad pipeline.
+    """
+    backend_cls = cp_models.CodePipelineBackend
+    original_create = backend_cls.create_pipeline
+
+    def create_pipeline(self, pipeline, tags):
+        if pipeline["name"] in self.pipelines:
+            raise _error("PipelineNameInUseException", f"A pipeline with the name '{pipeline['name']}' already exists in account '{self.account_id}'")
+        return original_create(self, pipeline, tags)
+
+    backend_cls.create_pipeline = create_pipeline

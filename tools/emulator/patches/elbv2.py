@@ -2,6 +2,7 @@
 
 import json
 
+from moto.elbv2 import exceptions as elbv2_exceptions
 from moto.elbv2 import models as elbv2_models
 
 from tools.emulator.patches.s3 import condition_holds
@@ -252,3 +253,33 @@ def rules_keep_to_the_condition_value_and_wildcard_quotas():
             raise ELBClientError("ValidationError", f"A rule can only have '{CONDITION_WILDCARDS_PER_RULE}' wildcards")
 
     backend_cls._validate_conditions = _validate_conditions
+
+
+def create_listener_is_idempotent_and_a_taken_port_is_refused():
+    """CreateListener on a port the load balancer already listens on answers that listener when the settings are the
+    same, and DuplicateListener when they differ.
+
+    AWS API reference, CreateListener: "This operation is idempotent, which means that it completes at most one time.
+    If you attempt to create multiple listeners with the same settings, each call succeeds." Errors: "DuplicateListener:
+    A listener with the specified port already exists. HTTP Status Code: 400". moto compared the port with the keys of
+    the load balancer's listeners, which are ARNs, so it never found one and made a second listener on the same port.
+    """
+    backend_cls = elbv2_models.ELBv2Backend
+    original = backend_cls.create_listener
+
+    def create_listener(self, load_balancer_arn, protocol, port, ssl_policy, certificate, actions, alpn_policy=None, tags=None):
+        balancer = self.load_balancers.get(load_balancer_arn)
+        held = next((listener for listener in balancer.listeners.values() if str(listener.port) == str(port)), None) if balancer else None
+        if held is None:
+            return original(self, load_balancer_arn, protocol, port, ssl_policy, certificate, actions, alpn_policy=alpn_policy, tags=tags)
+        asked = (
+            (protocol or "").upper(),
+            ssl_policy if held.protocol in ("HTTPS", "TLS") else held.ssl_policy,
+            certificate,
+            [elbv2_models.FakeAction(action).data for action in actions],
+        )
+        if (held.protocol, held.ssl_policy, held.certificate, [action.data for action in held.default_actions]) != asked:
+            raise elbv2_exceptions.DuplicateListenerError()
+        return held
+
+    backend_cls.create_listener = create_listener

@@ -1,6 +1,8 @@
 """Fixtures shared by the module tests of this folder (moto in-process: see tests/unit/conftest.py)."""
 
+import contextlib
 import json
+from unittest import mock
 
 import boto3
 import pytest
@@ -210,3 +212,32 @@ def warning_lines():
         return [w["event"]["msg"] if isinstance(w, dict) else w for w in result.get("warnings", [])]
 
     return lines
+
+
+@pytest.fixture
+def lost_response():
+    """Lose the response of the named operations, as a connection error would: each call of one of them is sent
+    twice and the caller sees the second answer (or its error). That is what botocore's retry does when the first
+    attempt reached AWS and its answer never came back. Returns the list of (service, operation) calls doubled, so a
+    test proves the fault happened."""
+    doubled = []
+    original = BaseClient._make_api_call
+
+    def install(*operations):
+        def twice(self, operation_name, api_params):
+            if operation_name not in operations:
+                return original(self, operation_name, api_params)
+            doubled.append((self.meta.service_model.service_name, operation_name))
+            with contextlib.suppress(ClientError):
+                original(self, operation_name, api_params)
+            return original(self, operation_name, api_params)
+
+        patcher = mock.patch.object(BaseClient, "_make_api_call", twice)
+        patcher.start()
+        patchers.append(patcher)
+        return doubled
+
+    patchers = []
+    yield install
+    for patcher in reversed(patchers):
+        patcher.stop()

@@ -222,3 +222,18 @@ def test_without_tags_and_without_aliases(cf, run_module):
     config = only(cf)[1]
     assert config["ViewerCertificate"]["CloudFrontDefaultCertificate"] is True and config["Logging"]["Enabled"] is False
     assert run_module(cloudfront_distribution.main, plain)["changed"] is False
+
+
+@pytest.mark.parametrize(("tags", "operation"), [({"project": "dito"}, "CreateDistributionWithTags"), (None, "CreateDistribution")])
+def test_a_lost_create_response_is_recognised_on_the_resend(cf, run_module, lost_response, tags, operation):
+    """The resend carries the same CallerReference (the name): CloudFront answers DistributionAlreadyExists, the module
+    finds the distribution by CallerReference and carries on as created. One distribution."""
+    doubled = lost_response(operation)
+    created = run_module(cloudfront_distribution.main, args(cf, tags=tags))
+    assert doubled == [("cloudfront", operation)]
+    assert created["changed"] is True and created["differences"] == ["created"] and "failed" not in created
+    dist_id, config = only(cf)
+    assert created["distribution"]["id"] == dist_id and config["CallerReference"] == "dito-test-frontend"
+    assert created["distribution"]["etag"] == cf.get_distribution(Id=dist_id)["ETag"]
+    assert created["distribution"]["tags"] == (tags or {})
+    assert run_module(cloudfront_distribution.main, args(cf, tags=tags))["changed"] is False

@@ -129,3 +129,15 @@ def test_bad_entries_fail_before_any_alarm(cloudwatch, run_module, args, message
     result = run_module(cloudwatch_alarm.main, args)
     assert result["failed"] is True and message in result["msg"]
     assert alarms_held(cloudwatch) == {}
+
+
+def test_a_lost_put_response_is_harmless(cloudwatch, run_module, lost_response):
+    """PutMetricAlarm is idempotent: its resend sets the same alarm, the module carries on as created."""
+    doubled = lost_response("PutMetricAlarm")
+    created = run_module(cloudwatch_alarm.main, ARGS)
+    assert doubled == [("cloudwatch", "PutMetricAlarm")]
+    assert created["changed"] is True and "failed" not in created
+    alarm, tags = held(cloudwatch)
+    assert created["alarm"]["arn"] == alarm["AlarmArn"] and tags == {"project": "dito", "service": "platform"}
+    assert len(cloudwatch.describe_alarms()["MetricAlarms"]) == 1
+    assert run_module(cloudwatch_alarm.main, ARGS)["changed"] is False

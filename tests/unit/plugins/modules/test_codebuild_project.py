@@ -355,3 +355,15 @@ def test_an_entry_without_environment_or_role_fails_naming_it(run_module, api_ca
     )
     assert "mutually exclusive" in run_module(codebuild_project.main, {"name": "dito-a", "projects": [{"name": "dito-b"}], "state": "absent"})["msg"]
     assert api_calls == []
+
+
+def test_a_lost_create_response_is_recognised_on_the_resend(role, codebuild, run_module, lost_response):
+    """CreateProject's resend answers ResourceAlreadyExistsException: the module reads the project back and carries on."""
+    doubled = lost_response("CreateProject")
+    created = run_module(codebuild_project.main, options(role))
+    assert doubled == [("codebuild", "CreateProject")]
+    assert created["changed"] is True and "failed" not in created
+    assert created["project"]["arn"] == ARN and created["project"]["tags"] == {"project": "dito"}
+    assert created["project"]["service_role"] == role == held(codebuild)["serviceRole"]
+    assert codebuild.list_projects()["projects"] == ["dito-backend-build"]
+    assert run_module(codebuild_project.main, options(role))["changed"] is False

@@ -6,6 +6,7 @@ import requests
 from ansible.module_utils.common import warnings
 
 from ansible_collections.dito.chat.plugins.modules import codeconnections_connection
+from tools.emulator.patches import codeconnections as emulated
 
 REGION = "eu-west-1"
 CONSOLE = "https://eu-west-1.console.aws.amazon.com/codesuite/settings/123456789012/eu-west-1/connections/"
@@ -176,3 +177,40 @@ def test_bad_input_fails_before_any_aws_call_naming_the_option(aws, run, api_cal
         failed = run(dict(args, region=REGION))
         assert failed["failed"] and expected in failed["msg"], (args, failed["msg"])
     assert api_calls == []
+
+
+def names_and_arns(client):
+    return [(c["ConnectionName"], c["ConnectionArn"]) for c in client.list_connections()["Connections"]]
+
+
+def test_a_lost_create_response_leaves_one_connection(aws, run, lost_response):
+    """Connection names are not unique and CreateConnection takes no client token: botocore's resend of a create whose
+    response was lost makes a second connection. The module keeps the one answered and deletes the other, saying so."""
+    client = boto3.client("codeconnections", region_name=REGION)
+    doubled = lost_response("CreateConnection")
+    created = run({"name": "dito-github", "tags": {"project": "dito"}})
+    assert doubled == [("codeconnections", "CreateConnection")]
+    assert created["changed"] is True and "failed" not in created
+    assert names_and_arns(client) == [("dito-github", created["connection"]["connection_arn"])]
+    assert created["connection"]["tags"] == {"project": "dito"}
+    assert any("CreateConnection was sent twice" in w for w in warned(created))
+    assert run({"name": "dito-github", "tags": {"project": "dito"}})["changed"] is False
+
+
+def test_a_lost_create_response_is_recognised_where_names_are_refused(aws, run, lost_response, monkeypatch):
+    """Should AWS refuse a second connection of one name (the API reference names no error for it), the resend's
+    error is recognised: the connection of that name, absent before the create, is the first attempt's."""
+    original = emulated.CodeConnectionsBackend.create_connection
+
+    def unique_names(self, service, name, *args):
+        if any(c.name == name for c in self.connections.values()):
+            raise emulated.InvalidInputException(f"Connection {name} already exists")
+        return original(self, service, name, *args)
+
+    monkeypatch.setattr(emulated.CodeConnectionsBackend, "create_connection", unique_names)
+    client = boto3.client("codeconnections", region_name=REGION)
+    lost_response("CreateConnection")
+    created = run({"name": "dito-github", "tags": {"project": "dito"}})
+    assert created["changed"] is True and "failed" not in created
+    assert names_and_arns(client) == [("dito-github", created["connection"]["connection_arn"])]
+    assert not any("sent twice" in w for w in warned(created))

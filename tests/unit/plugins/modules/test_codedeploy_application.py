@@ -68,3 +68,15 @@ def test_absent_deletes_only_an_existing_application(aws, run_module, api_calls)
     assert run_module(codedeploy_application.main, {"name": "dito-backend", "state": "absent"})["changed"] is False
     assert run_module(codedeploy_application.main, {"name": "nowhere", "state": "absent"})["changed"] is False
     assert deletions(api_calls) == [("codedeploy", "DeleteApplication")]
+
+
+def test_a_lost_create_response_is_recognised_on_the_resend(aws, run_module, lost_response):
+    """CreateApplication's resend answers ApplicationAlreadyExistsException: the module reads the id back."""
+    client = boto3.client("codedeploy", region_name=REGION)
+    doubled = lost_response("CreateApplication")
+    created = run_module(codedeploy_application.main, {"name": "dito-backend", "tags": {"project": "dito"}})
+    assert doubled == [("codedeploy", "CreateApplication")]
+    assert created["changed"] is True and "failed" not in created
+    held = client.get_application(applicationName="dito-backend")["application"]
+    assert created["application"]["application_id"] == held["applicationId"] and created["application"]["arn"] == ARN
+    assert client.list_applications()["applications"] == ["dito-backend"]

@@ -138,3 +138,14 @@ def test_a_configuration_in_use_is_not_deleted(client, ecs_blue_green, run_modul
 def test_bad_input_fails_before_any_aws_call(aws, run_module, api_calls, args, message):
     result = run_module(codedeploy_deployment_config.main, args)
     assert result["failed"] is True and message in result["msg"] and api_calls == []
+
+
+def test_a_lost_create_response_is_recognised_on_the_resend(client, run_module, lost_response):
+    """CreateDeploymentConfig's resend answers DeploymentConfigAlreadyExistsException: the module reads it back."""
+    doubled = lost_response("CreateDeploymentConfig")
+    result = run_module(codedeploy_deployment_config.main, {"name": "dito-canary", "traffic_routing": CANARY})
+    assert doubled == [("codedeploy", "CreateDeploymentConfig")]
+    assert result["changed"] is True and "failed" not in result
+    config = held(client)
+    assert result["deployment_config"]["deployment_config_id"] == config["deploymentConfigId"] and config["trafficRoutingConfig"] == CANARY_AWS
+    assert custom_configs(client) == ["dito-canary"]

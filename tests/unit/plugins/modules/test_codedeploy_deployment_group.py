@@ -354,3 +354,14 @@ def test_emulator_a_role_younger_than_iam_propagation_is_waited_for(client, args
     created = run_module(codedeploy_deployment_group.main, args)
     assert created["changed"] is True and "failed" not in created, created["msg"]
     assert held(client)["serviceRoleArn"] == world["role_arn"] and len(propagation_warnings(created)) == 1
+
+
+def test_a_lost_create_response_is_recognised_on_the_resend(client, args, run_module, lost_response):
+    """CreateDeploymentGroup's resend answers DeploymentGroupAlreadyExistsException: the module reads the group back."""
+    doubled = lost_response("CreateDeploymentGroup")
+    created = run_module(codedeploy_deployment_group.main, args)
+    assert doubled == [("codedeploy", "CreateDeploymentGroup")]
+    assert created["changed"] is True and "failed" not in created
+    assert created["deployment_group"]["deployment_group_id"] == held(client)["deploymentGroupId"] and created["deployment_group"]["arn"] == ARN
+    assert client.list_deployment_groups(applicationName="dito")["deploymentGroups"] == ["backend"]
+    assert run_module(codedeploy_deployment_group.main, args)["changed"] is False

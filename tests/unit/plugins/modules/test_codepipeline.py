@@ -245,3 +245,16 @@ def test_a_change_of_a_refresh_tag_updates_the_unchanged_pipeline(role, run_modu
     assert again["differences"] == ["tags"] and "UpdatePipeline" not in mutations(api_calls)
     planned = run_module(codepipeline.main, args(role, tags=pending, refresh_on_tags=["source-connection-status"]), check_mode=True)
     assert planned["differences"] == ["refresh:source-connection-status", "tags"] and client.get_pipeline(name="dito-backend")["pipeline"]["version"] == 2
+
+
+def test_a_lost_create_response_is_recognised_on_the_resend(role, run_module, lost_response):
+    """CreatePipeline's resend answers PipelineNameInUseException: the module reads the pipeline back and carries on."""
+    client = boto3.client("codepipeline", region_name=REGION)
+    doubled = lost_response("CreatePipeline")
+    created = run_module(codepipeline.main, args(role))
+    assert doubled == [("codepipeline", "CreatePipeline")]
+    assert created["changed"] is True and "failed" not in created
+    assert created["pipeline"]["arn"] == ARN and created["pipeline"]["version"] == 1 and created["pipeline"]["tags"] == {"project": "dito"}
+    assert created["pipeline"]["triggers"] == [TRIGGER]
+    assert [p["name"] for p in client.list_pipelines()["pipelines"]] == ["dito-backend"]
+    assert run_module(codepipeline.main, args(role))["changed"] is False

@@ -67,3 +67,12 @@ def test_normalise_reads_aws_and_the_options_alike():
     ours = ecr_registry.normalise("ENHANCED", [{"scan_frequency": "SCAN_ON_PUSH", "repository_filters": ["a/*", "b/*"]}])
     assert aws == ours == {"scan_type": "ENHANCED", "rules": [{"scan_frequency": "SCAN_ON_PUSH", "repository_filters": ["a/*", "b/*"]}]}
     assert ecr_registry.problems("ENHANCED", [{"scan_frequency": "CONTINUOUS_SCAN", "repository_filters": ["dito/*", "*", "dito/back-end_1.x"]}]) == []
+
+
+def test_a_lost_put_response_is_harmless(ecr, run_module, lost_response):
+    """PutRegistryScanningConfiguration replaces the configuration: its resend answers the same, the module succeeds."""
+    doubled = lost_response("PutRegistryScanningConfiguration")
+    made = run_module(ecr_registry_scanning.main, ENHANCED)
+    assert doubled == [("ecr", "PutRegistryScanningConfiguration")]
+    assert made["changed"] is True and "failed" not in made and made["registry_id"] == "123456789012"
+    assert held(ecr) == ("ENHANCED", [("CONTINUOUS_SCAN", [("dito/*", "WILDCARD")])])

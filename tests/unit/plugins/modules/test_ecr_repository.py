@@ -145,3 +145,16 @@ def test_bare_account_principals_are_root_arns_of_the_regions_partition(aws, mon
     assert held_policy["Statement"][0]["Principal"] == {"AWS": [f"arn:{partition}:iam::111122223333:root", f"arn:{partition}:iam::210987654321:root"]}
     assert result["repository"]["policy"] == held_policy
     assert run_module(ecr_repository.main, present(policy=bare))["changed"] is False
+
+
+def test_a_lost_create_response_is_recognised_on_the_resend(ecr, run_module, lost_response):
+    """CreateRepository's resend answers RepositoryAlreadyExistsException: the module reads it back and carries on;
+    PutLifecyclePolicy and SetRepositoryPolicy are puts (idempotent)."""
+    doubled = lost_response("CreateRepository", "PutLifecyclePolicy", "SetRepositoryPolicy")
+    created = run_module(ecr_repository.main, present(policy=PULL_POLICY))
+    assert [c[1] for c in doubled] == ["CreateRepository", "PutLifecyclePolicy", "SetRepositoryPolicy"]
+    assert created["changed"] is True and "failed" not in created
+    repo, tags = held(ecr)
+    assert created["repository"]["repository_arn"] == repo["repositoryArn"] and tags == {"project": "dito", "service": "frontend"}
+    assert json.loads(ecr.get_lifecycle_policy(repositoryName="dito/frontend")["lifecyclePolicyText"]) == LIFECYCLE
+    assert [r["repositoryName"] for r in ecr.describe_repositories()["repositories"]] == ["dito/frontend"]

@@ -29,3 +29,16 @@ def test_parameter_group_lifecycle(ec, run_module):
 
     assert run_module(elasticache_parameter_group.main, {"name": "dito-redis7", "state": "absent"})["changed"] is True
     assert ec.describe_cache_parameter_groups()["CacheParameterGroups"] == []
+
+
+def test_a_lost_create_response_is_recognised_on_the_resend(ec, run_module, lost_response):
+    """CreateCacheParameterGroup's resend answers CacheParameterGroupAlreadyExists: the module reads the group back;
+    ModifyCacheParameterGroup sets the same values again (idempotent)."""
+    doubled = lost_response("CreateCacheParameterGroup", "ModifyCacheParameterGroup")
+    args = {"name": "dito-redis7", "family": "redis7", "parameters": {"timeout": 300}, "tags": {"project": "dito"}}
+    created = run_module(elasticache_parameter_group.main, args)
+    assert [c[1] for c in doubled] == ["CreateCacheParameterGroup", "ModifyCacheParameterGroup"]
+    assert created["changed"] is True and "failed" not in created
+    [group] = ec.describe_cache_parameter_groups()["CacheParameterGroups"]
+    assert created["parameter_group"]["arn"] == group["ARN"] and tags_of(ec, group["ARN"]) == {"project": "dito"}
+    assert run_module(elasticache_parameter_group.main, args)["changed"] is False

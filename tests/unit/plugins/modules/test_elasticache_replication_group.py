@@ -256,3 +256,16 @@ def test_no_token_change_before_redis_5_0_6(ec, run_module):
     ec.ssm.put_parameter(Name="/dito/redis/auth", Value=SECOND, Type="SecureString", KeyId=ec.key, Overwrite=True)
     refused = run_module(module.main, old)
     assert refused["failed"] is True and "5.0.6" in refused["msg"] and accepted() == [TOKEN]
+
+
+def test_a_lost_create_response_is_recognised_on_the_resend(ec, run_module, lost_response):
+    """CreateReplicationGroup's resend answers ReplicationGroupAlreadyExists: the module carries on as created."""
+    doubled = lost_response("CreateReplicationGroup")
+    created = run_module(module.main, args(ec))
+    assert doubled == [("elasticache", "CreateReplicationGroup")]
+    assert created["changed"] is True and "failed" not in created
+    group, _primary = held(ec)
+    assert created["primary_endpoint"]["address"] == group["NodeGroups"][0]["PrimaryEndpoint"]["Address"]
+    assert created["tags"] == {"project": "dito", "service": "redis"}
+    assert [g["ReplicationGroupId"] for g in ec.describe_replication_groups()["ReplicationGroups"]] == ["dito-test-redis"]
+    assert run_module(module.main, args(ec))["changed"] is False

@@ -26,3 +26,16 @@ def test_subnet_group_lifecycle(ec, run_module):
     assert run_module(elasticache_subnet_group.main, {"name": "dito-redis", "state": "absent"})["changed"] is True
     assert ec.describe_cache_subnet_groups()["CacheSubnetGroups"] == []
     assert run_module(elasticache_subnet_group.main, {"name": "dito-redis", "state": "absent"})["changed"] is False
+
+
+def test_a_lost_create_response_is_recognised_on_the_resend(ec, run_module, lost_response):
+    """CreateCacheSubnetGroup's resend answers CacheSubnetGroupAlreadyExists: the module reads the group back."""
+    doubled = lost_response("CreateCacheSubnetGroup")
+    args = {"name": "dito-redis", "subnets": ec.subnets, "description": "private", "tags": {"project": "dito"}}
+    created = run_module(elasticache_subnet_group.main, args)
+    assert doubled == [("elasticache", "CreateCacheSubnetGroup")]
+    assert created["changed"] is True and "failed" not in created
+    [group] = ec.describe_cache_subnet_groups()["CacheSubnetGroups"]
+    assert created["subnet_group"]["arn"] == group["ARN"] and created["subnet_group"]["subnet_ids"] == sorted(ec.subnets)
+    assert tags_of(ec, group["ARN"]) == {"project": "dito"}
+    assert run_module(elasticache_subnet_group.main, args)["changed"] is False

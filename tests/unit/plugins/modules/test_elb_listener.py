@@ -203,3 +203,25 @@ def test_rule_inputs_are_checked_before_any_call(lb, run_module, api_calls):
         result = run_module(elb_listener.main, dict(base, rules=rules))
         assert message in result["msg"], result
     assert api_calls == []
+
+
+def test_a_lost_create_response_is_recognised_on_the_resend(lb, run_module, lost_response):
+    """CreateListener is idempotent (the resend answers the same listener, or DuplicateListener: read back by port);
+    CreateRule's resend answers PriorityInUse: the rule at that priority is read back. One listener, one rule each."""
+    blue, green = group(lb, run_module, "blue"), group(lb, run_module, "green")
+    rules = [
+        {"priority": 10, "conditions": {"path_patterns": ["/api/*"]}, "action": {"type": "forward", "target_group_arn": green}},
+        {"priority": 20, "conditions": {"path_patterns": ["/old/*"]}, "action": {"type": "redirect", "redirect": {"path": "/new/"}}},
+    ]
+    args = edge(lb, blue, green, rules=rules, tags={"project": "dito"})
+    doubled = lost_response("CreateListener", "CreateRule")
+    created = run_module(elb_listener.main, args)
+    assert [c[1] for c in doubled] == ["CreateListener", "CreateRule", "CreateRule"]
+    assert created["changed"] is True and "failed" not in created
+    [listener] = lb.describe_listeners(LoadBalancerArn=lb.arn)["Listeners"]
+    assert created["listener"]["listener_arn"] == listener["ListenerArn"]
+    held = rules_of(lb, listener["ListenerArn"])
+    assert [r["Priority"] for r in held] == ["10", "20"]
+    assert [(r["priority"], r["arn"]) for r in created["listener"]["rules"]] == [(10, held[0]["RuleArn"]), (20, held[1]["RuleArn"])]
+    assert created["listener"]["rules"][0]["forward_target_group_arns"] == [green]
+    assert run_module(elb_listener.main, args)["changed"] is False

@@ -165,3 +165,17 @@ def test_several_groups_aws_error_names_the_entry(lb, run_module, monkeypatch):
     failed = run_module(elb_target_group.main, pair_args(lb))
     assert failed["failed"] is True and failed["msg"] == "target_groups[1] (dito-green): Failed to create target group"
     assert list(held_groups(lb)) == ["dito-blue"]
+
+
+def test_a_lost_create_response_is_recognised_on_the_resend(lb, run_module, lost_response):
+    """CreateTargetGroup is idempotent (the resend answers the same group, or DuplicateTargetGroupName: read back by
+    name); ModifyTargetGroupAttributes sets the same values again. One group, as created."""
+    args = {"name": "dito-blue", "vpc_id": lb.vpc, "port": 8080, "attributes": {"deregistration_delay.timeout_seconds": 30}, "tags": {"project": "dito"}}
+    doubled = lost_response("CreateTargetGroup", "ModifyTargetGroupAttributes")
+    created = run_module(elb_target_group.main, args)
+    assert [c[1] for c in doubled] == ["CreateTargetGroup", "ModifyTargetGroupAttributes"]
+    assert created["changed"] is True and "failed" not in created
+    [held] = lb.describe_target_groups()["TargetGroups"]
+    assert created["target_group"]["arn"] == held["TargetGroupArn"]
+    assert lb.describe_tags(ResourceArns=[held["TargetGroupArn"]])["TagDescriptions"][0]["Tags"] == [{"Key": "project", "Value": "dito"}]
+    assert run_module(elb_target_group.main, args)["changed"] is False

@@ -54,3 +54,16 @@ def test_absent_removes_targets_and_rule(events, run_module):
     assert run_module(eventbridge_rule.main, {"name": "alerts", "state": "absent"})["changed"] is True
     assert events.list_rules()["Rules"] == []
     assert run_module(eventbridge_rule.main, {"name": "alerts", "state": "absent"})["changed"] is False
+
+
+def test_a_lost_put_response_is_harmless(events, run_module, lost_response):
+    """PutRule and PutTargets are idempotent: their resends answer the same rule, the module carries on as created."""
+    doubled = lost_response("PutRule", "PutTargets")
+    created = run_module(eventbridge_rule.main, args())
+    assert [c[1] for c in doubled] == ["PutRule", "PutTargets"]
+    assert created["changed"] is True and "failed" not in created
+    [rule] = events.list_rules()["Rules"]
+    assert created["rule"]["arn"] == rule["Arn"] and json.loads(rule["EventPattern"]) == PATTERN
+    assert [t["Arn"] for t in events.list_targets_by_rule(Rule="alerts")["Targets"]] == [FN]
+    assert {t["Key"]: t["Value"] for t in events.list_tags_for_resource(ResourceARN=rule["Arn"])["Tags"]} == {"project": "dito"}
+    assert run_module(eventbridge_rule.main, args())["changed"] is False

@@ -452,3 +452,16 @@ def test_a_role_under_another_path_fails_before_any_role_changes(iam, run_module
     refused = run_module(iam_service_role.main, moved)
     assert refused["failed"] is True and refused["msg"].startswith("roles[2] (dito-build): path:") and "/ci/" in refused["msg"]
     assert mutations(api_calls) == [] and held(iam, "dito-execution")[0]["Description"] == "Starts the tasks"
+
+
+def test_a_lost_create_response_is_recognised_on_the_resend(iam, run_module, lost_response):
+    """CreateRole's resend answers EntityAlreadyExists: the module reads the role back and carries on as created.
+    PutRolePolicy and AttachRolePolicy are idempotent: their resends answer 200 again."""
+    doubled = lost_response("CreateRole", "PutRolePolicy", "AttachRolePolicy")
+    created = run_module(iam_service_role.main, args(managed_policy_arns=[iam.managed[0]]))
+    assert [c[1] for c in doubled] == ["CreateRole", "PutRolePolicy", "PutRolePolicy", "AttachRolePolicy"]
+    assert created["changed"] is True and "failed" not in created
+    role, inline, managed = held(iam)
+    assert created["role"]["arn"] == role["Arn"] == ARN and created["role"]["role_id"] == role["RoleId"]
+    assert inline == {"logs": LOGS, "ecr": ECR} and managed == [iam.managed[0]]
+    assert [r["RoleName"] for r in iam.list_roles()["Roles"]] == ["dito-codebuild"]

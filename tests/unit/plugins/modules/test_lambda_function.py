@@ -127,3 +127,19 @@ def test_the_wait_is_bounded_and_other_errors_are_not_waited_for(setup, run_modu
     assert setup["client"].list_functions()["Functions"] == []
     wrong = run_module(lambda_function.main, dict(setup["args"], maximum_retry_attempts=3))
     assert wrong.get("failed") and wrong["msg"] == "maximum_retry_attempts must be 0 to 2 (got 3)"
+
+
+def test_a_lost_create_response_is_recognised_on_the_resend(setup, run_module, lost_response):
+    """CreateFunction's resend answers ResourceConflictException: the module reads the function back and carries on;
+    PutFunctionEventInvokeConfig replaces the configuration (idempotent)."""
+    args, client = setup["args"], setup["client"]
+    doubled = lost_response("CreateFunction", "PutFunctionEventInvokeConfig")
+    created = run_module(lambda_function.main, args)
+    assert [c[1] for c in doubled] == ["CreateFunction", "PutFunctionEventInvokeConfig"]
+    assert created["changed"] is True and "failed" not in created
+    assert created["function"]["function_arn"] == "arn:aws:lambda:eu-west-1:123456789012:function:alerts"
+    assert [f["FunctionName"] for f in client.list_functions()["Functions"]] == ["alerts"]
+    assert client.get_function(FunctionName="alerts")["Tags"] == {"project": "dito"}
+    invoke = client.get_function_event_invoke_config(FunctionName="alerts")
+    assert (invoke["MaximumRetryAttempts"], invoke["DestinationConfig"]["OnFailure"]["Destination"]) == (2, QUEUE)
+    assert run_module(lambda_function.main, args)["changed"] is False

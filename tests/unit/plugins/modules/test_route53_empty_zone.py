@@ -87,3 +87,14 @@ def test_foreign_records_are_all_but_the_apex_soa_and_ns():
         {"Name": "redis.prod.dito.internal.", "Type": "CNAME"},
     ]
     assert foreign_records("prod.dito.internal", records) == ["sub.prod.dito.internal. NS", "redis.prod.dito.internal. CNAME"]
+
+
+def test_a_lost_delete_response_is_a_deletion(r53, run_module, lost_response):
+    """The module creates nothing; a DeleteHostedZone resent after a lost response answers NoSuchHostedZone, which
+    is the deletion done: changed and deleted, the zone gone."""
+    mine = private_zone(r53, r53.vpc)
+    doubled = lost_response("DeleteHostedZone")
+    gone = run_module(route53_empty_zone.main, {"zone": ZONE, "vpc_id": r53.vpc})
+    assert doubled == [("route53", "DeleteHostedZone")]
+    assert gone["changed"] is True and (gone["zone_id"], gone["deleted"]) == (mine, True) and "failed" not in gone
+    assert zone_ids(r53) == set()

@@ -178,3 +178,19 @@ def test_a_bucket_of_cloudfront_standard_logs_keeps_acls_on(s3, run_module):
 def test_cloudfront_logs_take_neither_elb_grant_nor_kms(s3, run_module, extra):
     failed = run_module(s3_log_bucket.main, dict({"name": "dito-local-cdn-logs", "cloudfront_log_delivery": True}, **extra))
     assert failed["failed"] is True and "cloudfront_log_delivery:" in failed["msg"] and s3.list_buckets()["Buckets"] == []
+
+
+@pytest.mark.parametrize("region", ["eu-west-1", "us-east-1"])
+def test_a_lost_create_response_is_recognised_on_the_resend(aws, monkeypatch, run_module, lost_response, region):
+    """CreateBucket's resend answers BucketAlreadyOwnedByYou (us-east-1: 200 again); the bucket settings are puts,
+    idempotent: the module carries on as created and the bucket is hardened as on a clean create."""
+    monkeypatch.setenv("AWS_REGION", region)
+    s3 = boto3.client("s3", region_name=region)
+    doubled = lost_response("CreateBucket", "PutBucketPolicy", "PutBucketTagging")
+    created = run_module(s3_log_bucket.main, ARGS)
+    assert [c[1] for c in doubled] == ["CreateBucket", "PutBucketPolicy", "PutBucketTagging"]
+    assert created["changed"] is True and "failed" not in created and created["bucket"]["arn"] == "arn:aws:s3:::dito-local-alb-logs"
+    assert [b["Name"] for b in s3.list_buckets()["Buckets"]] == [ARGS["name"]]
+    assert s3.get_bucket_versioning(Bucket=ARGS["name"])["Status"] == "Enabled"
+    assert s3.get_bucket_tagging(Bucket=ARGS["name"])["TagSet"] == [{"Key": "project", "Value": "dito"}]
+    assert run_module(s3_log_bucket.main, ARGS)["changed"] is False

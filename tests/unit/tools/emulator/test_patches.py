@@ -233,6 +233,27 @@ def test_application_load_balancers_report_their_regions_hosted_zone():
 
 
 @mock_aws
+def test_create_listener_is_idempotent_and_a_taken_port_is_refused():
+    ec2, elb = boto3.client("ec2", region_name="eu-west-1"), boto3.client("elbv2", region_name="eu-west-1")
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnets = [
+        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"eu-west-1{z}")["Subnet"]["SubnetId"] for i, z in ((1, "a"), (2, "b"))
+    ]
+    lb = elb.create_load_balancer(Name="web", Subnets=subnets)["LoadBalancers"][0]["LoadBalancerArn"]
+    forbidden = [{"Type": "fixed-response", "FixedResponseConfig": {"StatusCode": "403", "ContentType": "text/plain"}}]
+    first = elb.create_listener(LoadBalancerArn=lb, Protocol="HTTP", Port=80, DefaultActions=forbidden)["Listeners"][0]
+    again = elb.create_listener(LoadBalancerArn=lb, Protocol="HTTP", Port=80, DefaultActions=forbidden)["Listeners"][0]
+    assert again["ListenerArn"] == first["ListenerArn"]
+    other = [{"Type": "fixed-response", "FixedResponseConfig": {"StatusCode": "404", "ContentType": "text/plain"}}]
+    with pytest.raises(ClientError) as refused:
+        elb.create_listener(LoadBalancerArn=lb, Protocol="HTTP", Port=80, DefaultActions=other)
+    assert refused.value.response["Error"]["Code"] == "DuplicateListener"
+    assert [listener["ListenerArn"] for listener in elb.describe_listeners(LoadBalancerArn=lb)["Listeners"]] == [first["ListenerArn"]]
+    second = elb.create_listener(LoadBalancerArn=lb, Protocol="HTTP", Port=8080, DefaultActions=forbidden)["Listeners"][0]
+    assert second["ListenerArn"] != first["ListenerArn"]
+
+
+@mock_aws
 def test_deregistering_a_scalable_target_deletes_its_policies():
     aas, cw = boto3.client("application-autoscaling", region_name="eu-west-1"), boto3.client("cloudwatch", region_name="eu-west-1")
     fargate_service(boto3.client("ecs", region_name="eu-west-1"), boto3.client("ec2", region_name="eu-west-1"), "ECS")
@@ -922,6 +943,20 @@ def test_creating_a_pipeline_starts_an_execution():
     assert execution["trigger"]["triggerType"] == "CreatePipeline"
     started = cp.start_pipeline_execution(name="p")["pipelineExecutionId"]
     assert cp.get_pipeline_execution(pipelineName="p", pipelineExecutionId=started)["pipelineExecution"]["trigger"]["triggerType"] == "StartPipelineExecution"
+
+
+@mock_aws
+def test_a_pipeline_name_in_use_is_refused_as_pipeline_name_in_use():
+    iam, cp = boto3.client("iam", region_name="eu-west-1"), boto3.client("codepipeline", region_name="eu-west-1")
+    declaration = pipeline_declaration("p", pipeline_role(iam, "r", "codepipeline.amazonaws.com"), approval=False)
+    cp.create_pipeline(pipeline=declaration)
+    with pytest.raises(ClientError) as refused:
+        cp.create_pipeline(pipeline=declaration)
+    assert refused.value.response["Error"]["Code"] == "PipelineNameInUseException"
+    assert refused.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert [p["name"] for p in cp.list_pipelines()["pipelines"]] == ["p"] and len(
+        cp.list_pipeline_executions(pipelineName="p")["pipelineExecutionSummaries"]
+    ) == 1
 
 
 @mock_aws
