@@ -10,9 +10,9 @@ CloudFront is global: its API lives in us-east-1, whatever the region of the pla
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.dito.chat.plugins.module_utils import creates
+from ansible_collections.dito.chat.plugins.module_utils.retry_report import AWSRetry
 
 REGION = "us-east-1"
 # The API's name of each policy kind: (operation suffix, list key, item key).

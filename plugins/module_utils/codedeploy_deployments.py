@@ -19,9 +19,9 @@ import time
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.dito.chat.plugins.module_utils import appspec as appspec_utils
+from ansible_collections.dito.chat.plugins.module_utils.retry_report import AWSRetry
 
 # DeploymentInfo.status: the statuses of a deployment that has not ended (ListDeployments includeOnlyStatuses).
 # "Ready" is a blue/green deployment waiting for a manual go (ContinueDeployment) before traffic moves.

@@ -8,9 +8,8 @@ helpers that check and compare it."""
 
 import re
 
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-
 from ansible_collections.dito.chat.plugins.module_utils.ecr import ECRErrorHandler
+from ansible_collections.dito.chat.plugins.module_utils.retry_report import AWSRetry
 
 # ECR API reference, ScanningRepositoryFilter.filter: 1 to 255 characters of this pattern (`*` is the wildcard).
 FILTER_PATTERN = re.compile(r"^[a-z0-9*](?:[._\-/a-z0-9*]?[a-z0-9*]+)*$")

@@ -6,9 +6,8 @@
 """Amazon ECS cluster API wrappers. DescribeClusters reports a missing name in ``failures`` rather than as an
 error, and a deleted cluster lingers as INACTIVE: both count as absent."""
 
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-
 from ansible_collections.dito.chat.plugins.module_utils.ecs import ECSErrorHandler
+from ansible_collections.dito.chat.plugins.module_utils.retry_report import AWSRetry
 
 
 @ECSErrorHandler.common_error_handler("describe cluster {name}")

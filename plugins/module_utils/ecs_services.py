@@ -8,10 +8,10 @@ DescribeServices reports a missing name in ``failures`` rather than as an error,
 as INACTIVE: both count as absent."""
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_message
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.dito.chat.plugins.module_utils.ecs import ECSErrorHandler
 from ansible_collections.dito.chat.plugins.module_utils.ecs import strategy_normalised
+from ansible_collections.dito.chat.plugins.module_utils.retry_report import AWSRetry
 
 # CreateService's answer (InvalidParameterException) when a service of that name is ACTIVE already.
 NOT_IDEMPOTENT = "Creation of service was not idempotent"

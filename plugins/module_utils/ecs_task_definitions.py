@@ -14,11 +14,10 @@ try:
 except ImportError:
     botocore = None  # AnsibleAWSModule reports a missing botocore
 
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-
 from ansible_collections.dito.chat.plugins.module_utils import retry_report
 from ansible_collections.dito.chat.plugins.module_utils.ecs import ECSErrorHandler
 from ansible_collections.dito.chat.plugins.module_utils.ecs import tags_to_dict
+from ansible_collections.dito.chat.plugins.module_utils.retry_report import AWSRetry
 
 # RegisterTaskDefinition is not idempotent (no client token): every request that reaches ECS registers one more
 # revision. It is sent through a client that botocore does not retry, and retried here this many times in all.

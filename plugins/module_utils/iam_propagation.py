@@ -21,7 +21,7 @@ try:
 except ImportError:  # Handled by AnsibleAWSModule
     ClientError = None
 
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.dito.chat.plugins.module_utils.retry_report import AWSRetry
 
 # What each service answers while it cannot assume a new role yet: (error code, message pattern).
 # Lambda: CreateFunction / UpdateFunctionConfiguration refuse a role it cannot assume yet; PutFunctionEventInvokeConfig

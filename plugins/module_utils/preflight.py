@@ -17,7 +17,8 @@ except ImportError:
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.errors import AWSErrorHandler
 from ansible_collections.amazon.aws.plugins.module_utils.exceptions import AnsibleAWSError
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+
+from ansible_collections.dito.chat.plugins.module_utils.retry_report import AWSRetry
 
 # Error codes that say the caller may not make a call: reported as a problem, not raised.
 DENIED = ("UnauthorizedOperation", "AccessDenied", "AccessDeniedException", "UnauthorizedException")

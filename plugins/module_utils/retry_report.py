@@ -18,6 +18,12 @@ import line:
   "Retried 3 AWS requests: ecs DescribeServices ThrottlingException x2, ecs RegisterTaskDefinition connection lost x1".
 - ``single_attempt_client()``: a client whose requests botocore sends once (no retry of its own), for a create
   that is not idempotent and that the module retries itself after looking at what the lost attempt did.
+
+``AWSRetry`` here is amazon.aws's AWSRetry that also retries each service's own throttling and transient codes:
+amazon.aws's list has EC2's and the query services' (RequestLimitExceeded, Throttling, ...) but not the
+``ThrottlingException`` of ECS, CodeDeploy, CodeBuild, CodePipeline, Cloud Map, KMS, SSM and Logs, Route 53's
+``PriorRequestNotComplete`` nor S3's ``SlowDown``. The collection's modules and module utilities import it from here.
+``LimitExceededException`` stays out: most services answer it for a quota, which no retry cures.
 """
 
 import collections
@@ -30,6 +36,7 @@ except ImportError:
 
 from ansible_collections.amazon.aws.plugins.module_utils import modules as aws_modules
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import get_aws_connection_info
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry as _AmazonAWSRetry
 
 # The error codes botocore's standard retry mode treats as throttling or transient (botocore/retries/standard.py),
 # with the names each service uses (Route 53 PriorRequestNotComplete, EC2 RequestLimitExceeded, S3 SlowDown).
@@ -52,6 +59,18 @@ THROTTLING_CODES = frozenset(
     )
 )
 TRANSIENT_CODES = frozenset(("RequestTimeout", "RequestTimeoutException", "InternalFailure", "InternalError", "ServiceUnavailable", "Unavailable"))
+
+# What the collection's AWSRetry decorators retry beyond amazon.aws's list (see the file's docstring).
+AWS_RETRY_CODES = (THROTTLING_CODES - {"LimitExceededException"}) | TRANSIENT_CODES
+
+
+class AWSRetry(_AmazonAWSRetry):
+    """amazon.aws's AWSRetry (jittered_backoff, exponential_backoff, ...) that also retries AWS_RETRY_CODES."""
+
+    @staticmethod
+    def found(response_code, catch_extra_error_codes=None):
+        return response_code in AWS_RETRY_CODES or _AmazonAWSRetry.found(response_code, catch_extra_error_codes)
+
 
 # What the run's output calls a failed connection, by botocore exception (the first that matches).
 CONNECTION_ERRORS = (

@@ -345,12 +345,11 @@ differences:
 import copy
 import time
 
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-
 from ansible_collections.dito.chat.plugins.module_utils import cloudfront as cf
 from ansible_collections.dito.chat.plugins.module_utils import ssm
 from ansible_collections.dito.chat.plugins.module_utils import tags as tagging
 from ansible_collections.dito.chat.plugins.module_utils.retry_report import AnsibleAWSModule
+from ansible_collections.dito.chat.plugins.module_utils.retry_report import AWSRetry
 
 HOSTED_ZONE_ID = "Z2FDTNDATAQYW2"  # CloudFront's alias target zone (Route 53 API reference, AliasTarget)
 REDACTED = "********"

@@ -240,11 +240,10 @@ differences:
   sample: ["Threshold"]
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-
 from ansible_collections.dito.chat.plugins.module_utils import cloudwatch as cw
 from ansible_collections.dito.chat.plugins.module_utils import tags as tagging
 from ansible_collections.dito.chat.plugins.module_utils.retry_report import AnsibleAWSModule
+from ansible_collections.dito.chat.plugins.module_utils.retry_report import AWSRetry
 
 # The options an entry of `alarms` may set; the top-level ones are their defaults.
 ALARM_OPTIONS = (

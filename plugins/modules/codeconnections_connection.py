@@ -129,11 +129,10 @@ connection:
       sample: https://eu-west-1.console.aws.amazon.com/codesuite/settings/123456789012/eu-west-1/connections/6a1b3c5e-0f4d-4c0b-9b1e-3f1d2a4b5c6d
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-
 from ansible_collections.dito.chat.plugins.module_utils import codeconnections as cc
 from ansible_collections.dito.chat.plugins.module_utils import tags as tagging
 from ansible_collections.dito.chat.plugins.module_utils.retry_report import AnsibleAWSModule
+from ansible_collections.dito.chat.plugins.module_utils.retry_report import AWSRetry
 
 
 def validate(module):

@@ -229,11 +229,10 @@ msg:
 import datetime
 import time
 
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-
 from ansible_collections.dito.chat.plugins.module_utils import appspec as appspec_utils
 from ansible_collections.dito.chat.plugins.module_utils import codedeploy_deployments as cdd
 from ansible_collections.dito.chat.plugins.module_utils.retry_report import AnsibleAWSModule
+from ansible_collections.dito.chat.plugins.module_utils.retry_report import AWSRetry
 
 # CreateDeployment refused with DeploymentLimitExceededException (a deployment started by someone else between
 # ListDeployments and CreateDeployment) is retried after settling that deployment, this many times in all.

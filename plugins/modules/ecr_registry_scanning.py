@@ -90,11 +90,10 @@ scanning_configuration:
       sample: [{"scan_frequency": "CONTINUOUS_SCAN", "repository_filters": ["dito/*"]}]
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-
 from ansible_collections.dito.chat.plugins.module_utils import ecr_registry
 from ansible_collections.dito.chat.plugins.module_utils.ecr import AnsibleECRError
 from ansible_collections.dito.chat.plugins.module_utils.retry_report import AnsibleAWSModule
+from ansible_collections.dito.chat.plugins.module_utils.retry_report import AWSRetry
 
 
 def desired(module):

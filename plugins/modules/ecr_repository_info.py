@@ -106,10 +106,9 @@ image:
       sample: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/dito/backend:v1.4.2
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-
 from ansible_collections.dito.chat.plugins.module_utils import ecr
 from ansible_collections.dito.chat.plugins.module_utils.retry_report import AnsibleAWSModule
+from ansible_collections.dito.chat.plugins.module_utils.retry_report import AWSRetry
 
 
 def main():

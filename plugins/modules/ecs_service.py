@@ -341,7 +341,6 @@ except ImportError:
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 from ansible_collections.amazon.aws.plugins.module_utils.ec2 import get_ec2_security_group_ids_from_names
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.dito.chat.plugins.module_utils import appautoscaling as aas
 from ansible_collections.dito.chat.plugins.module_utils import ecs
@@ -349,6 +348,7 @@ from ansible_collections.dito.chat.plugins.module_utils import ecs_services as s
 from ansible_collections.dito.chat.plugins.module_utils import ecs_task_definitions as task_definitions
 from ansible_collections.dito.chat.plugins.module_utils import tags as tagging
 from ansible_collections.dito.chat.plugins.module_utils.retry_report import AnsibleAWSModule
+from ansible_collections.dito.chat.plugins.module_utils.retry_report import AWSRetry
 
 
 def validate(module):

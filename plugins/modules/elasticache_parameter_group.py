@@ -72,11 +72,10 @@ parameter_group:
            "description": "dito prod", "parameters": {"maxmemory-policy": "allkeys-lru"}, "tags": {"project": "dito"}}
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-
 from ansible_collections.dito.chat.plugins.module_utils import elasticache as ec
 from ansible_collections.dito.chat.plugins.module_utils import tags as tagging
 from ansible_collections.dito.chat.plugins.module_utils.retry_report import AnsibleAWSModule
+from ansible_collections.dito.chat.plugins.module_utils.retry_report import AWSRetry
 
 
 def parameter_changes(current, wanted, purge):

@@ -277,13 +277,13 @@ final_snapshot:
 import re
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.dito.chat.plugins.module_utils import elasticache as ec
 from ansible_collections.dito.chat.plugins.module_utils import kms
 from ansible_collections.dito.chat.plugins.module_utils import ssm
 from ansible_collections.dito.chat.plugins.module_utils import tags as tagging
 from ansible_collections.dito.chat.plugins.module_utils.retry_report import AnsibleAWSModule
+from ansible_collections.dito.chat.plugins.module_utils.retry_report import AWSRetry
 
 # ElastiCache user guide, AUTH: 16 to 128 printable characters, nonalphanumeric ones restricted to ! & # $ ^ < > -.
 TOKEN = re.compile(r"^[A-Za-z0-9!&#$^<>-]{16,128}$")

@@ -60,11 +60,10 @@ subnet_group:
            "description": "Private subnets", "subnet_ids": ["subnet-0aaa", "subnet-0bbb"], "vpc_id": "vpc-0123", "tags": {"project": "dito"}}
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-
 from ansible_collections.dito.chat.plugins.module_utils import elasticache as ec
 from ansible_collections.dito.chat.plugins.module_utils import tags as tagging
 from ansible_collections.dito.chat.plugins.module_utils.retry_report import AnsibleAWSModule
+from ansible_collections.dito.chat.plugins.module_utils.retry_report import AWSRetry
 
 
 def summary(group, tags):

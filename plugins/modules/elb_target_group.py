@@ -219,11 +219,10 @@ differences:
 
 import re
 
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-
 from ansible_collections.dito.chat.plugins.module_utils import elbv2
 from ansible_collections.dito.chat.plugins.module_utils import tags as tagging
 from ansible_collections.dito.chat.plugins.module_utils.retry_report import AnsibleAWSModule
+from ansible_collections.dito.chat.plugins.module_utils.retry_report import AWSRetry
 
 IMMUTABLE = {"vpc_id": "VpcId", "protocol": "Protocol", "port": "Port", "target_type": "TargetType"}
 # The options an entry of `target_groups` may set; the top-level ones are their defaults.

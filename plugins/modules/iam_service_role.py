@@ -305,13 +305,13 @@ roles:
 """
 
 from ansible.module_utils.common.validation import check_required_if
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.dito.chat.plugins.module_utils import iam_roles as iam
 from ansible_collections.dito.chat.plugins.module_utils import partitions
 from ansible_collections.dito.chat.plugins.module_utils import sts
 from ansible_collections.dito.chat.plugins.module_utils import tags as tagging
 from ansible_collections.dito.chat.plugins.module_utils.retry_report import AnsibleAWSModule
+from ansible_collections.dito.chat.plugins.module_utils.retry_report import AWSRetry
 
 # The options of one role: those of an entry of ``roles``, whose top-level values are the entries' defaults.
 ROLE_OPTIONS = dict(

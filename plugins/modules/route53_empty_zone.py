@@ -75,10 +75,9 @@ remaining_records:
   sample: ["www.prod.dito.internal. A"]
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-
 from ansible_collections.dito.chat.plugins.module_utils import route53
 from ansible_collections.dito.chat.plugins.module_utils.retry_report import AnsibleAWSModule
+from ansible_collections.dito.chat.plugins.module_utils.retry_report import AWSRetry
 
 
 def find_zone(module, client):

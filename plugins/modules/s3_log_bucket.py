@@ -111,13 +111,13 @@ differences:
 import re
 
 from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 
 from ansible_collections.dito.chat.plugins.module_utils import partitions
 from ansible_collections.dito.chat.plugins.module_utils import s3
 from ansible_collections.dito.chat.plugins.module_utils import sts
 from ansible_collections.dito.chat.plugins.module_utils import tags as tagging
 from ansible_collections.dito.chat.plugins.module_utils.retry_report import AnsibleAWSModule
+from ansible_collections.dito.chat.plugins.module_utils.retry_report import AWSRetry
 
 # Elastic Load Balancing's account per region (regions opened before August 2022), from the ELB user guide
 # "Enable access logs for your Application Load Balancer", step "Attach a policy to your S3 bucket". Every other

@@ -135,10 +135,9 @@ problems:
   sample: ["site_vpc_id: VPC vpc-0123456789abcdef0 does not exist in this account and region"]
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
-
 from ansible_collections.dito.chat.plugins.module_utils import preflight
 from ansible_collections.dito.chat.plugins.module_utils.retry_report import AnsibleAWSModule
+from ansible_collections.dito.chat.plugins.module_utils.retry_report import AWSRetry
 
 
 class Checks:

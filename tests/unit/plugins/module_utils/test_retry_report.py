@@ -73,3 +73,39 @@ def test_client_errors_that_a_retry_cures():
     assert not retry_report.transient_client_error(error("ClientException", 400))
     assert retry_report.lost_connection(ConnectionClosedError(endpoint_url="https://ecs"))
     assert not retry_report.lost_connection(ValueError("no"))
+
+
+@pytest.mark.parametrize(
+    ("code", "retried"),
+    [
+        # Services' own throttling codes, which amazon.aws's AWSRetry alone does not retry.
+        ("ThrottlingException", True),
+        ("PriorRequestNotComplete", True),
+        ("SlowDown", True),
+        ("RequestThrottled", True),
+        # amazon.aws's own list still holds.
+        ("RequestLimitExceeded", True),
+        ("Throttling", True),
+        ("ServiceUnavailable", True),
+        # A quota or a real error: no retry cures it.
+        ("LimitExceededException", False),
+        ("InvalidParameterException", False),
+    ],
+)
+def test_the_collections_awsretry_retries_each_services_throttling(code, retried, monkeypatch):
+    monkeypatch.setattr("time.sleep", lambda seconds: None)
+    calls = []
+
+    @retry_report.AWSRetry.jittered_backoff(retries=3, delay=0, max_delay=0)
+    def call():
+        calls.append(code)
+        if len(calls) == 1:
+            raise ClientError({"Error": {"Code": code, "Message": "m"}}, "Op")
+        return "ok"
+
+    if retried:
+        assert call() == "ok" and len(calls) == 2
+    else:
+        with pytest.raises(ClientError):
+            call()
+        assert len(calls) == 1
