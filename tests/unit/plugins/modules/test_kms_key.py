@@ -253,9 +253,9 @@ def test_throttled_create_key_is_sent_again_without_searching(kms, run_module, m
 
     with lose("CreateKey", throttled_once):
         created = run_module(kms_key.main, args())
-    assert created["changed"] is True and created["adopted"] is False and len(sent) == 2 and customer_keys(kms) == [created["key_id"]]
     # A throttled request did nothing: the keys are searched once (before creating), not again.
     assert api_calls.count(("kms", "ListKeys")) == 1
+    assert created["changed"] is True and created["adopted"] is False and len(sent) == 2 and customer_keys(kms) == [created["key_id"]]
 
 
 def test_absent_without_the_alias_schedules_the_orphans(kms, run_module):
