@@ -11,7 +11,7 @@ short_description: Manage a symmetric AWS KMS key found by its alias, never crea
 version_added: 0.1.0
 description:
   - Creates, updates or schedules the deletion of one symmetric encryption KMS key (C(SYMMETRIC_DEFAULT),
-    C(ENCRYPT_DECRYPT)) named by an alias: its description, automatic rotation, enabled state and tags.
+    C(ENCRYPT_DECRYPT)) named by an alias - its description, automatic rotation, enabled state and tags.
     Check mode and diff mode are supported.
   - Takes the options of M(amazon.aws.kms_key) that a key found by alias needs, with the same names and the same
     return keys, and replaces it where a key must never be made twice. KMS C(CreateKey) has no client token and
@@ -19,13 +19,13 @@ description:
     and C(CreateAlias), leaves a key nobody names, and M(amazon.aws.kms_key) makes another on the next run.
   - Every key this module creates carries the tag C(dito.chat:alias=alias/<name>) from its creation on. When the
     alias does not exist, the module first looks for an Enabled customer managed key with that tag and no alias
-    (C(ListAliases), C(ListKeys), then C(ListResourceTags) for each key without an alias: these requests are made
+    (C(ListAliases), C(ListKeys), then C(ListResourceTags) for each key without an alias; these requests are made
     only when the alias is missing, on a first run or after a killed one) and adopts it (C(CreateAlias)) instead of
-    creating one. That tag is part of the key, not of O(tags): O(purge_tags) never removes it.
+    creating one. That tag is part of the key, not of O(tags); O(purge_tags) never removes it.
   - C(CreateKey) is sent by a client that never resends a request by itself (whatever C(AWS_MAX_ATTEMPTS) says);
     the module sends it again after throttling, and after a lost response or a 5xx it first looks for the key the
     request may have made (as above) and adopts it. C(CreateAlias) resent after a lost response finds the alias
-    naming this key: that is success. Every other call retries KMS throttling and transient errors with jittered
+    naming this key, which is success. Every other call retries KMS throttling and transient errors with jittered
     backoff.
   - A key the alias names that is scheduled for deletion is brought back with O(state=present)
     (C(CancelKeyDeletion), then C(EnableKey)), as M(amazon.aws.kms_key) does.

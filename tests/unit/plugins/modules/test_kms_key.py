@@ -276,3 +276,14 @@ def test_absent_without_the_alias_schedules_the_orphans(kms, run_module):
 )
 def test_the_marker_is_never_purged(asked, have, wanted):
     assert kms_key.wanted_tags(asked, have) == wanted
+
+
+def test_the_documentation_parses_and_names_the_options_and_return_keys_of_amazon_aws():
+    import yaml
+
+    options = yaml.safe_load(kms_key.DOCUMENTATION)["options"]
+    assert sorted(options) == ["alias", "description", "enable_key_rotation", "enabled", "pending_window", "state"]
+    assert options["alias"]["aliases"] == ["key_alias"] and options["pending_window"]["aliases"] == ["deletion_delay"]
+    returned = yaml.safe_load(kms_key.RETURN)
+    assert {"key_arn", "key_id", "aliases", "description", "enabled", "key_state", "enable_key_rotation", "tags"} <= set(returned)
+    assert all(task["name"] for task in yaml.safe_load(kms_key.EXAMPLES))
