@@ -169,7 +169,7 @@ def cycle(port, kill_after, config, reference, vpc_id):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--port", type=int, default=5196)
-    parser.add_argument("--kill-points", default="10,25,40,55,70,90", help="seconds after the start of site.yml, comma-separated")
+    parser.add_argument("--kill-points", default="15,40,70,100", help="seconds after the start of site.yml, comma-separated")
     parser.add_argument("--faults", default=json.dumps(DEFAULT_FAULTS), help="the fault layer's JSON configuration")
     parser.add_argument("--output", default=str(ROOT / ".emulator" / "faults.json"))
     options = parser.parse_args(argv)

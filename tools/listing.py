@@ -12,8 +12,10 @@ import collections
 import re
 
 import boto3
+from botocore.config import Config
 
 REGION = "eu-west-1"
+RETRIES = Config(retries={"mode": "standard", "max_attempts": 10})
 # Application Auto Scaling names the alarms of a target-tracking policy with a random UUID.
 _UUID = re.compile(r"-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
@@ -26,6 +28,10 @@ def _pages(client, operation, key, **kwargs):
         yield from getattr(client, operation)(**kwargs).get(key, [])
 
 
+def _referenced(rule):
+    return rule.get("ReferencedGroupInfo", {}).get("GroupId")
+
+
 def _count(names):
     return dict(sorted(collections.Counter(names).items()))
 
@@ -34,7 +40,8 @@ def listing(endpoint, vpc_id):
     """A dict of resource kind -> {name: count} (or a sorted list where order and content matter)."""
 
     def client(service, region=REGION):
-        return boto3.client(service, region_name=region, endpoint_url=endpoint)
+        # Retried like the playbooks' calls, should the fault layer still be on.
+        return boto3.client(service, region_name=region, endpoint_url=endpoint, config=RETRIES)
 
     out = {}
     route53 = client("route53")
@@ -55,12 +62,14 @@ def listing(endpoint, vpc_id):
     out["target groups"] = _count(t["TargetGroupName"] for t in _pages(elb, "describe_target_groups", "TargetGroups"))
 
     ec2 = client("ec2")
+    # A prefix list by its name: the AWS-managed lists' ids differ between regions (and between emulator resets).
+    prefix_lists = {p["PrefixListId"]: p["PrefixListName"] for p in _pages(ec2, "describe_managed_prefix_lists", "PrefixLists")}
     groups = list(_pages(ec2, "describe_security_groups", "SecurityGroups", Filters=[{"Name": "vpc-id", "Values": [vpc_id]}]))
     names = {g["GroupId"]: g["GroupName"] for g in groups}
     out["security groups"] = _count(g["GroupName"] for g in groups)
     out["security group rules"] = _count(
         f"{names.get(r['GroupId'], r['GroupId'])} {'egress' if r['IsEgress'] else 'ingress'} {r['IpProtocol']} {r.get('FromPort')}-{r.get('ToPort')} "
-        f"{r.get('CidrIpv4') or r.get('PrefixListId') or names.get(r.get('ReferencedGroupInfo', {}).get('GroupId'), 'group')}"
+        f"{r.get('CidrIpv4') or prefix_lists.get(r.get('PrefixListId'), r.get('PrefixListId')) or names.get(_referenced(r), 'group')}"
         for r in _pages(ec2, "describe_security_group_rules", "SecurityGroupRules")
         if r["GroupId"] in names
     )

@@ -30,8 +30,21 @@ def fault_layer(emulator_endpoint):
     faults.faults(emulator_endpoint, {})
 
 
+# The listing of the clean converge, taken by the reader test below: readers run before the changers (conftest), so it
+# holds what site.yml alone made, not what test_deploy's deployments added.
+_CLEAN = {}
+
+
+def test_a_clean_converge_holds_one_resource_of_each_name(converged, emulator_endpoint):
+    found = _CLEAN["listing"] = listing(emulator_endpoint, vpc_id())
+    doubled = {kind: {name: n for name, n in names.items() if n != 1} for kind, names in found.items()}
+    assert {kind: names for kind, names in doubled.items() if names} == {}
+    assert found["load balancers"] and found["kms keys"] and found["task definition revisions"], found
+
+
 def test_a_killed_run_under_faults_converges_to_the_clean_stack(converged_to_destroy, playbook, emulator_endpoint, request):
-    reference = listing(emulator_endpoint, vpc_id())
+    # Run alone (-k), no changer ran before: the shared stack is still the clean converge.
+    reference = _CLEAN.get("listing") or listing(emulator_endpoint, vpc_id())
     conftest.reset()
     off = request.getfixturevalue("fault_layer")
 
