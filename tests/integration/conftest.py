@@ -83,6 +83,12 @@ def reset():
     _STACK["empty"] = True
 
 
+def converged_anew():
+    """Say that the account, reset by the calling test, holds the stack converged anew (a changer that rebuilt it
+    with site.yml and checked it): the next users of the shared stack take it as it is instead of converging again."""
+    _STACK["converged_after"] = _STACK["resets"]
+
+
 @pytest.fixture
 def fresh_account(emulator_endpoint):
     """An account holding only the seeded existing VPC."""

@@ -42,7 +42,9 @@ def test_a_clean_converge_holds_one_resource_of_each_name(converged, emulator_en
     assert found["load balancers"] and found["kms keys"] and found["task definition revisions"], found
 
 
-def test_a_killed_run_under_faults_converges_to_the_clean_stack(converged_to_destroy, playbook, emulator_endpoint, request):
+def test_a_killed_run_under_faults_converges_to_the_clean_stack(converged_to_change, playbook, emulator_endpoint, request):
+    """Rebuilds the shared stack through faults; once it holds what the clean converge held, the tests after it
+    (the deploy kill below, test_site's teardown) take it as the shared stack."""
     # Run alone (-k), no changer ran before: the shared stack is still the clean converge.
     reference = _CLEAN.get("listing") or listing(emulator_endpoint, vpc_id())
     conftest.reset()
@@ -61,10 +63,12 @@ def test_a_killed_run_under_faults_converges_to_the_clean_stack(converged_to_des
     assert faults.RETRY_MARKS.search(run.out + again.out), run
     assert "Traceback" not in run.out + again.out, run
     assert differences(reference, listing(emulator_endpoint, vpc_id())) == []
+    conftest.converged_anew()
 
 
 def test_deploy_yml_killed_while_waiting_attaches_to_its_deployment(converged_to_change, playbook, emulator_endpoint, client, request):
-    """On the shared stack, whatever earlier changers deployed (a new tag: a new revision to deploy)."""
+    """On the shared stack (the one the test above rebuilt through faults, or the one earlier changers left: a new tag
+    is a new revision to deploy either way)."""
     codedeploy = client("codedeploy")
     group = {"applicationName": "dito-local-backend", "deploymentGroupName": "dito-local-backend"}
     before = set(codedeploy.list_deployments(**group)["deployments"])
