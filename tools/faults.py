@@ -153,6 +153,9 @@ def cycle(port, kill_after, config, reference, vpc_id):
     killed = playbook("site.yml", port=port, kill_after=kill_after)
     converge = playbook("site.yml", port=port)
     rerun = playbook("site.yml", port=port)
+    # The outputs, to read what a failed or changing run did.
+    for step, run in (("killed", killed), ("converge", converge), ("rerun", rerun)):
+        (ROOT / ".emulator" / f"faults-{kill_after}s-{step}.log").write_text(run.out)
     counts = stop(endpoint)
     found = listing(endpoint, vpc_id)
     return {

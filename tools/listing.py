@@ -149,7 +149,7 @@ def listing(endpoint, vpc_id):
     out["codedeploy deployment groups"] = _count(f"{a}/{g}" for a, g in groups)
     # Deployments per group: a resent CreateDeployment, or a re-run that did not attach, shows as one more.
     out["codedeploy deployments"] = _count(
-        f"{a}/{g}" for a, g in groups for _ in _pages(codedeploy, "list_deployments", "deployments", applicationName=a, deploymentGroupName=g)
+        f"{a}/{g}" for a, g in groups for deployment in _pages(codedeploy, "list_deployments", "deployments", applicationName=a, deploymentGroupName=g)
     )
     out["codedeploy deployment configs"] = _count(
         c for c in _pages(codedeploy, "list_deployment_configs", "deploymentConfigsList") if not c.startswith("CodeDeployDefault.")

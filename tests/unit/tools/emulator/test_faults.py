@@ -160,9 +160,9 @@ def test_lambda_throttling_carries_its_reason_and_retry_after(endpoint):
 def test_server_errors_are_500_internal_failure_or_503_service_unavailable(endpoint):
     configure(endpoint, {"seed": 3, "error": {"rate": 1.0}})
     ecs, ec2 = client(endpoint, "ecs"), client(endpoint, "ec2")
-    answers = {error_of(ecs.list_clusters)[:2] for _ in range(12)}
+    answers = {error_of(ecs.list_clusters)[:2] for attempt in range(12)}
     assert answers == {("InternalFailure", 500), ("ServiceUnavailable", 503)}
-    assert {error_of(ec2.describe_vpcs)[:2] for _ in range(12)} == {("InternalError", 500), ("Unavailable", 503)}
+    assert {error_of(ec2.describe_vpcs)[:2] for attempt in range(12)} == {("InternalError", 500), ("Unavailable", 503)}
     response = error_of(ecs.list_clusters)[2]
     assert standard.TransientRetryableChecker().is_retryable(retry_context(response))
     assert counters(endpoint)["error"] == {"ecs": 13, "ec2": 12}
@@ -170,7 +170,7 @@ def test_server_errors_are_500_internal_failure_or_503_service_unavailable(endpo
 
 def test_a_rate_of_zero_faults_nothing_and_only_chosen_services_are_faulted(endpoint):
     configure(endpoint, {"throttle": {"rate": 0.0}, "error": {"rate": 1.0, "services": ["ecs"]}})
-    for _ in range(5):
+    for _attempt in range(5):
         client(endpoint, "sts").get_caller_identity()
     assert error_of(client(endpoint, "ecs").list_clusters)[0] in {"InternalFailure", "ServiceUnavailable"}
     assert counters(endpoint) == {"throttle": {}, "error": {"ecs": 1}, "latency": {}, "lost": {}}
@@ -188,7 +188,7 @@ def test_a_seed_makes_a_sequential_run_reproducible(endpoint):
         configure(endpoint, {"seed": 7, "throttle": {"rate": 0.5}})
         sts = client(endpoint, "sts")
         outcomes = []
-        for _ in range(24):
+        for _attempt in range(24):
             try:
                 sts.get_caller_identity()
                 outcomes.append("ok")
