@@ -16,6 +16,27 @@ from moto.core.models import botocore_stubber as moto_stubber
 
 
 @pytest.fixture
+def iam_propagating(monkeypatch):
+    """The emulator's IAM propagation fault mode, closed by the module's first retry sleep: every attempt before the
+    module sleeps is refused (its role is "younger than propagation"), every attempt after is accepted, whatever the
+    machine's load (a window of seconds closed before the module's first call on a loaded CI machine, CI of 3acb496
+    and of fa79cb3). Sleeps are cut to 10 ms."""
+    import time
+
+    from moto.core.config import default_user_config
+
+    config = default_user_config.setdefault("iam", {})
+    monkeypatch.setitem(config, "propagation_seconds", 3600)
+    real_sleep = time.sleep
+
+    def sleep(seconds):
+        config["propagation_seconds"] = 0
+        real_sleep(min(seconds, 0.01))
+
+    monkeypatch.setattr(time, "sleep", sleep)
+
+
+@pytest.fixture
 def lb(aws):
     ec2 = boto3.client("ec2", region_name="eu-west-1")
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]

@@ -2,22 +2,15 @@
 defaults, location-free CODEPIPELINE sources, the service role check)."""
 
 import json
-from datetime import UTC
-from datetime import datetime
 
 import boto3
 import pytest
 from ansible.module_utils.common import warnings
-from moto.core.config import default_user_config
 
 from ansible_collections.dito.chat.plugins.module_utils import iam_propagation
 from ansible_collections.dito.chat.plugins.modules import codebuild_project
 
 REGION = "eu-west-1"
-# How long past its age the propagation fault mode refuses the test role. 4 s: on CI's loaded machine the module
-# took more than 2 s from start to its create call, and the window had closed before it (CI of 3acb496). The retry
-# the tests set (sleeps 0.25 s rising to 1 s, 9 attempts) waits about 6 s, so the window closes inside it.
-WINDOW = 4
 ARN = "arn:aws:codebuild:eu-west-1:123456789012:project/dito-backend-build"
 TRUST = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "codebuild.amazonaws.com"}, "Action": "sts:AssumeRole"}]}
 MUTATING = ("CreateProject", "UpdateProject", "DeleteProject")
@@ -221,14 +214,9 @@ def test_a_role_codebuild_cannot_assume_fails_after_the_wait(aws, codebuild, run
     assert codebuild.list_projects()["projects"] == []
 
 
-def test_emulator_a_role_younger_than_iam_propagation_is_waited_for(role, codebuild, run_module, monkeypatch):
-    """The emulator's IAM propagation fault mode refuses the role for WINDOW s more than its age (its age counts, so a
-    loaded machine cannot close the window before the module runs)."""
-    monkeypatch.setattr(iam_propagation, "DELAY", 0.25)
-    monkeypatch.setattr(iam_propagation, "MAX_DELAY", 1)
-    made = boto3.client("iam", region_name=REGION).get_role(RoleName="dito-backend-build")["Role"]["CreateDate"]
-    age = (datetime.now(UTC) - made).total_seconds()
-    monkeypatch.setitem(default_user_config.setdefault("iam", {}), "propagation_seconds", age + WINDOW)
+def test_emulator_a_role_younger_than_iam_propagation_is_waited_for(role, codebuild, run_module, iam_propagating):
+    """The emulator's IAM propagation fault mode refuses the role until the module's retry sleeps (iam_propagating:
+    a window of seconds was closed before the module ran on a loaded CI machine)."""
     created = run_module(codebuild_project.main, options(role))
     assert created["changed"] is True and "failed" not in created, created["msg"]
     assert held(codebuild)["serviceRole"] == role and len(propagation_warnings(created)) == 1

@@ -3,8 +3,6 @@ what AWS checks: the tests that reach CreateDeploymentGroup / UpdateDeploymentGr
 service, its target groups, listeners and role (fixture ``ecs_blue_green``, tests/unit/plugins/modules/conftest.py).
 """
 
-from datetime import UTC
-from datetime import datetime
 from unittest import mock
 
 import boto3
@@ -12,16 +10,11 @@ import pytest
 from ansible.module_utils.common import warnings
 from botocore.client import BaseClient
 from botocore.exceptions import ClientError
-from moto.core.config import default_user_config
 
 from ansible_collections.dito.chat.plugins.module_utils import iam_propagation
 from ansible_collections.dito.chat.plugins.modules import codedeploy_deployment_group
 
 REGION = "eu-west-1"
-# How long past its age the propagation fault mode refuses the test role. 4 s: on CI's loaded machine the module
-# took more than 2 s from start to its create call, and the window had closed before it (CI of 3acb496). The retry
-# the tests set (sleeps 0.25 s rising to 1 s, 9 attempts) waits about 6 s, so the window closes inside it.
-WINDOW = 4
 ARN = "arn:aws:codedeploy:eu-west-1:123456789012:deploymentgroup:dito/backend"
 # For the tests that end before CodeDeploy validates anything (bad input, missing application, other platform).
 ARGS = {
@@ -341,16 +334,9 @@ def test_a_role_codedeploy_never_can_assume_fails_after_the_wait(client, args, r
     assert len(calls) == 1 + iam_propagation.ATTEMPTS
 
 
-def test_emulator_a_role_younger_than_iam_propagation_is_waited_for(client, args, world, run_module, monkeypatch):
-    """The emulator's IAM propagation fault mode: the role of ``world`` is refused for WINDOW s more than its age.
-
-    The age counts: on a loaded CI machine the fixtures before this test took more than 2 s, and a fixed 2 s
-    window had closed before the module ran (CI of 4222e0a)."""
-    monkeypatch.setattr(iam_propagation, "DELAY", 0.25)
-    monkeypatch.setattr(iam_propagation, "MAX_DELAY", 1)
-    made = boto3.client("iam", region_name=REGION).get_role(RoleName=world["role_arn"].rsplit("/", 1)[1])["Role"]["CreateDate"]
-    age = (datetime.now(UTC) - made).total_seconds()
-    monkeypatch.setitem(default_user_config.setdefault("iam", {}), "propagation_seconds", age + WINDOW)
+def test_emulator_a_role_younger_than_iam_propagation_is_waited_for(client, args, world, run_module, iam_propagating):
+    """The emulator's IAM propagation fault mode refuses the role of ``world`` until the module's retry sleeps
+    (iam_propagating: a window of seconds was closed before the module ran on a loaded CI machine)."""
     created = run_module(codedeploy_deployment_group.main, args)
     assert created["changed"] is True and "failed" not in created, created["msg"]
     assert held(client)["serviceRoleArn"] == world["role_arn"] and len(propagation_warnings(created)) == 1

@@ -2,8 +2,6 @@
 
 import importlib
 import json
-from datetime import UTC
-from datetime import datetime
 
 import boto3
 import pytest
@@ -97,7 +95,7 @@ def test_absent(setup, run_module):
     assert run_module(lambda_function.main, {"name": "alerts", "state": "absent"})["changed"] is False
 
 
-def test_a_role_made_moments_ago_is_waited_for(setup, run_module, propagation):
+def test_a_role_made_moments_ago_is_waited_for(setup, run_module, propagation, request):
     """Under the emulator's fault mode, the stock module fails where ours waits, says why, and converges."""
     propagation(60)
     role = setup["iam"].create_role(RoleName="fresh", AssumeRolePolicyDocument=TRUST)["Role"]["Arn"]
@@ -106,11 +104,9 @@ def test_a_role_made_moments_ago_is_waited_for(setup, run_module, propagation):
     )
     assert stock.get("failed") and "cannot be assumed by Lambda" in stock["msg"]
 
-    made = setup["iam"].create_role(RoleName="fresh-too", AssumeRolePolicyDocument=TRUST)["Role"]
-    role = made["Arn"]
-    # The window counts from the role's creation: 4 s more than its age now, so a loaded machine cannot close it early
-    # (2 s did not do on CI: the module took longer than that to reach its create call).
-    propagation((datetime.now(UTC) - made["CreateDate"]).total_seconds() + 4)
+    role = setup["iam"].create_role(RoleName="fresh-too", AssumeRolePolicyDocument=TRUST)["Role"]["Arn"]
+    # Refused until the module's retry sleeps, whatever the machine's load (a window of seconds closed too early on CI).
+    request.getfixturevalue("iam_propagating")
     result = run_module(lambda_function.main, dict(setup["args"], role=role))
     assert result["changed"] is True and not result.get("failed"), result
     warnings = json.dumps(result["warnings"])
