@@ -283,3 +283,35 @@ def create_listener_is_idempotent_and_a_taken_port_is_refused():
         return held
 
     backend_cls.create_listener = create_listener
+
+
+def create_load_balancer_is_idempotent_and_a_taken_name_is_refused():
+    """CreateLoadBalancer with the name of a load balancer that exists answers that load balancer when the settings are
+    the same, and DuplicateLoadBalancerName when they differ.
+
+    AWS API reference, CreateLoadBalancer: "This operation is idempotent, which means that it completes at most one
+    time. If you attempt to create multiple load balancers with the same settings, each call succeeds." Errors:
+    "DuplicateLoadBalancerName: A load balancer with the specified name already exists. HTTP Status Code: 400". moto
+    looked the new load balancer's ARN up, and an ARN carries a random id, so it never found one: a create resent after
+    a lost response (or a run killed after CreateLoadBalancer) made a second load balancer of the same name.
+    """
+    backend_cls = elbv2_models.ELBv2Backend
+    original = backend_cls.create_load_balancer
+
+    def create_load_balancer(self, name, security_groups, subnet_ids, subnet_mappings=None, scheme="internet-facing", loadbalancer_type=None, **kwargs):
+        held = next((balancer for balancer in self.load_balancers.values() if balancer.name == name), None)
+        if held is None:
+            return original(self, name, security_groups, subnet_ids, subnet_mappings, scheme, loadbalancer_type, **kwargs)
+        asked_subnets = set(subnet_ids or []) | {mapping["SubnetId"] for mapping in subnet_mappings or []}
+        same = (
+            (held.scheme or "internet-facing") == (scheme or "internet-facing")
+            and held.type == (loadbalancer_type or "application")
+            and held.ip_address_type == kwargs.get("ip_address_type", "ipv4")
+            and {subnet.id for subnet in held.subnets} == asked_subnets
+            and set(held.security_groups or []) == set(security_groups or [])
+        )
+        if not same:
+            raise elbv2_exceptions.DuplicateLoadBalancerName()
+        return held
+
+    backend_cls.create_load_balancer = create_load_balancer

@@ -254,6 +254,24 @@ def test_create_listener_is_idempotent_and_a_taken_port_is_refused():
 
 
 @mock_aws
+def test_create_load_balancer_is_idempotent_and_a_taken_name_is_refused():
+    ec2, elb = boto3.client("ec2", region_name="eu-west-1"), boto3.client("elbv2", region_name="eu-west-1")
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnets = [
+        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"eu-west-1{z}")["Subnet"]["SubnetId"] for i, z in ((1, "a"), (2, "b"))
+    ]
+    group = ec2.create_security_group(GroupName="web", Description="web", VpcId=vpc)["GroupId"]
+    first = elb.create_load_balancer(Name="web", Subnets=subnets, SecurityGroups=[group], Scheme="internet-facing")["LoadBalancers"][0]
+    again = elb.create_load_balancer(Name="web", Subnets=list(reversed(subnets)), SecurityGroups=[group], Scheme="internet-facing")
+    assert again["LoadBalancers"][0]["LoadBalancerArn"] == first["LoadBalancerArn"]
+    assert len(elb.describe_load_balancers()["LoadBalancers"]) == 1
+    with pytest.raises(ClientError) as refused:
+        elb.create_load_balancer(Name="web", Subnets=subnets, SecurityGroups=[group], Scheme="internal")
+    assert refused.value.response["Error"]["Code"] == "DuplicateLoadBalancerName"
+    assert len(elb.describe_load_balancers()["LoadBalancers"]) == 1
+
+
+@mock_aws
 def test_deregistering_a_scalable_target_deletes_its_policies():
     aas, cw = boto3.client("application-autoscaling", region_name="eu-west-1"), boto3.client("cloudwatch", region_name="eu-west-1")
     fargate_service(boto3.client("ecs", region_name="eu-west-1"), boto3.client("ec2", region_name="eu-west-1"), "ECS")
