@@ -83,7 +83,9 @@ def site_names(service, project, environment, bucket_suffix=""):
         "distribution": f"{prefix}-{name}",
         "cloudfront_logs_bucket": f"{prefix}-{name}-cdn-logs{bucket_suffix or ''}",
         "origin_secret_parameter": f"/{project}/{environment}/{name}/origin-verify",
-        "repository": f"{project}/{name}",
+        # The ECR repository: one per environment, as the pipeline that pushes to it is (two environments of one
+        # account would otherwise share it, and tearing one down would delete the images the other runs).
+        "repository": f"{project}/{environment}/{name}",
         "pipeline": f"{prefix}-{name}",
         # The CodeDeploy application (and its deployment group) of a CODE_DEPLOY service: named like its pipeline.
         "codedeploy_application": f"{prefix}-{name}",

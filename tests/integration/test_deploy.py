@@ -156,7 +156,7 @@ def test_deploys_move_traffic_and_site_yml_leaves_it_where_they_put_it(converged
     assert ecs.describe_task_definition(taskDefinition="dito-local-backend")["taskDefinition"]["taskDefinitionArn"] == deployed["backend"]
 
     missing = playbook("deploy.yml", "-e", "service=backend", "-e", "image_tag=v9")
-    assert missing.rc != 0 and "v9" in missing.out and "dito/backend" in missing.out, missing
+    assert missing.rc != 0 and "v9" in missing.out and "dito/local/backend" in missing.out, missing
     assert len(deployments(cd, "backend")) == 1
 
     failed = playbook("deploy.yml", "-e", "service=backend", "-e", "image_tag=dito-emulator-unhealthy-1")
@@ -169,7 +169,7 @@ def test_deploys_move_traffic_and_site_yml_leaves_it_where_they_put_it(converged
     assert again.rc == 0, again
     assert serving(elb, "backend") == dict.fromkeys(PORTS["backend"], "blue")
     td, color = service_state(ecs, "backend")
-    assert color == "blue" and image_of(ecs, td).endswith("/dito/backend:v3")
+    assert color == "blue" and image_of(ecs, td).endswith("/dito/local/backend:v3")
     # A run limited to the back end leaves the platform host out, so its output is missing: the roles find the private
     # zone by name instead, and the deployed service is unchanged.
     after = playbook("site.yml", "--limit", "backend")

@@ -87,4 +87,4 @@ def test_deploy_yml_killed_while_waiting_attaches_to_its_deployment(converged_to
     assert info["status"] == "Succeeded", info
     service = client("ecs").describe_services(cluster="dito-local", services=["dito-local-backend"])["services"][0]
     image = client("ecs").describe_task_definition(taskDefinition=service["taskDefinition"])["taskDefinition"]["containerDefinitions"][0]["image"]
-    assert image.endswith("/dito/backend:faults-1"), image
+    assert image.endswith("/dito/local/backend:faults-1"), image

@@ -151,7 +151,7 @@ def test_a_third_service_is_an_inventory_change(converged_to_change, playbook, c
     run = playbook("site.yml", inventory=local_inventory)
     assert run.rc == 0, run
     assert run.recap["worker"]["changed"] >= 1 and run.recap["frontend"]["changed"] == 0, run
-    assert "dito/worker" in repositories(client)
+    assert "dito/local/worker" in repositories(client)
     # Its pipeline, with the shared connection and bucket, started by changes under worker/ only.
     pipeline = client("codepipeline").get_pipeline(name="dito-local-worker")["pipeline"]
     assert pipeline["triggers"][0]["gitConfiguration"]["push"][0]["filePaths"] == {"includes": ["worker/**"]}
@@ -160,7 +160,7 @@ def test_a_third_service_is_an_inventory_change(converged_to_change, playbook, c
 
     gone = playbook("teardown.yml", "--limit", "worker", "-e", "confirm=local", inventory=local_inventory)
     assert gone.rc == 0 and set(gone.recap) == {"worker"}, gone
-    assert "dito/worker" not in repositories(client)
+    assert "dito/local/worker" not in repositories(client)
     assert [s["status"] for s in client("ecs").describe_services(cluster="dito-local", services=["dito-local-worker"])["services"]] in ([], ["INACTIVE"])
     assert client("elbv2").describe_load_balancers(Names=["dito-local-frontend"])["LoadBalancers"]
     assert sorted(p["name"] for p in client("codepipeline").list_pipelines()["pipelines"]) == ["dito-local-backend", "dito-local-frontend"]

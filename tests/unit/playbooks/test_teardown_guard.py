@@ -41,7 +41,7 @@ def test_teardown_refuses_without_the_environment_before_any_aws_call(args, got)
     # It said first what it would remove, by the names the roles use.
     for line in (
         "ecs_service: dito-production-backend",
-        "ecr_repository: dito/frontend",
+        "ecr_repository: dito/production/frontend",
         "dns_record: chat.example.com",
         "redis: dito-production-redis",
         "ecs_cluster: dito-production",

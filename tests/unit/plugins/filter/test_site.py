@@ -71,7 +71,7 @@ def test_site_names():
         "alb_security_group": "dito-prod-backend-alb",
         "tasks_security_group": "dito-prod-backend-tasks",
         "alb_logs_bucket": "dito-prod-backend-alb-logs-1111",
-        "repository": "dito/backend",
+        "repository": "dito/prod/backend",
         "pipeline": "dito-prod-backend",
         "codedeploy_application": "dito-prod-backend",
         "distribution": "dito-prod-backend",
