@@ -115,8 +115,9 @@ def emulator(command, port, **env):
     )
 
 
-def push_image(endpoint, service, tag):
-    """An image of the service's repository with this tag (a manifest of its own), as CodeBuild's build would push."""
+def push_image(endpoint, service, tag, environment="local"):
+    """An image of the service's repository (site.yml's name: dito/<environment>/<service>) with this tag (a manifest
+    of its own, so its own digest), as CodeBuild's build would push."""
     import boto3
 
     config = {
@@ -126,7 +127,7 @@ def push_image(endpoint, service, tag):
     }
     manifest = {"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json", "config": config, "layers": []}
     ecr = boto3.client("ecr", region_name="eu-west-1", endpoint_url=endpoint)
-    return ecr.put_image(repositoryName=f"dito/{service}", imageManifest=json.dumps(manifest), imageTag=tag)["image"]["imageId"]["imageDigest"]
+    return ecr.put_image(repositoryName=f"dito/{environment}/{service}", imageManifest=json.dumps(manifest), imageTag=tag)["image"]["imageId"]["imageDigest"]
 
 
 def deployment_in_progress(endpoint, application, group):

@@ -3,30 +3,19 @@ playbooks/deploy.yml deploying through the emulator's CodeDeploy, which moves tr
 test listener, production listener, termination of the original tasks) and rolls back a deployment made to fail
 (an image tag starting `dito-emulator-unhealthy`, tools/emulator/README.md)."""
 
-import hashlib
-import json
 import re
 
 from tests.integration.test_alb import PORTS
 from tests.integration.test_alb import load_balancer
 from tests.integration.test_alb import network
+from tools.faults import push_image
 
 SERVICES = ("frontend", "backend")
 
 
 def push(ecr, service, tag):
     """An image of the service's repository with this tag (a manifest of its own, so its own digest)."""
-    manifest = {
-        "schemaVersion": 2,
-        "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
-        "config": {
-            "mediaType": "application/vnd.docker.container.image.v1+json",
-            "size": 7023,
-            "digest": "sha256:" + hashlib.sha256(f"{service}:{tag}".encode()).hexdigest(),
-        },
-        "layers": [],
-    }
-    return ecr.put_image(repositoryName=f"dito/{service}", imageManifest=json.dumps(manifest), imageTag=tag)["image"]["imageId"]["imageDigest"]
+    return push_image(ecr.meta.endpoint_url, service, tag)
 
 
 def serving(elb, service):
