@@ -35,6 +35,8 @@ PATCHES = (
     ecs.code_deploy_services_refuse_a_new_task_definition,
     ecs.create_service_keeps_strategy_deployment_configuration_and_flags,
     ecs.rolling_deployments_roll_out,
+    # Outermost CreateService wrapper: a resend or a taken name is answered before any other wrapper runs.
+    ecs.create_service_is_idempotent_by_client_token_and_a_taken_name_is_refused,
     codeconnections.connections_are_served_on_both_endpoints,
     codebuild.codepipeline_sources_and_artifacts_need_no_location,
     codebuild.compute_types_of_the_api_reference_are_accepted,

@@ -220,6 +220,37 @@ def test_create_service_keeps_strategy_deployment_configuration_and_flags():
 
 
 @mock_aws
+def test_create_service_is_idempotent_by_client_token_and_a_taken_name_is_refused():
+    ecs, ec2 = boto3.client("ecs", region_name="eu-west-1"), boto3.client("ec2", region_name="eu-west-1")
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
+    sg = ec2.create_security_group(GroupName="web", Description="web", VpcId=vpc)["GroupId"]
+    ecs.create_cluster(clusterName="c")
+    register(ecs, 256)
+    request = {
+        "cluster": "c",
+        "serviceName": "web",
+        "taskDefinition": "web:1",
+        "desiredCount": 1,
+        "launchType": "FARGATE",
+        "networkConfiguration": {"awsvpcConfiguration": {"subnets": [subnet], "securityGroups": [sg]}},
+    }
+    first = ecs.create_service(**request, clientToken="run-1")["service"]
+    # The same request again (a resend after a lost response): the service it made, untouched.
+    again = ecs.create_service(**request, clientToken="run-1")["service"]
+    assert again["serviceArn"] == first["serviceArn"] and again["deployments"] == first["deployments"]
+    # Another token, or the same token with other parameters: the name is taken.
+    for token, changes in (("run-2", {}), (None, {}), ("run-1", {"desiredCount": 2})):
+        with pytest.raises(ecs.exceptions.InvalidParameterException, match="Creation of service was not idempotent"):
+            ecs.create_service(**dict(request, **changes), **({"clientToken": token} if token else {}))
+    [service] = ecs.describe_services(cluster="c", services=["web"])["services"]
+    assert (service["deployments"][0]["id"], service["desiredCount"]) == (first["deployments"][0]["id"], 1)
+    # A deleted (INACTIVE) service leaves the name free.
+    ecs.delete_service(cluster="c", service="web", force=True)
+    assert ecs.create_service(**request, clientToken="run-3")["service"]["deployments"][0]["id"] != first["deployments"][0]["id"]
+
+
+@mock_aws
 def test_application_load_balancers_report_their_regions_hosted_zone():
     for region, zone in (("eu-west-1", "Z32O12XQLNTSW2"), ("us-east-1", "Z35SXDOTRQ7X7K")):
         ec2, elb = boto3.client("ec2", region_name=region), boto3.client("elbv2", region_name=region)
