@@ -28,6 +28,7 @@ from tools.emulator.patches import servicediscovery
 
 PATCHES = (
     applicationautoscaling.deregistering_a_scalable_target_deletes_its_policies,
+    applicationautoscaling.put_scaling_policy_updates_the_policy_of_that_name,
     ecs.describe_task_definition_family_returns_latest_active,
     ecs.task_definitions_record_registered_at,
     ecs.update_cluster_settings_answers,

@@ -324,6 +324,34 @@ def test_deregistering_a_scalable_target_deletes_its_policies():
 
 
 @mock_aws
+def test_put_scaling_policy_updates_the_policy_of_that_name():
+    aas, cw = boto3.client("application-autoscaling", region_name="eu-west-1"), boto3.client("cloudwatch", region_name="eu-west-1")
+    fargate_service(boto3.client("ecs", region_name="eu-west-1"), boto3.client("ec2", region_name="eu-west-1"), "ECS")
+    target = {"ServiceNamespace": "ecs", "ResourceId": "service/c/web", "ScalableDimension": "ecs:service:DesiredCount"}
+    aas.register_scalable_target(**target, MinCapacity=1, MaxCapacity=4)
+
+    def put(value):
+        return aas.put_scaling_policy(
+            **target,
+            PolicyName="cpu",
+            PolicyType="TargetTrackingScaling",
+            TargetTrackingScalingPolicyConfiguration={
+                "TargetValue": value,
+                "PredefinedMetricSpecification": {"PredefinedMetricType": "ECSServiceAverageCPUUtilization"},
+            },
+        )
+
+    first = put(60.0)
+    # The same put again (a resend after a lost response), then a change: one policy, one pair of alarms.
+    assert put(60.0)["PolicyARN"] == first["PolicyARN"]
+    assert put(70.0)["PolicyARN"] == first["PolicyARN"]
+    [policy] = aas.describe_scaling_policies(ServiceNamespace="ecs")["ScalingPolicies"]
+    assert policy["PolicyARN"] == first["PolicyARN"] and policy["TargetTrackingScalingPolicyConfiguration"]["TargetValue"] == 70.0
+    alarms = cw.describe_alarms()["MetricAlarms"]
+    assert len(alarms) == 2 and {a["AlarmName"] for a in alarms} == {a["AlarmName"] for a in policy["Alarms"]}
+
+
+@mock_aws
 def test_application_load_balancers_have_default_attributes():
     ec2, elb = boto3.client("ec2", region_name="eu-west-1"), boto3.client("elbv2", region_name="eu-west-1")
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
