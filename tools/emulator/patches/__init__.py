@@ -78,6 +78,7 @@ PATCHES = (
     awslambda.new_roles_cannot_be_assumed_while_iam_propagates,
     awslambda.update_function_configuration_applies_the_kms_key,
     awslambda.put_function_event_invoke_config_overwrites,
+    awslambda.add_permission_refuses_a_statement_id_in_use,
     ec2.security_groups_need_an_existing_vpc,
     ec2.aws_managed_prefix_lists_report_their_weight_as_max_entries,
     ec2.get_managed_prefix_list_entries_of_an_unknown_list_is_not_found,

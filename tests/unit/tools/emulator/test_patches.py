@@ -763,6 +763,22 @@ def test_put_function_event_invoke_config_overwrites():
     assert len(awslambda.list_function_event_invoke_configs(FunctionName="fn")["FunctionEventInvokeConfigs"]) == 1
 
 
+@mock_aws
+def test_add_permission_refuses_a_statement_id_in_use():
+    iam, awslambda = boto3.client("iam", region_name="eu-west-1"), boto3.client("lambda", region_name="eu-west-1")
+    role = iam.create_role(RoleName="alerts", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": []}))["Role"]["Arn"]
+    create_lambda(awslambda, role)
+    permission = {"FunctionName": "fn", "StatementId": "eventbridge", "Action": "lambda:InvokeFunction", "Principal": "events.amazonaws.com"}
+    awslambda.add_permission(**permission)
+    # The same permission again (a resend after a lost response): refused, one statement.
+    with pytest.raises(awslambda.exceptions.ResourceConflictException) as refused:
+        awslambda.add_permission(**permission)
+    assert refused.value.response["ResponseMetadata"]["HTTPStatusCode"] == 409
+    assert [s["Sid"] for s in json.loads(awslambda.get_policy(FunctionName="fn")["Policy"])["Statement"]] == ["eventbridge"]
+    awslambda.add_permission(**dict(permission, StatementId="other"))
+    assert len(json.loads(awslambda.get_policy(FunctionName="fn")["Policy"])["Statement"]) == 2
+
+
 def held_tokens(group_id):
     """The credentials the emulated group accepts, oldest first (None: unauthenticated access)."""
     from moto.elasticache.models import elasticache_backends
