@@ -73,6 +73,7 @@ PATCHES = (
     elbv2.rules_keep_to_the_condition_value_and_wildcard_quotas,
     elbv2.create_listener_is_idempotent_and_a_taken_port_is_refused,
     elbv2.create_load_balancer_is_idempotent_and_a_taken_name_is_refused,
+    elbv2.create_target_group_is_idempotent_and_a_taken_name_is_refused,
     events.test_event_pattern_answers,
     kms.schedule_key_deletion_accepts_key_arn,
     awslambda.new_roles_cannot_be_assumed_while_iam_propagates,

@@ -303,6 +303,31 @@ def test_create_load_balancer_is_idempotent_and_a_taken_name_is_refused():
 
 
 @mock_aws
+def test_create_target_group_is_idempotent_and_a_taken_name_is_refused():
+    ec2, elb = boto3.client("ec2", region_name="eu-west-1"), boto3.client("elbv2", region_name="eu-west-1")
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    request = {
+        "Name": "web-blue",
+        "Protocol": "HTTP",
+        "Port": 8080,
+        "VpcId": vpc,
+        "TargetType": "ip",
+        "HealthCheckPath": "/healthz",
+        "HealthCheckIntervalSeconds": 15,
+        "HealthyThresholdCount": 3,
+        "Matcher": {"HttpCode": "200-299"},
+    }
+    first = elb.create_target_group(**request)["TargetGroups"][0]
+    # The same request again (a resend after a lost response): the same target group.
+    assert elb.create_target_group(**request)["TargetGroups"][0]["TargetGroupArn"] == first["TargetGroupArn"]
+    for changes in ({"Port": 8081}, {"HealthCheckPath": "/"}, {"Matcher": {"HttpCode": "200"}}):
+        with pytest.raises(ClientError) as refused:
+            elb.create_target_group(**dict(request, **changes))
+        assert refused.value.response["Error"]["Code"] == "DuplicateTargetGroupName"
+    assert [g["TargetGroupArn"] for g in elb.describe_target_groups()["TargetGroups"]] == [first["TargetGroupArn"]]
+
+
+@mock_aws
 def test_deregistering_a_scalable_target_deletes_its_policies():
     aas, cw = boto3.client("application-autoscaling", region_name="eu-west-1"), boto3.client("cloudwatch", region_name="eu-west-1")
     fargate_service(boto3.client("ecs", region_name="eu-west-1"), boto3.client("ec2", region_name="eu-west-1"), "ECS")
