@@ -88,6 +88,7 @@ PATCHES = (
     route53.private_zones_of_one_name_conflict_in_a_vpc,
     # After the conflict check: it wraps it, so a resent create is recognised first.
     route53.a_caller_reference_creates_one_hosted_zone,
+    route53.a_caller_reference_is_never_used_again,
     route53.deleting_a_hosted_zone_needs_only_its_apex_soa_and_ns_left,
     route53.alias_records_to_cloudfront_cannot_evaluate_target_health,
     servicediscovery.deleting_a_dns_namespace_deletes_its_hosted_zone,

@@ -921,6 +921,19 @@ def test_a_caller_reference_creates_one_hosted_zone():
     assert len(route53.list_hosted_zones()["HostedZones"]) == 2
 
 
+@mock_aws
+def test_a_caller_reference_is_never_used_again():
+    route53 = boto3.client("route53", region_name="eu-west-1")
+    zone = route53.create_hosted_zone(Name="prod.dito.example", CallerReference="prod.dito.example")["HostedZone"]["Id"]
+    route53.delete_hosted_zone(Id=zone)
+    # A teardown, then a create with the reference of the deleted zone: refused, as the reference must be unique.
+    with pytest.raises(route53.exceptions.HostedZoneAlreadyExists):
+        route53.create_hosted_zone(Name="prod.dito.example", CallerReference="prod.dito.example")
+    assert route53.list_hosted_zones()["HostedZones"] == []
+    route53.create_hosted_zone(Name="prod.dito.example", CallerReference="prod.dito.example-2")
+    assert len(route53.list_hosted_zones()["HostedZones"]) == 1
+
+
 def private_dns_namespace(sd, ec2, name="svc.prod.dito.internal"):
     vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
     operation = sd.get_operation(OperationId=sd.create_private_dns_namespace(Name=name, Vpc=vpc)["OperationId"])["Operation"]
