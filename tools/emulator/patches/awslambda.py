@@ -129,7 +129,8 @@ class _StatementIdInUse(LambdaClientError):
     code = 409
 
     def __init__(self, sid):
-        super().__init__("ResourceConflictException", f"The statement id ({sid}) provided already exists. Please provide a new statement id, or remove the existing statement.")
+        message = f"The statement id ({sid}) provided already exists. Please provide a new statement id, or remove the existing statement."
+        super().__init__("ResourceConflictException", message)
 
 
 def add_permission_refuses_a_statement_id_in_use():
