@@ -60,6 +60,9 @@ def create_private_dns_namespace(client, name, vpc_id, description, tags, reques
 # NamespaceId) or its domain is taken in the VPC (ConflictingDomainExists); CreateService's when the name is taken.
 NAMESPACE_EXISTS = ("NamespaceAlreadyExists", "ConflictingDomainExists")
 SERVICE_EXISTS = "ServiceAlreadyExists"
+# CreatePrivateDnsNamespace's answer while the operation of an earlier attempt still runs (API reference, Errors:
+# "DuplicateRequest - The operation is already in progress", with DuplicateOperationId).
+IN_PROGRESS = "DuplicateRequest"
 
 
 def _refusal(error):
@@ -74,12 +77,17 @@ def create_namespace_once(client, name, vpc_id, description, tags, request_id, t
     ``request_id`` (the CreatorRequestId) is the same for every attempt of the caller's run: Cloud Map answers a
     request sent again after a lost response with the operation of the first one. When Cloud Map answers that the
     namespace exists already (another request made it: an earlier attempt without this id, or a run killed while the
-    namespace was being created), the namespace of that name is returned rather than an error.
+    namespace was being created), the namespace of that name is returned rather than an error. When it answers that
+    the operation is already in progress (DuplicateRequest: the resend came while the first attempt's operation ran),
+    that operation is waited for instead.
     """
     try:
         operation_id = create_private_dns_namespace(client, name, vpc_id, description, tags, request_id)
     except AnsibleCloudMapError as e:
         code, response = _refusal(e)
+        if code == IN_PROGRESS and response.get("DuplicateOperationId"):
+            operation = wait_for_operation(client, response["DuplicateOperationId"], timeout)
+            return get_namespace(client, operation["Targets"]["NAMESPACE"])
         if code not in NAMESPACE_EXISTS:
             raise
         found = get_namespace(client, response["NamespaceId"]) if response.get("NamespaceId") else None

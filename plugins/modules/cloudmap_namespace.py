@@ -16,7 +16,8 @@ description:
   - CreatePrivateDnsNamespace carries a CreatorRequestId, the same for every attempt of one run, so a request sent
     again after a lost response is answered with the first one's operation. When Cloud Map answers that the
     namespace exists already (NamespaceAlreadyExists, or ConflictingDomainExists for its domain in the VPC), the
-    module takes the namespace of that name rather than failing.
+    module takes the namespace of that name rather than failing; when it answers that the first attempt's operation
+    is still in progress (DuplicateRequest), the module waits for that operation.
   - The name and the VPC of a namespace cannot change. A namespace that still has services cannot be deleted
     (AWS refuses); delete them first.
 author:

@@ -28,6 +28,7 @@ from tools.emulator.patches import servicediscovery
 
 PATCHES = (
     applicationautoscaling.deregistering_a_scalable_target_deletes_its_policies,
+    applicationautoscaling.put_scaling_policy_updates_the_policy_of_that_name,
     ecs.describe_task_definition_family_returns_latest_active,
     ecs.task_definitions_record_registered_at,
     ecs.update_cluster_settings_answers,
@@ -35,6 +36,8 @@ PATCHES = (
     ecs.code_deploy_services_refuse_a_new_task_definition,
     ecs.create_service_keeps_strategy_deployment_configuration_and_flags,
     ecs.rolling_deployments_roll_out,
+    # Outermost CreateService wrapper: a resend or a taken name is answered before any other wrapper runs.
+    ecs.create_service_is_idempotent_by_client_token_and_a_taken_name_is_refused,
     codeconnections.connections_are_served_on_both_endpoints,
     codebuild.codepipeline_sources_and_artifacts_need_no_location,
     codebuild.compute_types_of_the_api_reference_are_accepted,
@@ -70,11 +73,13 @@ PATCHES = (
     elbv2.rules_keep_to_the_condition_value_and_wildcard_quotas,
     elbv2.create_listener_is_idempotent_and_a_taken_port_is_refused,
     elbv2.create_load_balancer_is_idempotent_and_a_taken_name_is_refused,
+    elbv2.create_target_group_is_idempotent_and_a_taken_name_is_refused,
     events.test_event_pattern_answers,
     kms.schedule_key_deletion_accepts_key_arn,
     awslambda.new_roles_cannot_be_assumed_while_iam_propagates,
     awslambda.update_function_configuration_applies_the_kms_key,
     awslambda.put_function_event_invoke_config_overwrites,
+    awslambda.add_permission_refuses_a_statement_id_in_use,
     ec2.security_groups_need_an_existing_vpc,
     ec2.aws_managed_prefix_lists_report_their_weight_as_max_entries,
     ec2.get_managed_prefix_list_entries_of_an_unknown_list_is_not_found,
@@ -83,6 +88,7 @@ PATCHES = (
     route53.private_zones_of_one_name_conflict_in_a_vpc,
     # After the conflict check: it wraps it, so a resent create is recognised first.
     route53.a_caller_reference_creates_one_hosted_zone,
+    route53.a_caller_reference_is_never_used_again,
     route53.deleting_a_hosted_zone_needs_only_its_apex_soa_and_ns_left,
     route53.alias_records_to_cloudfront_cannot_evaluate_target_health,
     servicediscovery.deleting_a_dns_namespace_deletes_its_hosted_zone,

@@ -25,3 +25,32 @@ def deregistering_a_scalable_target_deletes_its_policies():
         ]
 
     backend_cls.deregister_scalable_target = deregister_scalable_target
+
+
+def put_scaling_policy_updates_the_policy_of_that_name():
+    """PutScalingPolicy with the name of an existing policy updates that policy: same ARN, and a target-tracking
+    policy keeps one set of alarms.
+
+    AWS API reference, PutScalingPolicy: "Creates or updates a scaling policy for an Application Auto Scaling scalable
+    target"; "To update a policy, specify its policy name and the parameters that you want to change" (earlier
+    editions); response ``Alarms``: "The CloudWatch alarms created for the target tracking scaling policy". The
+    Application Auto Scaling User Guide, target tracking: Application Auto Scaling creates and manages the alarms of
+    the policy, and deletes them with it. moto made a new policy object (a new ARN) and a new pair of alarms on every
+    put, leaving the first pair behind: a put resent after a lost response doubled the policy's alarms.
+    """
+    backend_cls = aas_models.ApplicationAutoscalingBackend
+    original = backend_cls.put_scaling_policy
+
+    def put_scaling_policy(self, policy_name, service_namespace, resource_id, scalable_dimension, policy_body, policy_type):
+        key = aas_models.FakeApplicationAutoscalingPolicy.formulate_key(service_namespace, resource_id, scalable_dimension, policy_name)
+        held = self.policies.get(key)
+        policy = original(self, policy_name, service_namespace, resource_id, scalable_dimension, policy_body, policy_type)
+        if held is not None:
+            held.delete_alarms(self.account_id, self.region_name)
+            policy.delete_alarms(self.account_id, self.region_name)
+            policy._guid, policy.policy_arn, policy.creation_time = held._guid, held.policy_arn, held.creation_time
+            policy.alarms = []
+            policy.create_alarms()
+        return policy
+
+    backend_cls.put_scaling_policy = put_scaling_policy

@@ -1,9 +1,12 @@
 """AWS Lambda behaviours that moto 5.2 lacks or bends."""
 
+import json
 import os
 
 from moto.awslambda import models as lambda_models
+from moto.awslambda import policy as lambda_policy
 from moto.awslambda.exceptions import InvalidParameterValueException
+from moto.awslambda.exceptions import LambdaClientError
 from moto.core.config import default_user_config
 from moto.core.utils import utcnow
 from moto.iam.exceptions import NotFoundException as IAMNotFoundException
@@ -120,3 +123,31 @@ def put_function_event_invoke_config_overwrites():
         return event_config.response()
 
     lambda_models.LambdaBackend.put_function_event_invoke_config = put_function_event_invoke_config
+
+
+class _StatementIdInUse(LambdaClientError):
+    code = 409
+
+    def __init__(self, sid):
+        message = f"The statement id ({sid}) provided already exists. Please provide a new statement id, or remove the existing statement."
+        super().__init__("ResourceConflictException", message)
+
+
+def add_permission_refuses_a_statement_id_in_use():
+    """AddPermission with the StatementId of a statement the policy holds answers ResourceConflictException (409).
+
+    AWS API reference, AddPermission, ``StatementId``: "A statement identifier that differentiates the statement from
+    others in the same policy." Errors: "ResourceConflictException: The resource already exists, or another operation
+    is in progress. HTTP Status Code: 409". moto appended a second statement of the same id, so a permission resent
+    after a lost response doubled the statement where Lambda refuses it (the lambda_alerts role retries on that answer).
+    """
+    policy_cls = lambda_policy.Policy
+    original = policy_cls.add_statement
+
+    def add_statement(self, raw, qualifier=None):
+        sid = json.loads(raw).get("StatementId")
+        if sid and any(statement.get("Sid") == sid for statement in self.statements):
+            raise _StatementIdInUse(sid)
+        return original(self, raw, qualifier)
+
+    policy_cls.add_statement = add_statement

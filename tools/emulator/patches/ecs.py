@@ -3,6 +3,7 @@
 from datetime import UTC
 from datetime import datetime
 
+from moto.core.responses import ActionResult
 from moto.core.utils import camelcase_to_underscores
 from moto.ecs import exceptions as ecs_exceptions
 from moto.ecs import models as ecs_models
@@ -293,3 +294,36 @@ def rolling_deployments_roll_out():
 
     backend_cls.update_service = update_service
     response_cls.describe_services = describe_services
+
+
+def create_service_is_idempotent_by_client_token_and_a_taken_name_is_refused():
+    """CreateService sent again with its ``clientToken`` and the same parameters answers the service it created; a
+    CreateService for the name of a service that exists (ACTIVE or DRAINING) is otherwise refused.
+
+    AWS API reference, CreateService, ``clientToken``: "An identifier that you provide to ensure the idempotency of the
+    request. It must be unique and is case sensitive. Up to 36 ASCII characters in the range of 33-126 (inclusive) are
+    allowed." Ensuring idempotency (ECS API reference): "If you retry a request that completed successfully using the
+    same client token and the same parameters, the retry succeeds without performing any further actions";
+    ``serviceName``: "Service names must be unique within a cluster". ECS refuses a create of a taken name with
+    InvalidParameterException "Creation of service was not idempotent." (the answer the collection's ecs_service reads
+    back). moto ignored the token and replaced the service of that name with a new one (new deployments, createdAt,
+    task sets), whatever the token, so a create resent after a lost response looked like a first create.
+    """
+    response_cls = ecs_responses.EC2ContainerServiceResponse
+    original = response_cls.create_service
+
+    def create_service(self):
+        cluster = self.ecs_backend._get_cluster(self._get_param("cluster", "default"))
+        held = self.ecs_backend.services.get(f"{cluster.name}:{self._get_param('serviceName')}")
+        asked = {key: value for key, value in self.params.items() if key != "clientToken"}
+        token = self._get_param("clientToken")
+        if held is None or held.status not in ("ACTIVE", "DRAINING"):
+            result = original(self)
+            service = self.ecs_backend.services[f"{cluster.name}:{self._get_param('serviceName')}"]
+            service.dito_creation = (token, asked)
+            return result
+        if token and getattr(held, "dito_creation", None) == (token, asked):
+            return ActionResult({"service": held})
+        raise ecs_exceptions.InvalidParameterException("Creation of service was not idempotent.")
+
+    response_cls.create_service = create_service

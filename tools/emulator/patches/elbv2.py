@@ -315,3 +315,52 @@ def create_load_balancer_is_idempotent_and_a_taken_name_is_refused():
         return held
 
     backend_cls.create_load_balancer = create_load_balancer
+
+
+# CreateTargetGroup's settings (the backend's keyword) and the target group's attribute that holds each.
+_TARGET_GROUP_SETTINGS = {
+    "vpc_id": "vpc_id",
+    "protocol": "protocol",
+    "protocol_version": "protocol_version",
+    "port": "port",
+    "target_type": "target_type",
+    "ip_address_type": "ip_address_type",
+    "healthcheck_protocol": "health_check_protocol",
+    "healthcheck_port": "health_check_port",
+    "healthcheck_path": "health_check_path",
+    "healthcheck_interval_seconds": "health_check_interval_seconds",
+    "healthcheck_timeout_seconds": "health_check_timeout_seconds",
+    "healthcheck_enabled": "health_check_enabled",
+    "healthy_threshold_count": "healthy_threshold_count",
+    "unhealthy_threshold_count": "unhealthy_threshold_count",
+    "matcher": "matcher",
+}
+
+
+def _setting(value):
+    return value if isinstance(value, dict) else str(value).lower()
+
+
+def create_target_group_is_idempotent_and_a_taken_name_is_refused():
+    """CreateTargetGroup with the name of a target group that exists answers that target group when the settings are
+    the same, and DuplicateTargetGroupName when they differ.
+
+    AWS API reference, CreateTargetGroup: "This operation is idempotent, which means that it completes at most one
+    time. If you attempt to create multiple target groups with the same settings, each call succeeds." Errors:
+    "DuplicateTargetGroupName: A target group with the specified name already exists. HTTP Status Code: 400". moto
+    answered DuplicateTargetGroupName to every create of a taken name, the same settings included, so a create resent
+    after a lost response got the refusal where AWS answers the target group.
+    """
+    backend_cls = elbv2_models.ELBv2Backend
+    original = backend_cls.create_target_group
+
+    def create_target_group(self, name, **kwargs):
+        held = next((group for group in self.target_groups.values() if group.name == name), None)
+        if held is None:
+            return original(self, name, **kwargs)
+        asked = {attr: _setting(kwargs[key]) for key, attr in _TARGET_GROUP_SETTINGS.items() if kwargs.get(key) is not None}
+        if any(_setting(getattr(held, attr, None)) != value for attr, value in asked.items()):
+            raise elbv2_exceptions.DuplicateTargetGroupName()
+        return held
+
+    backend_cls.create_target_group = create_target_group

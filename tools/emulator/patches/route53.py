@@ -72,6 +72,37 @@ def a_caller_reference_creates_one_hosted_zone():
     Route53Backend.create_hosted_zone = create_hosted_zone
 
 
+def a_caller_reference_is_never_used_again():
+    """CreateHostedZone with the CallerReference of a zone that was deleted answers HostedZoneAlreadyExists too.
+
+    AWS API reference, CreateHostedZone, CallerReference: "You must use a unique CallerReference string every time you
+    submit a CreateHostedZone request. CallerReference can be any unique string, for example, a date/time stamp."
+    Route 53 remembers the references of deleted zones (Netflix/denominator#356: "caller references can never be
+    reused. This means that if you delete a zone, you can never create a new one with the same caller reference").
+    moto (with a_caller_reference_creates_one_hosted_zone) refused only the reference of a zone that still exists, so a
+    reference built from the zone's name alone passed a teardown and re-create that AWS refuses.
+    """
+    original_create, original_delete = Route53Backend.create_hosted_zone, Route53Backend.delete_hosted_zone
+
+    def create_hosted_zone(self, name, private_zone, caller_reference=None, *args, **kwargs):
+        if caller_reference and caller_reference in getattr(self, "dito_deleted_caller_references", ()):
+            raise Route53ClientError(
+                "HostedZoneAlreadyExists",
+                f"A hosted zone has already been created with the specified caller reference {caller_reference}.",
+            )
+        return original_create(self, name, private_zone, caller_reference, *args, **kwargs)
+
+    def delete_hosted_zone(self, id_):
+        zone = self.get_hosted_zone(id_)
+        deleted = original_delete(self, id_)
+        if zone.caller_reference:
+            self.__dict__.setdefault("dito_deleted_caller_references", set()).add(zone.caller_reference)
+        return deleted
+
+    Route53Backend.create_hosted_zone = create_hosted_zone
+    Route53Backend.delete_hosted_zone = delete_hosted_zone
+
+
 def deleting_a_hosted_zone_needs_only_its_apex_soa_and_ns_left():
     """DeleteHostedZone refuses a zone holding any record set other than the SOA and NS at its apex.
 

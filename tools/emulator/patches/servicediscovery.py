@@ -59,9 +59,9 @@ def creator_request_ids_make_creates_idempotent():
 
     AWS API reference, CreatePrivateDnsNamespace / CreateService, CreatorRequestId: "A unique string that identifies
     the request and that allows failed requests to be retried without the risk of running the operation twice."
-    Errors: ``NamespaceAlreadyExists`` ("The operation is already in progress", with ``CreatorRequestId`` and
-    ``NamespaceId``) and ``ServiceAlreadyExists`` ("The service can't be created because a service with the same
-    name already exists", with ``CreatorRequestId`` and ``ServiceId``). moto 5.2 made a second service of the same
+    Errors: ``NamespaceAlreadyExists`` ("The namespace that you're trying to create already exists", with
+    ``CreatorRequestId`` and ``NamespaceId``) and ``ServiceAlreadyExists`` ("The service can't be created because a
+    service with the same name already exists", with ``CreatorRequestId`` and ``ServiceId``). moto 5.2 made a second service of the same
     name in the namespace, and answered a resent namespace ConflictingDomainExists.
     """
     backend_cls = sd_models.ServiceDiscoveryBackend

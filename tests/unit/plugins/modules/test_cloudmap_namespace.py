@@ -2,6 +2,7 @@
 
 import boto3
 from botocore.client import BaseClient
+from botocore.exceptions import ClientError
 
 from ansible_collections.dito.chat.plugins.modules import cloudmap_namespace
 
@@ -56,6 +57,25 @@ def test_a_create_answered_already_exists_takes_the_namespace(aws, run_module, m
         return original(self, operation_name, api_params)
 
     monkeypatch.setattr(BaseClient, "_make_api_call", twice)
+    made = run_module(cloudmap_namespace.main, {"name": "svc.prod.dito.internal", "vpc_id": vpc})
+    assert made["changed"] is True and "failed" not in made, made.get("msg")
+    namespaces = boto3.client("servicediscovery", region_name=REGION).list_namespaces()["Namespaces"]
+    assert [n["Id"] for n in namespaces] == [made["namespace"]["id"]] and made["namespace"]["hosted_zone_id"]
+
+
+def test_a_resend_answered_in_progress_waits_for_the_first_operation(aws, run_module, monkeypatch):
+    # The resend came while the first attempt's operation still ran: DuplicateRequest, naming that operation.
+    vpc = boto3.client("ec2", region_name=REGION).create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    original = BaseClient._make_api_call
+
+    def in_progress(self, operation_name, api_params):
+        if operation_name != "CreatePrivateDnsNamespace":
+            return original(self, operation_name, api_params)
+        first = original(self, operation_name, api_params)["OperationId"]
+        error = {"Code": "DuplicateRequest", "Message": "The operation is already in progress."}
+        raise ClientError({"Error": error, "DuplicateOperationId": first}, operation_name)
+
+    monkeypatch.setattr(BaseClient, "_make_api_call", in_progress)
     made = run_module(cloudmap_namespace.main, {"name": "svc.prod.dito.internal", "vpc_id": vpc})
     assert made["changed"] is True and "failed" not in made, made.get("msg")
     namespaces = boto3.client("servicediscovery", region_name=REGION).list_namespaces()["Namespaces"]

@@ -220,6 +220,37 @@ def test_create_service_keeps_strategy_deployment_configuration_and_flags():
 
 
 @mock_aws
+def test_create_service_is_idempotent_by_client_token_and_a_taken_name_is_refused():
+    ecs, ec2 = boto3.client("ecs", region_name="eu-west-1"), boto3.client("ec2", region_name="eu-west-1")
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
+    sg = ec2.create_security_group(GroupName="web", Description="web", VpcId=vpc)["GroupId"]
+    ecs.create_cluster(clusterName="c")
+    register(ecs, 256)
+    request = {
+        "cluster": "c",
+        "serviceName": "web",
+        "taskDefinition": "web:1",
+        "desiredCount": 1,
+        "launchType": "FARGATE",
+        "networkConfiguration": {"awsvpcConfiguration": {"subnets": [subnet], "securityGroups": [sg]}},
+    }
+    first = ecs.create_service(**request, clientToken="run-1")["service"]
+    # The same request again (a resend after a lost response): the service it made, untouched.
+    again = ecs.create_service(**request, clientToken="run-1")["service"]
+    assert again["serviceArn"] == first["serviceArn"] and again["deployments"] == first["deployments"]
+    # Another token, or the same token with other parameters: the name is taken.
+    for token, changes in (("run-2", {}), (None, {}), ("run-1", {"desiredCount": 2})):
+        with pytest.raises(ecs.exceptions.InvalidParameterException, match="Creation of service was not idempotent"):
+            ecs.create_service(**dict(request, **changes), **({"clientToken": token} if token else {}))
+    [service] = ecs.describe_services(cluster="c", services=["web"])["services"]
+    assert (service["deployments"][0]["id"], service["desiredCount"]) == (first["deployments"][0]["id"], 1)
+    # A deleted (INACTIVE) service leaves the name free.
+    ecs.delete_service(cluster="c", service="web", force=True)
+    assert ecs.create_service(**request, clientToken="run-3")["service"]["deployments"][0]["id"] != first["deployments"][0]["id"]
+
+
+@mock_aws
 def test_application_load_balancers_report_their_regions_hosted_zone():
     for region, zone in (("eu-west-1", "Z32O12XQLNTSW2"), ("us-east-1", "Z35SXDOTRQ7X7K")):
         ec2, elb = boto3.client("ec2", region_name=region), boto3.client("elbv2", region_name=region)
@@ -272,6 +303,31 @@ def test_create_load_balancer_is_idempotent_and_a_taken_name_is_refused():
 
 
 @mock_aws
+def test_create_target_group_is_idempotent_and_a_taken_name_is_refused():
+    ec2, elb = boto3.client("ec2", region_name="eu-west-1"), boto3.client("elbv2", region_name="eu-west-1")
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    request = {
+        "Name": "web-blue",
+        "Protocol": "HTTP",
+        "Port": 8080,
+        "VpcId": vpc,
+        "TargetType": "ip",
+        "HealthCheckPath": "/healthz",
+        "HealthCheckIntervalSeconds": 15,
+        "HealthyThresholdCount": 3,
+        "Matcher": {"HttpCode": "200-299"},
+    }
+    first = elb.create_target_group(**request)["TargetGroups"][0]
+    # The same request again (a resend after a lost response): the same target group.
+    assert elb.create_target_group(**request)["TargetGroups"][0]["TargetGroupArn"] == first["TargetGroupArn"]
+    for changes in ({"Port": 8081}, {"HealthCheckPath": "/"}, {"Matcher": {"HttpCode": "200"}}):
+        with pytest.raises(ClientError) as refused:
+            elb.create_target_group(**dict(request, **changes))
+        assert refused.value.response["Error"]["Code"] == "DuplicateTargetGroupName"
+    assert [g["TargetGroupArn"] for g in elb.describe_target_groups()["TargetGroups"]] == [first["TargetGroupArn"]]
+
+
+@mock_aws
 def test_deregistering_a_scalable_target_deletes_its_policies():
     aas, cw = boto3.client("application-autoscaling", region_name="eu-west-1"), boto3.client("cloudwatch", region_name="eu-west-1")
     fargate_service(boto3.client("ecs", region_name="eu-west-1"), boto3.client("ec2", region_name="eu-west-1"), "ECS")
@@ -290,6 +346,34 @@ def test_deregistering_a_scalable_target_deletes_its_policies():
     aas.deregister_scalable_target(**target)
     assert aas.describe_scaling_policies(ServiceNamespace="ecs")["ScalingPolicies"] == []
     assert cw.describe_alarms()["MetricAlarms"] == []
+
+
+@mock_aws
+def test_put_scaling_policy_updates_the_policy_of_that_name():
+    aas, cw = boto3.client("application-autoscaling", region_name="eu-west-1"), boto3.client("cloudwatch", region_name="eu-west-1")
+    fargate_service(boto3.client("ecs", region_name="eu-west-1"), boto3.client("ec2", region_name="eu-west-1"), "ECS")
+    target = {"ServiceNamespace": "ecs", "ResourceId": "service/c/web", "ScalableDimension": "ecs:service:DesiredCount"}
+    aas.register_scalable_target(**target, MinCapacity=1, MaxCapacity=4)
+
+    def put(value):
+        return aas.put_scaling_policy(
+            **target,
+            PolicyName="cpu",
+            PolicyType="TargetTrackingScaling",
+            TargetTrackingScalingPolicyConfiguration={
+                "TargetValue": value,
+                "PredefinedMetricSpecification": {"PredefinedMetricType": "ECSServiceAverageCPUUtilization"},
+            },
+        )
+
+    first = put(60.0)
+    # The same put again (a resend after a lost response), then a change: one policy, one pair of alarms.
+    assert put(60.0)["PolicyARN"] == first["PolicyARN"]
+    assert put(70.0)["PolicyARN"] == first["PolicyARN"]
+    [policy] = aas.describe_scaling_policies(ServiceNamespace="ecs")["ScalingPolicies"]
+    assert policy["PolicyARN"] == first["PolicyARN"] and policy["TargetTrackingScalingPolicyConfiguration"]["TargetValue"] == 70.0
+    alarms = cw.describe_alarms()["MetricAlarms"]
+    assert len(alarms) == 2 and {a["AlarmName"] for a in alarms} == {a["AlarmName"] for a in policy["Alarms"]}
 
 
 @mock_aws
@@ -704,6 +788,22 @@ def test_put_function_event_invoke_config_overwrites():
     assert len(awslambda.list_function_event_invoke_configs(FunctionName="fn")["FunctionEventInvokeConfigs"]) == 1
 
 
+@mock_aws
+def test_add_permission_refuses_a_statement_id_in_use():
+    iam, awslambda = boto3.client("iam", region_name="eu-west-1"), boto3.client("lambda", region_name="eu-west-1")
+    role = iam.create_role(RoleName="alerts", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": []}))["Role"]["Arn"]
+    create_lambda(awslambda, role)
+    permission = {"FunctionName": "fn", "StatementId": "eventbridge", "Action": "lambda:InvokeFunction", "Principal": "events.amazonaws.com"}
+    awslambda.add_permission(**permission)
+    # The same permission again (a resend after a lost response): refused, one statement.
+    with pytest.raises(awslambda.exceptions.ResourceConflictException) as refused:
+        awslambda.add_permission(**permission)
+    assert refused.value.response["ResponseMetadata"]["HTTPStatusCode"] == 409
+    assert [s["Sid"] for s in json.loads(awslambda.get_policy(FunctionName="fn")["Policy"])["Statement"]] == ["eventbridge"]
+    awslambda.add_permission(**dict(permission, StatementId="other"))
+    assert len(json.loads(awslambda.get_policy(FunctionName="fn")["Policy"])["Statement"]) == 2
+
+
 def held_tokens(group_id):
     """The credentials the emulated group accepts, oldest first (None: unauthenticated access)."""
     from moto.elasticache.models import elasticache_backends
@@ -819,6 +919,19 @@ def test_a_caller_reference_creates_one_hosted_zone():
     assert [z["Id"] for z in route53.list_hosted_zones()["HostedZones"]] == [first["Id"]]
     route53.create_hosted_zone(Name="other.example", CallerReference="another")
     assert len(route53.list_hosted_zones()["HostedZones"]) == 2
+
+
+@mock_aws
+def test_a_caller_reference_is_never_used_again():
+    route53 = boto3.client("route53", region_name="eu-west-1")
+    zone = route53.create_hosted_zone(Name="prod.dito.example", CallerReference="prod.dito.example")["HostedZone"]["Id"]
+    route53.delete_hosted_zone(Id=zone)
+    # A teardown, then a create with the reference of the deleted zone: refused, as the reference must be unique.
+    with pytest.raises(route53.exceptions.HostedZoneAlreadyExists):
+        route53.create_hosted_zone(Name="prod.dito.example", CallerReference="prod.dito.example")
+    assert route53.list_hosted_zones()["HostedZones"] == []
+    route53.create_hosted_zone(Name="prod.dito.example", CallerReference="prod.dito.example-2")
+    assert len(route53.list_hosted_zones()["HostedZones"]) == 1
 
 
 def private_dns_namespace(sd, ec2, name="svc.prod.dito.internal"):
