@@ -28,6 +28,10 @@ def _pages(client, operation, key, **kwargs):
         yield from getattr(client, operation)(**kwargs).get(key, [])
 
 
+def _batches(items, size):
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
 def _referenced(rule):
     return rule.get("ReferencedGroupInfo", {}).get("GroupId")
 
@@ -85,11 +89,15 @@ def listing(endpoint, vpc_id):
     )
 
     ecs = client("ecs")
-    out["ecs clusters"] = _count(c.rsplit("/", 1)[1] for c in _pages(ecs, "list_clusters", "clusterArns"))
+    # Active ones: a deleted cluster or service stays visible as INACTIVE for a while.
+    clusters = [c for c in _pages(ecs, "list_clusters", "clusterArns") if ecs.describe_clusters(clusters=[c])["clusters"][0]["status"] == "ACTIVE"]
+    out["ecs clusters"] = _count(c.rsplit("/", 1)[1] for c in clusters)
     out["ecs services"] = _count(
-        f"{c.rsplit('/', 1)[1]}/{s.rsplit('/', 1)[1]}"
-        for c in _pages(ecs, "list_clusters", "clusterArns")
-        for s in _pages(ecs, "list_services", "serviceArns", cluster=c)
+        f"{c.rsplit('/', 1)[1]}/{s['serviceName']}"
+        for c in clusters
+        for arns in _batches(list(_pages(ecs, "list_services", "serviceArns", cluster=c)), 10)
+        for s in ecs.describe_services(cluster=c, services=arns)["services"]
+        if s["status"] != "INACTIVE"
     )
     # One revision per content: the same content registered twice (a resent RegisterTaskDefinition) shows as two.
     out["task definition revisions"] = _count(
@@ -131,7 +139,12 @@ def listing(endpoint, vpc_id):
 
     sd = client("servicediscovery")
     out["cloud map namespaces"] = _count(n["Name"] for n in _pages(sd, "list_namespaces", "Namespaces"))
-    out["cloud map services"] = _count(s["Name"] for s in _pages(sd, "list_services", "Services"))
+    # A service by its namespace's name: two environments' namespaces each hold a "backend".
+    out["cloud map services"] = _count(
+        f"{n['Name']}/{s['Name']}"
+        for n in _pages(sd, "list_namespaces", "Namespaces")
+        for s in _pages(sd, "list_services", "Services", Filters=[{"Name": "NAMESPACE_ID", "Values": [n["Id"]], "Condition": "EQ"}])
+    )
 
     cloudfront = client("cloudfront", "us-east-1")
     items = cloudfront.list_distributions()["DistributionList"].get("Items", [])
@@ -154,6 +167,37 @@ def listing(endpoint, vpc_id):
     out["codedeploy deployment configs"] = _count(
         c for c in _pages(codedeploy, "list_deployment_configs", "deploymentConfigsList") if not c.startswith("CodeDeployDefault.")
     )
+    return out
+
+
+def renamed(name, environment, first="local"):
+    """The name that the environment `environment` gives to what `first` names `name`: site.yml puts the environment in
+    every name (dito-<env>-..., /dito/<env>/..., dito/<env>/<service>, <env>.dito.internal), and the second
+    environment's inventory of the tests names its public front end chat-<env>.<zone> instead of chat.<zone> (one
+    public zone, two environments). A name that does not change is shared (the public zone, the default group)."""
+    name = re.sub(rf"(?<=[-/]){first}(?=[-/:]|$)", environment, name)
+    name = re.sub(rf"(?<![\w-]){first}(?=\.dito\.internal)", environment, name)
+    return re.sub(r"(?<![\w-])chat(?=(-origin)?\.dito\.local\.)", f"chat-{environment}", name)
+
+
+def environment_part(found, first="local"):
+    """The part of a listing that belongs to the environment `first` (the names a second environment renames)."""
+    part = {kind: {name: n for name, n in names.items() if renamed(name, "other", first) != name} for kind, names in found.items()}
+    return {kind: names for kind, names in part.items() if names}
+
+
+def as_environment(found, environment, first="local"):
+    """The listing of what `first` holds, as the environment `environment` would name it."""
+    return {kind: {renamed(name, environment, first): n for name, n in names.items()} for kind, names in environment_part(found, first).items()}
+
+
+def merged(*listings):
+    """Listings added up, kind by kind and name by name."""
+    out = {}
+    for found in listings:
+        for kind, names in found.items():
+            for name, n in names.items():
+                out.setdefault(kind, {})[name] = out.get(kind, {}).get(name, 0) + n
     return out
 
 

@@ -5,6 +5,8 @@ Converging the stack is the slow part of the suite, so tests share one converged
 - `converged_to_change`: a test that changes it. Changers run after every reader, in file order, each on the
   stack that the changers before it left. So a changer asserts only what its own change decides (for example
   "redis changed", not "nothing else changed"), or states in its docstring what it relies on;
+- `converged_beside`: a test that builds a second environment in the account beside the stack (test_faults), after
+  every changer (they may count what the account holds) and before the destroyers, which show it left intact;
 - `converged_to_destroy`: a test that removes the stack; the next user gets a stack converged anew;
 - `fresh_account`: a test that needs an empty account;
 - `role_calls`: a test of what the roles called in the whole session (the emulator's request log), run last.
@@ -70,6 +72,8 @@ def pytest_collection_modifyitems(items):
             return 5
         if "converged_to_destroy" in item.fixturenames:
             return 3
+        if "converged_beside" in item.fixturenames:
+            return 2.5
         if "converged_to_change" in item.fixturenames:
             return 2
         return 1 if "converged" in item.fixturenames else 4
@@ -83,10 +87,16 @@ def reset():
     _STACK["empty"] = True
 
 
-def converged_anew():
-    """Say that the account, reset by the calling test, holds the stack converged anew (a changer that rebuilt it
-    with site.yml and checked it): the next users of the shared stack take it as it is instead of converging again."""
-    _STACK["converged_after"] = _STACK["resets"]
+def beside(environment, part):
+    """Say that the account holds, beside the shared stack, the environment `environment`, whose resources are `part`
+    (a listing, tools/listing.py): a destroyer of the shared stack shows it intact."""
+    _STACK["beside"] = {"environment": environment, "part": part, "after": _STACK["resets"]}
+
+
+def environment_beside():
+    """The environment that a test built beside the shared stack since the last reset, or None."""
+    found = _STACK.get("beside")
+    return found if found and found["after"] == _STACK["resets"] else None
 
 
 @pytest.fixture
@@ -162,6 +172,12 @@ def converged(playbook):
 @pytest.fixture
 def converged_to_change(converged):
     """The shared converged stack, for a test that changes it (see the module docstring)."""
+    return converged
+
+
+@pytest.fixture
+def converged_beside(converged):
+    """The shared converged stack, for a test that builds another environment beside it (see the module docstring)."""
     return converged
 
 

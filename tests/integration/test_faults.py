@@ -1,21 +1,30 @@
-"""Faults survived (the short version of `make faults`, tools/faults.py): with the emulator's fault layer on (20 % of
-every service's requests throttled with its own error, 2 % answered 500/503, 5 % of the writes' responses lost after
-the write was done), site.yml killed halfway, then run to the end and once more, leaves an account that holds exactly
-what a clean converge holds (the shared stack's listing, by name and count); deploy.yml killed while it waits for
-its deployment attaches to it on the re-run, and no second deployment of the revision is made."""
+"""Faults survived (the short version of `make faults`, tools/faults.py), and two environments side by side.
+
+With the emulator's fault layer on (20 % of every service's requests throttled with its own error, 2 % answered
+500/503, 5 % of the writes' responses lost after the write was done), site.yml builds a second environment, `faults`,
+beside the shared stack (`local`: same account, region, VPC and public zone), killed halfway, then run to the end and
+once more: the account then holds exactly the shared stack as it was, plus what a clean converge of `local` holds, by
+the second environment's names (nothing doubled, nothing of `local` touched). test_site's teardown of `local`, the
+destroyer after it, shows the second environment intact. deploy.yml killed while it waits for its deployment attaches
+to it on the re-run, and no second deployment of the revision is made."""
 
 import re
 
 import pytest
+import yaml
 
 from tests.conftest import ROOT
 from tests.integration import conftest
 from tools import faults
+from tools.listing import as_environment
 from tools.listing import differences
 from tools.listing import listing
+from tools.listing import merged
 
 # Seconds into site.yml at which the short version kills it: past the shared pieces, in the middle of the services.
 KILL_AT = 45
+# The second environment of the account, and its public front end's name (the public zone is shared).
+SECOND = "faults"
 
 
 def vpc_id():
@@ -30,6 +39,23 @@ def fault_layer(emulator_endpoint):
     faults.faults(emulator_endpoint, {})
 
 
+def second_environment(inventory, environment):
+    """The local inventory as a second environment of the same account: its own site_environment (every name the roles
+    derive carries it), its own webhook parameter, and its own public name in the shared public zone."""
+    settings_file = inventory / "group_vars" / "all" / "main.yml"
+    settings = yaml.safe_load(settings_file.read_text())
+    settings["site_environment"] = environment
+    for hook in settings["lambda_alerts_webhooks"]:
+        hook["parameter"] = hook["parameter"].replace("/local/", f"/{environment}/")
+    settings_file.write_text(yaml.safe_dump(settings))
+    hosts_file = inventory / "hosts.yml"
+    hosts = yaml.safe_load(hosts_file.read_text())
+    frontend = hosts["all"]["children"]["dito_services"]["hosts"]["frontend"]["site_service"]
+    frontend["dns_name"] = f"{frontend.get('dns_name', 'chat')}-{environment}"
+    hosts_file.write_text(yaml.safe_dump(hosts))
+    return inventory
+
+
 # The listing of the clean converge, taken by the reader test below: readers run before the changers (conftest), so it
 # holds what site.yml alone made, not what test_deploy's deployments added.
 _CLEAN = {}
@@ -42,19 +68,19 @@ def test_a_clean_converge_holds_one_resource_of_each_name(converged, emulator_en
     assert found["load balancers"] and found["kms keys"] and found["task definition revisions"], found
 
 
-def test_a_killed_run_under_faults_converges_to_the_clean_stack(converged_to_change, playbook, emulator_endpoint, request):
-    """Rebuilds the shared stack through faults; once it holds what the clean converge held, the tests after it
-    (the deploy kill below, test_site's teardown) take it as the shared stack."""
+def test_a_killed_run_under_faults_converges_beside_the_first_environment(converged_beside, playbook, emulator_endpoint, request, local_inventory):
+    """After the changers of the shared stack (conftest: converged_beside), before its destroyer."""
     # Run alone (-k), no changer ran before: the shared stack is still the clean converge.
-    reference = _CLEAN.get("listing") or listing(emulator_endpoint, vpc_id())
-    conftest.reset()
+    clean = _CLEAN.get("listing") or listing(emulator_endpoint, vpc_id())
+    before = listing(emulator_endpoint, vpc_id())
+    inventory = second_environment(local_inventory, SECOND)
     off = request.getfixturevalue("fault_layer")
 
-    killed = faults.playbook("site.yml", port=conftest.PORT, kill_after=KILL_AT)
+    killed = faults.playbook("site.yml", port=conftest.PORT, inventory=inventory, kill_after=KILL_AT)
     assert killed.killed and killed.rc != 0, killed
-    run = playbook("site.yml")
+    run = playbook("site.yml", inventory=inventory)
     assert run.rc == 0 and run.total("failed") == 0, run
-    again = playbook("site.yml")
+    again = playbook("site.yml", inventory=inventory)
     assert again.rc == 0 and again.total("changed") == 0, again
     counts = off()
 
@@ -62,13 +88,14 @@ def test_a_killed_run_under_faults_converges_to_the_clean_stack(converged_to_cha
     assert counts.get("throttle", 0) > 20 and counts.get("error", 0) > 0 and counts.get("lost", 0) > 0, counts
     assert faults.RETRY_MARKS.search(run.out + again.out), run
     assert "Traceback" not in run.out + again.out, run
-    assert differences(reference, listing(emulator_endpoint, vpc_id())) == []
-    conftest.converged_anew()
+    # The first environment as it was, and the second one as a clean converge, once each.
+    second = as_environment(clean, SECOND)
+    assert differences(merged(before, second), listing(emulator_endpoint, vpc_id())) == []
+    conftest.beside(SECOND, second)
 
 
 def test_deploy_yml_killed_while_waiting_attaches_to_its_deployment(converged_to_change, playbook, emulator_endpoint, client, request):
-    """On the shared stack (the one the test above rebuilt through faults, or the one earlier changers left: a new tag
-    is a new revision to deploy either way)."""
+    """On the shared stack as the changers before it left it (a new tag is a new revision to deploy either way)."""
     codedeploy = client("codedeploy")
     group = {"applicationName": "dito-local-backend", "deploymentGroupName": "dito-local-backend"}
     before = set(codedeploy.list_deployments(**group)["deployments"])

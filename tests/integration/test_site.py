@@ -6,7 +6,13 @@ import pytest
 import yaml
 
 from tests.conftest import ROOT
+from tests.integration import conftest
 from tests.integration import test_cloudfront as cloudfront
+from tests.integration.test_faults import vpc_id
+from tools.listing import differences
+from tools.listing import environment_part
+from tools.listing import listing
+from tools.listing import merged
 
 SERVICES = ("frontend", "backend")
 
@@ -190,40 +196,48 @@ def test_turning_cloudfront_off_makes_the_alb_the_edge_again(converged_to_change
     assert client("ssm").get_parameters(Names=[cloudfront.SECRET_PARAMETER])["Parameters"] == []
 
 
-def test_teardown_removes_every_repository(converged_to_destroy, playbook, client):
+# What teardown.yml keeps of the environment on purpose: the Redis AUTH token and the webhook URL (the back end may still
+# run with the one, the other may be the user's) with the keys that encrypt them and their aliases, the pipelines' key
+# waiting for its deletion date, and the task definitions' revisions (INACTIVE, as ECS keeps them).
+KEPT_BY_TEARDOWN = {
+    "kms keys": {
+        "Artifacts of the pipelines (dito-local-pipeline-artifacts) PendingDeletion",
+        "Data at rest and AUTH token of dito-local-redis Enabled",
+        "Webhook URLs of dito-local-pipeline-alerts Enabled",
+    },
+    "kms aliases": {"alias/dito-local-pipeline-alerts", "alias/dito-local-pipelines", "alias/dito-local-redis"},
+    "ssm parameters": {"/dito/local/alerts/slack", "/dito/local/redis/auth-token"},
+    "task definition revisions": {"dito-local-backend", "dito-local-frontend"},
+}
+# What the account held before site.yml: the public zone (its NS and SOA records) and the VPC's default group.
+THE_USERS = {
+    "route53 zones": {"dito.local. private=False": 1},
+    "route53 records": {"dito.local. dito.local. NS": 1, "dito.local. dito.local. SOA": 1},
+    "security groups": {"default": 1},
+    "security group rules": {"default egress -1 -1--1 0.0.0.0/0": 1},
+}
+
+
+def test_teardown_removes_every_repository(converged_to_destroy, playbook, client, emulator_endpoint):
+    """Removes everything of the environment but what it keeps on purpose, and nothing else: the user's public zone
+    and, when test_faults built one beside it, the other environment of the account stay as they were."""
+    beside = conftest.environment_beside()
     down = playbook("teardown.yml", "-e", "confirm=local")
     # Each service: its load balancer, target groups, log bucket, repository, then its security groups.
     assert down.rc == 0 and all(down.recap[s]["changed"] >= 5 for s in SERVICES), down
-    assert client("elbv2").describe_load_balancers()["LoadBalancers"] == [] and client("elbv2").describe_target_groups()["TargetGroups"] == []
-    assert client("s3").list_buckets()["Buckets"] == []
-    assert client("elasticache").describe_replication_groups()["ReplicationGroups"] == []
-    assert client("elasticache").describe_cache_subnet_groups()["CacheSubnetGroups"] == []
-    assert client("elasticache").describe_cache_parameter_groups()["CacheParameterGroups"] == []
-    assert {g["GroupName"] for g in client("ec2").describe_security_groups()["SecurityGroups"]} == {"default"}
-    # Nothing of site.yml's is left in Route 53: the private zone and the namespace's zone are gone; the user's public
-    # zone stays, without the stack's names.
-    r53 = client("route53")
-    zones = r53.list_hosted_zones()["HostedZones"]
-    assert [(z["Name"], z["Config"]["PrivateZone"]) for z in zones] == [("dito.local.", False)], zones
-    assert [r["Type"] for r in r53.list_resource_record_sets(HostedZoneId=zones[0]["Id"])["ResourceRecordSets"]] == ["NS", "SOA"]
+    found = listing(emulator_endpoint, vpc_id())
+    left = environment_part(found)
+    assert {kind: set(names) for kind, names in left.items()} == KEPT_BY_TEARDOWN
+    rest = {kind: {name: n for name, n in names.items() if name not in left.get(kind, {})} for kind, names in found.items()}
+    assert differences(merged(THE_USERS, beside["part"] if beside else {}), rest) == []
+    if beside:
+        assert client("elbv2").describe_load_balancers(Names=[f"dito-{beside['environment']}-frontend"])["LoadBalancers"]
     # The AUTH token stays (the back end may still run with it) unless elasticache_delete_auth_token.
     assert client("ssm").get_parameter(Name="/dito/local/redis/auth-token")["Parameter"]["Type"] == "SecureString"
-    assert repositories(client) == {}
-    assert client("lambda").list_functions()["Functions"] == []
-    assert client("events").list_rules()["Rules"] == []
     ecs = client("ecs")
     assert [c["status"] for c in ecs.describe_clusters(clusters=["dito-local"])["clusters"]] in ([], ["INACTIVE"])
-    assert ecs.list_task_definitions(status="ACTIVE")["taskDefinitionArns"] == []
-    assert client("servicediscovery").list_namespaces()["Namespaces"] == []
-    assert client("application-autoscaling").describe_scalable_targets(ServiceNamespace="ecs")["ScalableTargets"] == []
-    assert [a["AlarmName"] for a in client("cloudwatch").describe_alarms()["MetricAlarms"]] == []
-    assert [g["logGroupName"] for g in client("logs").describe_log_groups(logGroupNamePrefix="/ecs/")["logGroups"]] == []
-    roles = [r["RoleName"] for r in client("iam").list_roles()["Roles"]]
-    assert not [r for r in roles if r.startswith("dito-local-")], roles
-    assert "dito-local-pipeline-alerts" not in [r["RoleName"] for r in client("iam").list_roles()["Roles"]]
-    # The pipelines, their projects and the connection site.yml made; the key waits for its deletion date.
-    assert client("codepipeline").list_pipelines()["pipelines"] == [] and client("codebuild").list_projects()["projects"] == []
-    assert client("codeconnections").list_connections()["Connections"] == []
+    assert not [a for a in ecs.list_task_definitions(status="ACTIVE")["taskDefinitionArns"] if "/dito-local-" in a]
+    # The pipelines' key waits for its deletion date.
     assert client("kms").describe_key(KeyId="alias/dito-local-pipelines")["KeyMetadata"]["KeyState"] == "PendingDeletion"
     # The webhook parameter stays (it may be the user's) unless lambda_alerts_delete_parameters.
     assert client("ssm").get_parameter(Name="/dito/local/alerts/slack")["Parameter"]["Type"] == "SecureString"
