@@ -90,3 +90,29 @@ def creator_request_ids_make_creates_idempotent():
 
     backend_cls.create_private_dns_namespace = create_private_dns_namespace
     backend_cls.create_service = create_service_once
+
+
+def private_dns_namespaces_of_other_names_share_a_vpc():
+    """A VPC holds several private DNS namespaces of different names (two environments of one account in one VPC).
+
+    AWS API reference, CreatePrivateDnsNamespace, lists the errors DuplicateRequest, InvalidInput,
+    NamespaceAlreadyExists, ResourceLimitExceeded and TooManyTagsException, and no limit of one namespace per VPC; the
+    developer guide ("AWS Cloud Map namespaces") makes a private Route 53 hosted zone of the namespace's name, which a
+    VPC may hold beside zones of other names (Route 53 refuses only a second zone of the same name in that VPC:
+    ConflictingDomainExists, which the route53 patch of this layer enforces). moto refused any second namespace in a
+    VPC with ConflictingDomainExists, whatever its name.
+    """
+    backend_cls = sd_models.ServiceDiscoveryBackend
+    original = backend_cls.create_private_dns_namespace
+
+    def create_private_dns_namespace(self, name, creator_request_id, description, vpc, tags, properties):
+        # Set aside, for moto's check, the namespaces of other names in the VPC; same-name ones stay and are answered.
+        aside = {key: ns for key, ns in self.namespaces.items() if ns.vpc == vpc and ns.name != name}
+        for key in aside:
+            del self.namespaces[key]
+        try:
+            return original(self, name, creator_request_id, description, vpc, tags, properties)
+        finally:
+            self.namespaces.update(aside)
+
+    backend_cls.create_private_dns_namespace = create_private_dns_namespace

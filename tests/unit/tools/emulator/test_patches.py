@@ -975,6 +975,19 @@ def test_creator_request_ids_make_cloud_map_creates_idempotent():
 
 
 @mock_aws
+def test_private_dns_namespaces_of_other_names_share_a_vpc():
+    sd = boto3.client("servicediscovery", region_name="eu-west-1")
+    vpc = boto3.client("ec2", region_name="eu-west-1").create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    for name in ("svc.staging.dito.internal", "svc.production.dito.internal"):
+        sd.create_private_dns_namespace(Name=name, Vpc=vpc, CreatorRequestId=name)
+    assert sorted(n["Name"] for n in sd.list_namespaces()["Namespaces"]) == ["svc.production.dito.internal", "svc.staging.dito.internal"]
+    # The same name in the same VPC is still refused, and nothing was lost on the way.
+    with pytest.raises(sd.exceptions.NamespaceAlreadyExists):
+        sd.create_private_dns_namespace(Name="svc.staging.dito.internal", Vpc=vpc, CreatorRequestId="another")
+    assert len(sd.list_namespaces()["Namespaces"]) == 2
+
+
+@mock_aws
 def test_namespaces_with_services_cannot_be_deleted():
     sd = boto3.client("servicediscovery", region_name="eu-west-1")
     namespace = private_dns_namespace(sd, boto3.client("ec2", region_name="eu-west-1"))
