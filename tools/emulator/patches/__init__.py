@@ -95,6 +95,7 @@ PATCHES = (
     servicediscovery.namespaces_with_services_cannot_be_deleted,
     servicediscovery.creator_request_ids_make_creates_idempotent,
     servicediscovery.private_dns_namespaces_of_other_names_share_a_vpc,
+    servicediscovery.list_services_and_namespaces_honour_their_filters,
     s3.bucket_policy_conditions_are_evaluated,
     # CloudFront: the wrappers of Create/UpdateDistribution stack in this order (the checks run first).
     cloudfront.managed_policies_are_listed,

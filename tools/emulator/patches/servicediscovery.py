@@ -116,3 +116,44 @@ def private_dns_namespaces_of_other_names_share_a_vpc():
             self.namespaces.update(aside)
 
     backend_cls.create_private_dns_namespace = create_private_dns_namespace
+
+
+def _matches(value, condition, values):
+    if condition == "BEGINS_WITH":
+        return any(str(value).startswith(v) for v in values)
+    return value in values  # EQ (one value) and IN
+
+
+def list_services_and_namespaces_honour_their_filters():
+    """ListServices keeps to its NAMESPACE_ID filter, and ListNamespaces to its TYPE and NAME filters.
+
+    AWS API reference, ListServices, Filters: "A complex type that contains specifications for the namespaces that you
+    want to list services for. If you specify more than one filter, an operation must match all filters to be returned";
+    ServiceFilter Name NAMESPACE_ID, Condition EQ (default) or IN. ListNamespaces, NamespaceFilter: Name TYPE, NAME or
+    HTTP_NAME, Condition EQ (default), IN or BEGINS_WITH. moto ignored both: a look-up of the service "backend" in one
+    environment's namespace answered the "backend" of another environment's namespace in the same account (and teardown
+    of the one deleted the other's).
+    """
+    from moto.servicediscovery import responses as sd_responses
+
+    def filters(response):
+        return json.loads(response.body or "{}").get("Filters") or []
+
+    def list_services(self):
+        services = self.servicediscovery_backend.list_services()
+        for f in filters(self):
+            if f.get("Name") == "NAMESPACE_ID":
+                services = [s for s in services if _matches(s.namespace_id, f.get("Condition", "EQ"), f.get("Values", []))]
+        return json.dumps({"Services": [s.to_json() for s in services]})
+
+    def list_namespaces(self):
+        namespaces = self.servicediscovery_backend.list_namespaces()
+        fields = {"TYPE": lambda ns: ns.type, "NAME": lambda ns: ns.name, "HTTP_NAME": lambda ns: ns.name}
+        for f in filters(self):
+            field = fields.get(f.get("Name"))
+            if field:
+                namespaces = [ns for ns in namespaces if _matches(field(ns), f.get("Condition", "EQ"), f.get("Values", []))]
+        return 200, {}, json.dumps({"Namespaces": [ns.to_json() for ns in namespaces]})
+
+    sd_responses.ServiceDiscoveryResponse.list_services = list_services
+    sd_responses.ServiceDiscoveryResponse.list_namespaces = list_namespaces

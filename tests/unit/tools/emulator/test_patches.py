@@ -988,6 +988,27 @@ def test_private_dns_namespaces_of_other_names_share_a_vpc():
 
 
 @mock_aws
+def test_list_services_and_namespaces_honour_their_filters():
+    sd = boto3.client("servicediscovery", region_name="eu-west-1")
+    vpc = boto3.client("ec2", region_name="eu-west-1").create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    ids = {}
+    for env in ("staging", "production"):
+        operation = sd.create_private_dns_namespace(Name=f"svc.{env}.dito.internal", Vpc=vpc)["OperationId"]
+        ids[env] = sd.get_operation(OperationId=operation)["Operation"]["Targets"]["NAMESPACE"]
+        sd.create_service(Name="backend", NamespaceId=ids[env], DnsConfig={"DnsRecords": [{"Type": "A", "TTL": 10}]})
+    sd.create_http_namespace(Name="api")
+    for env in ("staging", "production"):
+        listed = sd.list_services(Filters=[{"Name": "NAMESPACE_ID", "Values": [ids[env]], "Condition": "EQ"}])["Services"]
+        assert [sd.get_service(Id=s["Id"])["Service"]["NamespaceId"] for s in listed] == [ids[env]]
+    both = sd.list_services(Filters=[{"Name": "NAMESPACE_ID", "Values": list(ids.values()), "Condition": "IN"}])["Services"]
+    assert len(both) == 2 and len(sd.list_services()["Services"]) == 2
+    private = sd.list_namespaces(Filters=[{"Name": "TYPE", "Values": ["DNS_PRIVATE"], "Condition": "EQ"}])["Namespaces"]
+    assert sorted(n["Name"] for n in private) == ["svc.production.dito.internal", "svc.staging.dito.internal"]
+    named = sd.list_namespaces(Filters=[{"Name": "NAME", "Values": ["svc.st"], "Condition": "BEGINS_WITH"}])["Namespaces"]
+    assert [n["Name"] for n in named] == ["svc.staging.dito.internal"]
+
+
+@mock_aws
 def test_namespaces_with_services_cannot_be_deleted():
     sd = boto3.client("servicediscovery", region_name="eu-west-1")
     namespace = private_dns_namespace(sd, boto3.client("ec2", region_name="eu-west-1"))
