@@ -260,6 +260,24 @@ def test_already_exists_without_a_distribution_of_the_reference_fails_naming_it(
     assert re.search(REFERENCE, failed["msg"]) and cf.list_distributions()["DistributionList"]["Quantity"] == 0
 
 
+def test_a_name_is_created_again_after_its_distribution_was_deleted(cf, run_module):
+    """A teardown, then a converge of the same name (ephemeral environments): CloudFront refuses a CallerReference sent
+    before, that of a deleted distribution included (the emulator's cloudfront.a_caller_reference_is_never_used_again),
+    so each create sends a reference of its own, which the module still finds the distribution by."""
+    first = run_module(cloudfront_distribution.main, args(cf))
+    first_reference = only(cf)[1]["CallerReference"]
+    assert run_module(cloudfront_distribution.main, {"name": "dito-test-frontend", "state": "absent"})["changed"] is True
+    assert cf.list_distributions()["DistributionList"]["Quantity"] == 0
+
+    again = run_module(cloudfront_distribution.main, args(cf))
+    assert "failed" not in again, again.get("msg")
+    assert again["changed"] is True and again["differences"] == ["created"]
+    dist_id, config = only(cf)
+    assert again["distribution"]["id"] == dist_id != first["distribution"]["id"]
+    assert re.fullmatch(REFERENCE, config["CallerReference"]) and config["CallerReference"] != first_reference
+    assert run_module(cloudfront_distribution.main, args(cf))["changed"] is False
+
+
 def test_a_distribution_named_by_an_earlier_version_is_found(cf, run_module):
     """Earlier versions wrote the name alone as CallerReference: such a distribution is found and adopted, not doubled,
     and deleted by state=absent."""
