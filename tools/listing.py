@@ -18,6 +18,9 @@ REGION = "eu-west-1"
 RETRIES = Config(retries={"mode": "standard", "max_attempts": 10})
 # Application Auto Scaling names the alarms of a target-tracking policy with a random UUID.
 _UUID = re.compile(r"-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+# dito.chat.cloudfront_distribution writes a distribution's CallerReference as "<name>#<UTC time of the create>"
+# (REFERENCE_STAMP there): the time differs from one converge to another, the name does not.
+_REFERENCE_STAMP = re.compile(r"[0-9]{8}T[0-9]{6}\.[0-9]{3}Z")
 
 
 def _pages(client, operation, key, **kwargs):
@@ -34,6 +37,12 @@ def _batches(items, size):
 
 def _referenced(rule):
     return rule.get("ReferencedGroupInfo", {}).get("GroupId")
+
+
+def distribution_name(reference):
+    """A distribution's name from its CallerReference: without the "#<stamp>" of the time of its create, when it has one."""
+    base, separator, stamp = reference.rpartition("#")
+    return base if separator and base and _REFERENCE_STAMP.fullmatch(stamp) else reference
 
 
 def _count(names):
@@ -148,7 +157,9 @@ def listing(endpoint, vpc_id):
 
     cloudfront = client("cloudfront", "us-east-1")
     items = cloudfront.list_distributions()["DistributionList"].get("Items", [])
-    out["cloudfront distributions"] = _count(cloudfront.get_distribution_config(Id=d["Id"])["DistributionConfig"]["CallerReference"] for d in items)
+    out["cloudfront distributions"] = _count(
+        distribution_name(cloudfront.get_distribution_config(Id=d["Id"])["DistributionConfig"]["CallerReference"]) for d in items
+    )
 
     codebuild = client("codebuild")
     out["codebuild projects"] = _count(_pages(codebuild, "list_projects", "projects"))

@@ -18,10 +18,18 @@ description:
     module does not manage (geo restrictions, custom error responses, origin groups) are kept as they are. Tags are compared
     separately. Check mode and diff mode are supported (M(community.aws.cloudfront_distribution) has neither check mode nor
     idempotence).
-  - "The distribution is identified by O(name): written as C(CallerReference) when it is created and as C(Comment) (unless
+  - "The distribution is identified by O(name): written in its C(CallerReference) when it is created, as
+    C(<name>#<YYYYMMDDTHHMMSS.mmmZ>) (the UTC time of the create, to the millisecond), and as C(Comment) (unless
     O(comment) is given). The module lists the distributions (C(ListDistributions)) and takes the one whose Comment is the
-    expected one and whose C(CallerReference) (C(GetDistributionConfig)) is O(name); when none matches (the comment was
-    changed outside), it reads the configuration of the others to find it by C(CallerReference)."
+    expected one and whose C(CallerReference) (C(GetDistributionConfig)) is O(name) followed by C(#) and such a time, or
+    O(name) alone (what earlier versions of the module wrote); when none matches (the comment was changed outside), it
+    reads the configuration of the others to find it by C(CallerReference)."
+  - "The C(CallerReference) changes with every create because CloudFront refuses one sent before (API reference,
+    DistributionConfig: If C(CallerReference) is a value that you already sent in a previous request to create a
+    distribution, CloudFront returns a C(DistributionAlreadyExists) error), the reference of a distribution deleted
+    since included: a reference made of O(name) alone would make a teardown followed by a new create of the same name
+    fail. A create whose response was lost is sent again by botocore with the same reference; CloudFront answers
+    C(DistributionAlreadyExists), and the module reads the distribution of that reference back and goes on as created."
   - Secret origin headers (for example C(X-Origin-Verify)) may name an SSM parameter; the module reads it itself
     (C(GetParameter WithDecryption)) and never returns its value (C(********) in the result and the diff).
   - Waits for the distribution to be C(Deployed) (its configuration propagated to every edge location) only when
@@ -31,8 +39,8 @@ author:
 options:
   name:
     description:
-      - Identifies the distribution. Written as C(CallerReference) at creation (it cannot change afterwards) and as
-        C(Comment) unless O(comment) is given.
+      - Identifies the distribution. Written in C(CallerReference) at creation, followed by C(#) and the UTC time of the
+        create (C(CallerReference) cannot change afterwards), and as C(Comment) unless O(comment) is given.
     type: str
     required: true
   state:
@@ -331,7 +339,10 @@ distribution:
       description: The distribution's tags.
       type: dict
     config:
-      description: The C(DistributionConfig) as CloudFront holds it, header values replaced by C(********).
+      description:
+        - The C(DistributionConfig) as CloudFront holds it, header values replaced by C(********).
+        - Its C(CallerReference) is C(<name>#<YYYYMMDDTHHMMSS.mmmZ>), or O(name) alone for a distribution made by an
+          earlier version of the module.
       type: dict
   sample: {"id": "E2QWRUHAPOMQZL", "domain_name": "d111111abcdef8.cloudfront.net", "status": "Deployed", "hosted_zone_id": "Z2FDTNDATAQYW2"}
 differences:
@@ -343,6 +354,8 @@ differences:
 """
 
 import copy
+import datetime
+import re
 import time
 
 from ansible_collections.dito.chat.plugins.module_utils import cloudfront as cf
@@ -360,6 +373,10 @@ POLICY_OPTIONS = (
     ("response_headers_policy", "response_headers", "ResponseHeadersPolicyId"),
 )
 MANAGED_PREFIX = "Managed-"
+# A CallerReference is "<name>#<stamp>": the name by which the module finds the distribution, then the UTC time of the
+# create (CloudFront refuses a reference sent before, that of a deleted distribution included).
+REFERENCE_SEPARATOR = "#"
+REFERENCE_STAMP = re.compile(r"[0-9]{8}T[0-9]{6}\.[0-9]{3}Z")
 
 
 def items(values):
@@ -372,6 +389,22 @@ def listed(wrapper):
 
 # ---------------------------------------------------------------------------------------------
 # Pure helpers
+
+
+def caller_reference(name, now):
+    """The CallerReference of a create of ``name`` at ``now`` (an aware UTC datetime): ``<name>#YYYYMMDDTHHMMSS.mmmZ``."""
+    return f"{name}{REFERENCE_SEPARATOR}{now.strftime('%Y%m%dT%H%M%S')}.{now.microsecond // 1000:03d}Z"
+
+
+def is_reference_of(reference, name):
+    """Whether a CallerReference is one the module wrote for ``name``: ``<name>#<stamp>``, or ``name`` itself (what
+    earlier versions wrote). The stamp is split off at the last ``#``, so a name holding ``#`` is recognised too."""
+    if not reference:
+        return False
+    if reference == name:
+        return True
+    base, separator, stamp = reference.rpartition(REFERENCE_SEPARATOR)
+    return bool(separator) and base == name and REFERENCE_STAMP.fullmatch(stamp) is not None
 
 
 def input_problems(p):
@@ -441,10 +474,11 @@ def origin_config(origin, header_values):
     }
 
 
-def desired_config(p, ids, header_values, current=None):
+def desired_config(p, ids, header_values, current=None, reference=None):
     """The complete DistributionConfig: the current one (what the module does not manage kept) with every managed field
-    set from the options. ``header_values`` maps (origin id, header name) to the value (None: unknown yet)."""
-    config = copy.deepcopy(current) if current else {"CallerReference": p["name"]}
+    set from the options. ``header_values`` maps (origin id, header name) to the value (None: unknown yet). A new one
+    (no ``current``) has the CallerReference ``reference``, by default one made of the name and the time now."""
+    config = copy.deepcopy(current) if current else {"CallerReference": reference or caller_reference(p["name"], datetime.datetime.now(datetime.UTC))}
     logging = p.get("logging")
     viewer = (
         {"ACMCertificateArn": p["certificate_arn"], "SSLSupportMethod": "sni-only", "MinimumProtocolVersion": p["minimum_protocol_version"]}
@@ -553,14 +587,16 @@ def origins_result(origins):
 # AWS
 
 
-def find(client, name, comment):
-    """``(id, config, etag)`` of the distribution whose CallerReference is ``name``, or ``(None, None, None)``."""
+def find(client, name, comment, reference=None):
+    """``(id, config, etag)`` of the distribution whose CallerReference is one written for ``name`` (``is_reference_of``),
+    or exactly ``reference`` when it is given; ``(None, None, None)`` when there is none."""
     summaries = cf.list_distributions(client)
     matching = [s for s in summaries if s.get("Comment") == comment]
     others = [s for s in summaries if s.get("Comment") != comment]
     for summary in matching + others:
         config, etag = cf.get_distribution_config(client, summary["Id"])
-        if config is not None and config.get("CallerReference") == name:
+        held = (config or {}).get("CallerReference")
+        if config is not None and (held == reference if reference else is_reference_of(held, name)):
             return summary["Id"], config, etag
     return None, None, None
 
@@ -648,11 +684,23 @@ def ensure_present(module, client):
     values = header_values(module)
     distribution_id, current, etag = find(client, p["name"], comment)
     if distribution_id is None:
-        config = desired_config(p, ids, values)
+        # One reference for every attempt of this create: botocore's resend after a lost response carries the same, which
+        # CloudFront answers with DistributionAlreadyExists; the distribution of exactly that reference is then read back.
+        reference = caller_reference(p["name"], datetime.datetime.now(datetime.UTC))
+        config = desired_config(p, ids, values, reference=reference)
         diff = {"before": {}, "after": dict(canonical(config, redact=True), tags=p["tags"] or {})}
         if module.check_mode:
             return True, diff, ["created"], result(None, None, config, names, p["tags"] or {}, p["origins"])
-        distribution, etag = cf.create_distribution(client, config, p["tags"], lambda: cf.get_distribution(client, find(client, p["name"], comment)[0]))
+
+        def created_by_this_run():
+            found = find(client, p["name"], comment, reference=reference)[0]
+            if found is None:
+                raise cf.AnsibleCloudFrontError(
+                    message=f"CloudFront answered DistributionAlreadyExists to the create of CallerReference {reference}, and no distribution has it."
+                )
+            return cf.get_distribution(client, found)
+
+        distribution, etag = cf.create_distribution(client, config, p["tags"], created_by_this_run)
         if p["wait"]:
             distribution, etag = wait_deployed(module, client, distribution["Id"])
         return True, diff, ["created"], result(distribution, etag, distribution["DistributionConfig"], names, p["tags"] or {}, p["origins"])

@@ -103,6 +103,8 @@ PATCHES = (
     cloudfront.etags_change_and_if_match_is_checked,
     cloudfront.distributions_deploy_then_only_disabled_ones_are_deleted,
     cloudfront.distribution_configs_are_checked,
+    # Outermost CreateDistribution wrapper: a reference sent before is refused before any check of the request.
+    cloudfront.a_caller_reference_is_never_used_again,
 )
 
 

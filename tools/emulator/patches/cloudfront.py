@@ -14,6 +14,7 @@ from moto.cloudfront import models as cf_models
 from moto.cloudfront import responses as cf_responses
 from moto.cloudfront import urls as cf_urls
 from moto.cloudfront.exceptions import CloudFrontException
+from moto.cloudfront.exceptions import DistributionAlreadyExists
 from moto.core.config import default_user_config
 from moto.core.responses import ActionResult
 from moto.moto_api._internal.models import MotoAPIBackend
@@ -533,3 +534,33 @@ def distribution_configs_are_checked():
 
     backend_cls.create_distribution_with_tags = create_distribution_with_tags
     backend_cls.update_distribution = update_distribution
+
+
+def a_caller_reference_is_never_used_again():
+    """CreateDistribution / CreateDistributionWithTags with a CallerReference sent in an earlier create answer
+    DistributionAlreadyExists (HTTP 409), the reference of a distribution deleted since included.
+
+    CloudFront API reference (2020-05-31), DistributionConfig, CallerReference: "A unique value (for example, a
+    date-time stamp) that ensures that the request can't be replayed. If the value of CallerReference is new
+    (regardless of the content of the DistributionConfig object), CloudFront creates a new distribution. If
+    CallerReference is a value that you already sent in a previous request to create a distribution, CloudFront returns
+    a DistributionAlreadyExists error." Error DistributionAlreadyExists: "The caller reference you attempted to create
+    the distribution with is associated with another distribution." (The 2012-2018 API versions answered a request of
+    identical content with the original response; this version makes no such exception, so a create resent unchanged
+    is refused too, as moto already did.) moto compared the reference with the distributions that exist only, so a
+    reference made of a name alone passed a teardown and a new create that the reference refuses. Checked before any
+    other check of the request. Forgotten by ``POST /moto-api/reset``, with the backend's state.
+    """
+    backend_cls = cf_models.CloudFrontBackend
+    original_create = backend_cls.create_distribution_with_tags
+
+    def create_distribution_with_tags(self, distribution_config, tags):
+        reference = (distribution_config or {}).get("CallerReference")
+        sent = self.__dict__.setdefault("dito_caller_references", {})  # reference -> id of the distribution it made
+        if reference in sent:
+            raise DistributionAlreadyExists(sent[reference])
+        result = original_create(self, distribution_config, tags)
+        sent[reference] = result[0].distribution_id
+        return result
+
+    backend_cls.create_distribution_with_tags = create_distribution_with_tags

@@ -1,6 +1,9 @@
 """dito.chat.cloudfront_distribution against moto in-process with the emulator layer."""
 
+import datetime
 import json
+import re
+from unittest import mock
 
 import boto3
 import pytest
@@ -10,6 +13,8 @@ from ansible_collections.dito.chat.plugins.modules import cloudfront_distributio
 
 SECRET = "origin-verify-0123456789abcdefghijklmnop"  # noqa: S105 - a test value
 PARAMETER = "/dito/test/cloudfront/origin-verify"
+# The CallerReference of a distribution the module creates: its name, "#", the UTC time of the create.
+REFERENCE = r"dito-test-frontend#[0-9]{8}T[0-9]{6}\.[0-9]{3}Z"
 
 
 @pytest.fixture
@@ -84,7 +89,7 @@ def test_create_then_nothing_to_do_and_check_mode(cf, run_module):
     assert config["ViewerCertificate"]["MinimumProtocolVersion"] == "TLSv1.2_2021"
     assert (config["HttpVersion"], config["IsIPV6Enabled"]) == ("http2and3", True)
     assert config["Logging"] == {"Enabled": True, "IncludeCookies": False, "Bucket": "dito-cf-logs.s3.amazonaws.com", "Prefix": "frontend/"}
-    assert config["CallerReference"] == config["Comment"] == "dito-test-frontend"
+    assert config["Comment"] == "dito-test-frontend" and re.fullmatch(REFERENCE, config["CallerReference"])
     arn = result["arn"]
     assert cf.list_tags_for_resource(Resource=arn)["Tags"]["Items"] == [{"Key": "project", "Value": "dito"}]
 
@@ -226,14 +231,92 @@ def test_without_tags_and_without_aliases(cf, run_module):
 
 @pytest.mark.parametrize(("tags", "operation"), [({"project": "dito"}, "CreateDistributionWithTags"), (None, "CreateDistribution")])
 def test_a_lost_create_response_is_recognised_on_the_resend(cf, run_module, lost_response, tags, operation):
-    """The resend carries the same CallerReference (the name): CloudFront answers DistributionAlreadyExists, the module
-    finds the distribution by CallerReference and carries on as created. One distribution."""
+    """The resend carries the same CallerReference (made once per run): CloudFront answers DistributionAlreadyExists,
+    the module finds the distribution of that CallerReference and carries on as created. One distribution."""
     doubled = lost_response(operation)
     created = run_module(cloudfront_distribution.main, args(cf, tags=tags))
     assert doubled == [("cloudfront", operation)]
     assert created["changed"] is True and created["differences"] == ["created"] and "failed" not in created
     dist_id, config = only(cf)
-    assert created["distribution"]["id"] == dist_id and config["CallerReference"] == "dito-test-frontend"
+    assert created["distribution"]["id"] == dist_id and re.fullmatch(REFERENCE, config["CallerReference"])
+    assert created["distribution"]["config"]["CallerReference"] == config["CallerReference"]
     assert created["distribution"]["etag"] == cf.get_distribution(Id=dist_id)["ETag"]
     assert created["distribution"]["tags"] == (tags or {})
     assert run_module(cloudfront_distribution.main, args(cf, tags=tags))["changed"] is False
+
+
+def test_already_exists_without_a_distribution_of_the_reference_fails_naming_it(cf, run_module):
+    """DistributionAlreadyExists that is not the answer to this run's own create (no distribution has the reference)
+    fails the task with a message that says so."""
+    from moto.cloudfront.exceptions import DistributionAlreadyExists
+    from moto.cloudfront.models import CloudFrontBackend
+
+    def refused(self, distribution_config, tags):
+        raise DistributionAlreadyExists("E2QWRUHAPOMQZL")
+
+    with mock.patch.object(CloudFrontBackend, "create_distribution_with_tags", refused):
+        failed = run_module(cloudfront_distribution.main, args(cf))
+    assert failed["failed"] is True and "DistributionAlreadyExists" in failed["msg"]
+    assert re.search(REFERENCE, failed["msg"]) and cf.list_distributions()["DistributionList"]["Quantity"] == 0
+
+
+def test_a_name_is_created_again_after_its_distribution_was_deleted(cf, run_module):
+    """A teardown, then a converge of the same name (ephemeral environments): CloudFront refuses a CallerReference sent
+    before, that of a deleted distribution included (the emulator's cloudfront.a_caller_reference_is_never_used_again),
+    so each create sends a reference of its own, which the module still finds the distribution by."""
+    first = run_module(cloudfront_distribution.main, args(cf))
+    first_reference = only(cf)[1]["CallerReference"]
+    assert run_module(cloudfront_distribution.main, {"name": "dito-test-frontend", "state": "absent"})["changed"] is True
+    assert cf.list_distributions()["DistributionList"]["Quantity"] == 0
+
+    again = run_module(cloudfront_distribution.main, args(cf))
+    assert "failed" not in again, again.get("msg")
+    assert again["changed"] is True and again["differences"] == ["created"]
+    dist_id, config = only(cf)
+    assert again["distribution"]["id"] == dist_id != first["distribution"]["id"]
+    assert re.fullmatch(REFERENCE, config["CallerReference"]) and config["CallerReference"] != first_reference
+    assert run_module(cloudfront_distribution.main, args(cf))["changed"] is False
+
+
+def test_a_distribution_named_by_an_earlier_version_is_found(cf, run_module):
+    """Earlier versions wrote the name alone as CallerReference: such a distribution is found and adopted, not doubled,
+    and deleted by state=absent."""
+    with mock.patch.object(cloudfront_distribution, "caller_reference", lambda name, now: name):
+        run_module(cloudfront_distribution.main, args(cf))
+    assert only(cf)[1]["CallerReference"] == "dito-test-frontend"
+    again = run_module(cloudfront_distribution.main, args(cf, price_class="PriceClass_100"))
+    assert again["changed"] is True and again["differences"] == ["config"]
+    assert only(cf)[1]["PriceClass"] == "PriceClass_100"
+    assert run_module(cloudfront_distribution.main, {"name": "dito-test-frontend", "state": "absent"})["changed"] is True
+    assert cf.list_distributions()["DistributionList"]["Quantity"] == 0
+
+
+def test_a_name_finds_only_its_own_references(cf, run_module):
+    """Another name that begins like this one, or this one with another suffix, is another distribution; a name that
+    holds "#" is found by the last one."""
+    hashed = run_module(cloudfront_distribution.main, args(cf, name="dito#test", comment="shared"))
+    longer = run_module(cloudfront_distribution.main, args(cf, name="dito#test-2", comment="shared"))
+    assert hashed["distribution"]["id"] != longer["distribution"]["id"]
+    for name, made in (("dito#test", hashed), ("dito#test-2", longer)):
+        again = run_module(cloudfront_distribution.main, args(cf, name=name, comment="shared"))
+        assert again["changed"] is False and again["distribution"]["id"] == made["distribution"]["id"]
+    assert run_module(cloudfront_distribution.main, args(cf, name="dito", comment="shared"))["differences"] == ["created"]
+    assert cf.list_distributions()["DistributionList"]["Quantity"] == 3
+
+
+def test_caller_references_are_the_name_and_the_time_of_the_create():
+    now = datetime.datetime(2025, 1, 2, 3, 4, 5, 678901, tzinfo=datetime.UTC)
+    assert cloudfront_distribution.caller_reference("dito-prod-frontend", now) == "dito-prod-frontend#20250102T030405.678Z"
+    mine = cloudfront_distribution.is_reference_of
+    assert mine("n#20250102T030405.678Z", "n") and mine("n", "n") and mine("a#b#20250102T030405.678Z", "a#b")
+    for reference, name in (
+        ("n#x", "n"),
+        ("n#20250102T030405Z", "n"),
+        ("n#20250102T030405.678Z#", "n"),
+        ("n#20250102T030405.678Z ", "n"),
+        ("n-2#20250102T030405.678Z", "n"),
+        ("a#b#20250102T030405.678Z", "a"),
+        ("", "n"),
+        (None, "n"),
+    ):
+        assert not mine(reference, name), reference

@@ -1652,3 +1652,39 @@ def test_distribution_configs_are_checked():
         "Grantee": {"ID": "c4c1ede66af53448b93c283ce9448c4ba468c9432aa01d700d3878632f77d2d0", "DisplayName": "awslogsdelivery", "Type": "CanonicalUser"},
         "Permission": "FULL_CONTROL",
     } in grants
+
+
+@mock_aws
+def test_a_distribution_caller_reference_is_never_used_again(monkeypatch):
+    """CloudFront API reference, DistributionConfig, CallerReference: "If CallerReference is a value that you already
+    sent in a previous request to create a distribution, CloudFront returns a DistributionAlreadyExists error" - the
+    reference of a deleted distribution too, with or without tags, whatever the content; a new reference creates."""
+    from moto.core.config import default_user_config
+    from moto.moto_api._internal.models import moto_api_backend
+
+    monkeypatch.setitem(default_user_config, "cloudfront", {"deploy_seconds": 0})
+    cf = boto3.client("cloudfront", region_name="us-east-1")
+    created = cf.create_distribution(DistributionConfig=cf_config("web#1"))
+    dist_id = created["Distribution"]["Id"]
+    disabled = cf.update_distribution(Id=dist_id, IfMatch=created["ETag"], DistributionConfig=cf_config("web#1", Enabled=False))
+    cf.delete_distribution(Id=dist_id, IfMatch=disabled["ETag"])
+    assert cf.list_distributions()["DistributionList"]["Quantity"] == 0
+    # A teardown, then a create with the reference of the deleted distribution: refused, the same content or not.
+    for config in (cf_config("web#1"), cf_config("web#1", Enabled=False, Comment="another")):
+        with pytest.raises(cf.exceptions.DistributionAlreadyExists) as refused:
+            cf.create_distribution(DistributionConfig=config)
+        assert refused.value.response["ResponseMetadata"]["HTTPStatusCode"] == 409
+    with pytest.raises(cf.exceptions.DistributionAlreadyExists):
+        cf.create_distribution_with_tags(DistributionConfigWithTags={"DistributionConfig": cf_config("web#1"), "Tags": {"Items": []}})
+    assert cf.list_distributions()["DistributionList"]["Quantity"] == 0
+    # A new reference creates. The emulator remembers the references of the distributions it made: the reference does
+    # not say whether a request refused for its content uses its reference up, and the module never sends one again.
+    cf.create_distribution(DistributionConfig=cf_config("web#2"))
+    with pytest.raises(ClientError, match="InvalidViewerCertificate"):
+        cf.create_distribution(DistributionConfig=cf_config("web#3", Aliases={"Quantity": 1, "Items": ["chat.example.com"]}))
+    cf.create_distribution(DistributionConfig=cf_config("web#3"))
+    assert cf.list_distributions()["DistributionList"]["Quantity"] == 2
+    # The emulator's reset forgets the references with the distributions.
+    moto_api_backend.reset()
+    cf.create_distribution(DistributionConfig=cf_config("web#1"))
+    assert cf.list_distributions()["DistributionList"]["Quantity"] == 1
