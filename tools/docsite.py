@@ -20,7 +20,7 @@ HINT = "Fix: run `python -m tools.docsite` (edit README.md, not the generated fi
 # guide file name -> (title, README sections in order)
 GUIDES = {
     "architecture": ("Architecture", ["Architecture", "How the inventory models services"]),
-    "real_account": ("Running against a real AWS account", ["Running against a real AWS account"]),
+    "real_account": ("Running against a real AWS account", ["Running against a real AWS account", "Environments"]),
     "deploying": ("Deploying a new image", ["Deploying a new image", "Pipelines"]),
     "cloudfront": ("CloudFront at the edge", ["CloudFront at the edge"]),
     "execution_environment": ("Execution environment", ["Execution environment"]),
