@@ -74,3 +74,14 @@ def test_make_teardown_confirms_the_local_inventory():
     recipe = subprocess.run([shutil.which("make"), "-n", "teardown"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     [line] = [x for x in recipe.splitlines() if "playbooks/teardown.yml" in x]
     assert "-i inventories/local" in line and f"-e confirm={local['site_environment']}" in line, line
+
+
+def test_images_of_a_tooling_account_leave_no_room_for_a_pipeline():
+    """site_ecr_registry_account_id: a pipeline would push to the environment's own registry, so the site role's checks
+    (every playbook's first play) refuse a service with one, naming the way out."""
+    rc, out = teardown("-e", "site_ecr_registry_account_id=999988887777", "-e", "confirm=production")
+    assert rc != 0, out
+    flat = " ".join(out.split())
+    assert "with it, the images come from that account's registry, and frontend may have no pipeline" in flat, out
+    assert "leave site_repository empty in this environment" in flat, out
+    assert re.findall(r"^PLAY \[(.*?)\]", out, re.M) == ["Check the whole inventory and the confirmation before any AWS call"], out
