@@ -20,7 +20,7 @@ HINT = "Fix: run `python -m tools.docsite` (edit README.md, not the generated fi
 # guide file name -> (title, README sections in order)
 GUIDES = {
     "architecture": ("Architecture", ["Architecture", "How the inventory models services"]),
-    "real_account": ("Running against a real AWS account", ["Running against a real AWS account"]),
+    "real_account": ("Running against a real AWS account", ["Running against a real AWS account", "Environments"]),
     "deploying": ("Deploying a new image", ["Deploying a new image", "Pipelines"]),
     "cloudfront": ("CloudFront at the edge", ["CloudFront at the edge"]),
     "execution_environment": ("Execution environment", ["Execution environment"]),
@@ -124,8 +124,10 @@ def convert(body, level):
             out += ["::", ""] + [code.rstrip() for code in body[i:j]] + [""]
             i = j
         elif re.match(r"(- |\d+\. )", line):
+            # Its continuation lines are indented as far as its text: two spaces for "- ", three for "1. ".
+            indent = " " * len(re.match(r"(- |\d+\. )", line)[1])
             j = i + 1
-            while j < len(body) and body[j].startswith("   ") and not re.match(r"(- |\d+\. )", body[j]):
+            while j < len(body) and body[j].startswith(indent) and not re.match(r"(- |\d+\. )", body[j]):
                 j += 1
             marker = "-" if line.startswith("- ") else "#."
             text = " ".join(part.strip() for part in [re.sub(r"^(- |\d+\. )", "", line), *body[i + 1 : j]])

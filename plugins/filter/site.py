@@ -92,6 +92,19 @@ def site_names(service, project, environment, bucket_suffix=""):
     }
 
 
+def public_records(services, project, environment, zone):
+    """The names of the public zone that the run points at a load balancer, each with that load balancer's name: a
+    public service's origin name (``<origin_dns_name>.<zone>``) behind CloudFront, else its public name
+    (``<dns_name>.<zone>``). The site preflight checks that no other load balancer - another environment's in the same
+    zone - has them already (the route53 role would take them over)."""
+    records = []
+    for svc in map(service_defaults, services or []):
+        if svc["public"]:
+            label = svc["origin_dns_name"] if svc["cloudfront"] else svc["dns_name"]
+            records.append({"name": f"{label}.{str(zone).rstrip('.')}", "load_balancer": site_names(svc, project, environment)["alb"]})
+    return records
+
+
 def alb_ports(service, internal_https=False):
     """The listener ports of a service's load balancer: HTTPS (and the 80 redirect) on a public one, and on an internal
     one that has a certificate of its own; plain HTTP (80) on an internal one otherwise."""
@@ -309,6 +322,7 @@ class FilterModule:
             "service_defaults": service_defaults,
             "platform_names": platform_names,
             "site_names": site_names,
+            "public_records": public_records,
             "service_security_groups": service_security_groups,
             "certificate_uncovered_names": certificate_uncovered_names,
             "redis_client_groups": redis_client_groups,

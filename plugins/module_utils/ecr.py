@@ -35,10 +35,17 @@ class ECRErrorHandler(AWSErrorHandler):
 # API wrappers: a missing repository or policy reads as None, anything else raises AnsibleECRError.
 
 
+def _registry(registry_id):
+    """The registryId parameter for another account's registry; none for the caller's own."""
+    return {"registryId": str(registry_id)} if registry_id else {}
+
+
 @ECRErrorHandler.list_error_handler("describe repository {name}")
 @AWSRetry.jittered_backoff()
-def describe_repository(client, name):
-    return client.describe_repositories(repositoryNames=[name])["repositories"][0]
+def describe_repository(client, name, registry_id=None):
+    """The repository of this name, in the caller's registry or in another account's (registry_id)."""
+    found = client.describe_repositories(repositoryNames=[name], **_registry(registry_id))["repositories"]
+    return found[0] if found else None
 
 
 @ECRErrorHandler.list_error_handler("get the lifecycle policy of repository {name}")
@@ -61,10 +68,10 @@ def list_tags(client, arn):
 
 @ECRErrorHandler.list_error_handler("describe image {image} in repository {name}")
 @AWSRetry.jittered_backoff()
-def describe_image(client, name, image):
+def describe_image(client, name, image, registry_id=None):
     """The image details of one tag or digest, or None when the image (or the repository) does not exist."""
     try:
-        return client.describe_images(repositoryName=name, imageIds=[image_id(image)])["imageDetails"][0]
+        return client.describe_images(repositoryName=name, imageIds=[image_id(image)], **_registry(registry_id))["imageDetails"][0]
     except is_boto3_error_code("ImageNotFoundException"):
         return None
 

@@ -9,6 +9,8 @@ Each check takes plain dicts as AWS returns them and returns problems, ``(option
 inventory variable behind each option. Nothing here writes to AWS.
 """
 
+import re
+
 try:
     import botocore.session
 except ImportError:
@@ -125,8 +127,49 @@ def hosted_zones_named(client, name):
         params = {"DNSName": page["NextDNSName"], "HostedZoneId": page["NextHostedZoneId"], "MaxItems": "100"}
 
 
+@ReadErrorHandler.common_error_handler("list the records named {name}")
+@AWSRetry.jittered_backoff()
+def address_records_named(client, zone_id, name):
+    """The A and AAAA records of exactly this name in the zone (ListResourceRecordSets starts at the name and type, in
+    Route 53's order: one page of a few records holds them)."""
+    wanted = name.rstrip(".").lower() + "."
+    page = client.list_resource_record_sets(HostedZoneId=zone_id, StartRecordName=wanted, StartRecordType="A", MaxItems="4")
+    return [r for r in page["ResourceRecordSets"] if r["Name"].lower() == wanted and r["Type"] in ("A", "AAAA")]
+
+
 # ---------------------------------------------------------------------------------------------
 # Pure checks: plain data in, problems ((option, text) pairs) out.
+
+# An Application Load Balancer's DNS name: [dualstack.][internal-]<name>-<number>.<region>.elb.amazonaws.com[.cn][.]
+_LOAD_BALANCER_DNS = re.compile(r"^(?:dualstack\.)?(?:internal-)?(?P<name>[a-z0-9-]+)-[0-9]+\.[a-z0-9-]+\.elb\.amazonaws\.com(?:\.cn)?\.?$")
+
+
+def load_balancer_named_in(dns_name):
+    """The load balancer's name that an alias target's DNS name carries, or None for any other target."""
+    found = _LOAD_BALANCER_DNS.match((dns_name or "").lower())
+    return found["name"] if found else None
+
+
+def public_record_problems(records_by_name, wanted):
+    """records_by_name: each public name's A/AAAA records as Route 53 lists them; wanted: {name: the load balancer that
+    this stack points it at}. A name that aliases another load balancer belongs to another stack - another environment of
+    the project in the same zone, most often - and the run would take it over (the route53 role overwrites the record).
+    A name that points at CloudFront or at something else than a load balancer is not judged here (CloudFront itself
+    refuses an alias that another distribution holds)."""
+    problems = []
+    for name, load_balancer in wanted.items():
+        targets = {load_balancer_named_in((r.get("AliasTarget") or {}).get("DNSName")) for r in records_by_name.get(name) or []} - {None}
+        others = sorted(t for t in targets if t != load_balancer.lower())
+        if others:
+            problems.append(
+                (
+                    "public_zone",
+                    f"{name} already points at load balancer {', '.join(others)}, not at {load_balancer}: another environment or stack has"
+                    ' this name, and the run would take it over; give each environment its own zone or dns_name (README.md, "Environments"),'
+                    " or delete the record if nothing uses it",
+                )
+            )
+    return problems
 
 
 def known_regions():

@@ -30,6 +30,13 @@ options:
         look-up needs C(ecr:DescribeRepositories) and C(ecr:DescribeImages) and nothing more.
     type: str
     version_added: 0.2.0
+  registry_id:
+    description:
+      - The account whose registry holds the repository, when it is not the caller's (a shared tooling account). Only
+        with O(image). That repository's policy must allow the caller C(ecr:DescribeRepositories) and
+        C(ecr:DescribeImages) (the dito.chat.ecr role grants them with C(ecr_pull_account_ids)).
+    type: str
+    version_added: 0.2.0
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -113,10 +120,14 @@ from ansible_collections.dito.chat.plugins.module_utils.retry_report import AWSR
 
 def main():
     module = AnsibleAWSModule(
-        argument_spec=dict(names=dict(type="list", elements="str", required=True), image=dict(type="str")),
+        argument_spec=dict(names=dict(type="list", elements="str", required=True), image=dict(type="str"), registry_id=dict(type="str")),
         supports_check_mode=True,
     )
-    names, image = module.params["names"], module.params["image"]
+    names, image, registry_id = module.params["names"], module.params["image"], module.params["registry_id"]
+    if registry_id and image is None:
+        module.fail_json(msg="registry_id is allowed only with image (an image look-up in another account's repository)")
+    if registry_id and not registry_id.isdigit():
+        module.fail_json(msg=f"registry_id must be an AWS account id (12 digits), got {registry_id}")
     if image is not None and len(names) != 1:
         module.fail_json(msg=f"image is allowed only with exactly one name in names, got {len(names)}: {', '.join(names) or '(none)'}")
     if image is not None and not image:
@@ -132,11 +143,12 @@ def main():
             module.exit_json(changed=False, repositories=repositories)
         # An image look-up (the deploy path) reads the repository's identifiers only: two calls, ecr:DescribeRepositories
         # and ecr:DescribeImages, no policy or tag reads that a deployer would need permissions for.
-        repository = ecr.describe_repository(client, names[0])
+        repository = ecr.describe_repository(client, names[0], registry_id)
         if repository is None:
-            module.fail_json(msg=f"image {image} is not in repository {names[0]}: the repository does not exist", repositories=[])
+            where = f" of account {registry_id}" if registry_id else ""
+            module.fail_json(msg=f"image {image} is not in repository {names[0]}{where}: the repository does not exist", repositories=[])
         repositories.append(ecr.to_result(repository, {}))
-        detail = ecr.describe_image(client, names[0], image)
+        detail = ecr.describe_image(client, names[0], image, registry_id)
     except ecr.AnsibleECRError as e:
         module.fail_json_aws_error(e)
     if detail is None:

@@ -20,6 +20,8 @@ description:
   - When asked, the CloudFront certificate is of us-east-1 and the caller's account, exists there, is C(ISSUED) and
     covers every CloudFront name (one more ACM call, in us-east-1), and the AWS-managed prefix list of CloudFront's
     origin-facing servers exists in the play's region (one more EC2 call); its id is returned.
+  - With O(public_records), none of those names of the public zone aliases a load balancer other than the one the run
+    points it at (another environment of the project in the same zone, or another stack, has the name).
   - Of the caller's permissions it checks what is cheap - the credentials work (C(sts:GetCallerIdentity)) and the
     read calls above are allowed (a denied read is a problem naming the action). It does not simulate the policy
     (C(iam:SimulatePrincipalPolicy) needs a permission of its own and does not see SCPs or session policies).
@@ -62,6 +64,24 @@ options:
     type: list
     elements: str
     default: []
+  public_records:
+    description:
+      - Names of O(public_zone) and the load balancer that the run points each at (its name). A name that already
+        aliases another load balancer is a problem - another environment or stack has it, and the run would take it
+        over. A name that does not exist yet, or that points at CloudFront or anything but a load balancer, passes.
+      - One C(route53:ListResourceRecordSets) call a name.
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      name:
+        description: The record's name (C(chat.example.com)).
+        type: str
+        required: true
+      load_balancer:
+        description: The name of the load balancer that the run points it at.
+        type: str
+        required: true
   cloudfront_prefix_list:
     description:
       - Look up the AWS-managed prefix list C(com.amazonaws.global.cloudfront.origin-facing) in the play's region and
@@ -94,6 +114,9 @@ EXAMPLES = r"""
     cloudfront_certificate_arn: arn:aws:acm:us-east-1:111122223333:certificate/5678abcd-12ab-34cd-56ef-1234567890ab
     cloudfront_names: [chat.example.com]
     cloudfront_prefix_list: true
+    public_records:
+      - name: chat-origin.example.com
+        load_balancer: dito-production-frontend
     variable_names:
       vpc_id: site_vpc_id
       public_zone: site_public_zone
@@ -252,6 +275,19 @@ def check_public_zone(checks, route53):
     return public[0]["Id"].split("/")[-1] if public else None
 
 
+def check_public_records(checks, route53, zone_id):
+    wanted = {r["name"].rstrip(".").lower(): r["load_balancer"] for r in checks.module.params["public_records"]}
+    if not zone_id or not wanted:
+        return
+    found = {}
+    for name in wanted:
+        records, ok = checks.read("public_zone", "route53:ListResourceRecordSets", preflight.address_records_named, route53, zone_id, name)
+        if not ok:
+            return
+        found[name] = records
+    checks.report(preflight.public_record_problems(found, wanted))
+
+
 def main():
     module = AnsibleAWSModule(
         argument_spec=dict(
@@ -264,6 +300,9 @@ def main():
             cloudfront_certificate_arn=dict(type="str"),
             cloudfront_names=dict(type="list", elements="str", default=[]),
             cloudfront_prefix_list=dict(type="bool", default=False),
+            public_records=dict(
+                type="list", elements="dict", default=[], options=dict(name=dict(type="str", required=True), load_balancer=dict(type="str", required=True))
+            ),
             variable_names=dict(type="dict", default={}),
         ),
         supports_check_mode=True,
@@ -288,7 +327,9 @@ def main():
     check_certificate(checks, module.client("acm", retry_decorator=retry), identity)
     check_cloudfront_certificate(checks, module, identity, retry)
     prefix_list_id = check_cloudfront_prefix_list(checks, ec2)
-    public_zone_id = check_public_zone(checks, module.client("route53", retry_decorator=retry))
+    route53 = module.client("route53", retry_decorator=retry)
+    public_zone_id = check_public_zone(checks, route53)
+    check_public_records(checks, route53, public_zone_id)
     checks.finish(
         account_id=identity["Account"],
         partition=identity["Arn"].split(":")[1],

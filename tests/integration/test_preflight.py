@@ -5,6 +5,7 @@ One case goes through site.yml itself; the others run playbooks/preflight.yml, t
 each is a few seconds that way instead of the whole first play's checks."""
 
 import json
+import os
 
 import boto3
 import pytest
@@ -12,6 +13,7 @@ import yaml
 
 from tests.conftest import ROOT
 from tests.integration import conftest
+from tools.emulator import request_log
 
 NETWORK_FILE = ROOT / "inventories" / "local" / "group_vars" / "all" / "emulator_network.yml"
 
@@ -117,3 +119,20 @@ def test_each_kind_of_wrong_id_is_named_at_once_and_nothing_is_created(seeded, p
     assert run.rc != 0, run
     assert "(5 problems): " + " ".join(f"- {p}" for p in problems) in flat(run), run
     assert holdings(client) == before
+
+
+def test_a_role_per_environment_makes_every_call_after_the_assume_role(seeded, playbook):
+    """site_aws_role_arn: the run assumes the role once, with the inventory's keys (the emulator's `testing`), and every
+    later call is signed with the session's key, which the emulator's request log names (tools/emulator/request_log.py).
+    preflight.yml is the first play of site.yml that calls AWS; tests/unit/playbooks/test_assume_role.py checks that
+    every playbook assumes it the same way before its first AWS call."""
+    assert os.path.exists(conftest.REQUEST_LOG), f"the tests' emulator keeps no request log at {conftest.REQUEST_LOG}"
+    offset = os.path.getsize(conftest.REQUEST_LOG)
+    run = playbook("preflight.yml", "-e", "site_aws_role_arn=arn:aws:iam::123456789012:role/dito-deployer")
+    assert run.rc == 0, run
+    assert "made as arn:aws:sts::123456789012:assumed-role/dito-deployer/dito-local-preflight" in flat(run), run
+    calls = [(e["operation"], e["access_key"], e["role"]) for e in request_log.read(conftest.REQUEST_LOG, offset)]
+    assert calls[0] == ("AssumeRole", "testing", "dito.chat.site"), calls
+    keys = {key for _operation, key, _role in calls[1:]}
+    assert len(keys) == 1 and "testing" not in keys, calls
+    assert "DescribeVpcs" in [operation for operation, _key, _role in calls[1:]], calls

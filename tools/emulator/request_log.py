@@ -4,7 +4,8 @@ Not a compatibility patch (it changes no answer): an instrument for tests. When 
 ``DITO_EMULATOR_REQUEST_LOG=<file>``, every signed AWS request appends one JSON line to that file::
 
     {"service": "elasticloadbalancing", "operation": "DescribeLoadBalancers",
-     "action": "elasticloadbalancing:DescribeLoadBalancers", "role": "dito.chat.alb", "user_agent": "..."}
+     "action": "elasticloadbalancing:DescribeLoadBalancers", "role": "dito.chat.alb", "user_agent": "...",
+     "access_key": "testing"}
 
 - ``service`` is the IAM action prefix: the signing name of the request's SigV4 credential scope (what moto's
   own IAM enforcement uses), mapped where the two differ (CloudWatch signs as ``monitoring``).
@@ -13,6 +14,8 @@ Not a compatibility patch (it changes no answer): an instrument for tests. When 
   except for the operations listed in ``IAM_ACTIONS`` (mostly S3, whose IAM actions are not its API names).
 - ``role`` is the dito.chat role that made the call: the ``app/<role>`` that site.yml and teardown.yml put in
   every module's User-Agent (``site__aws_defaults``, playbooks/vars/composition.yml); empty for other callers.
+- ``access_key`` is the access key id that signed the request (its credential scope's first part; never a secret),
+  which tells the inventory's keys from those of a session that the playbook assumed (``site_aws_role_arn``).
 
 Requests without a SigV4 signature are not AWS API calls (moto's own ``/moto-api/`` reset, config and seed
 endpoints) and are not logged. Under the fault layer (faults.py) a faulted request's line also has ``"fault"``
@@ -59,7 +62,7 @@ IAM_ACTIONS = {
 }
 
 _APP_ID = re.compile(r"(?:^|\s)app/(\S+)")
-_CREDENTIAL = re.compile(r"Credential=[^/]+/[^/]+/[^/]+/([^/]+)/aws4_request")
+_CREDENTIAL = re.compile(r"Credential=([^/]+)/[^/]+/[^/]+/([^/]+)/aws4_request")
 _LOCK = threading.Lock()
 _STATE = {"path": None}  # the log file while the log is on
 # The WSGI environ keys where the fault layer (faults.py) notes the fault it gave the request, and where it asks for
@@ -79,7 +82,7 @@ def entry(headers, operation):
     match = _CREDENTIAL.search(headers.get("Authorization") or "")
     if not match or not operation:
         return None
-    prefix = IAM_PREFIXES.get(match[1], match[1])
+    prefix = IAM_PREFIXES.get(match[2], match[2])
     user_agent = headers.get("User-Agent") or ""
     app = _APP_ID.search(user_agent)
     return {
@@ -88,6 +91,7 @@ def entry(headers, operation):
         "actions": list(iam_actions(prefix, operation)),
         "role": app[1] if app else "",
         "user_agent": user_agent,
+        "access_key": match[1],
     }
 
 

@@ -22,11 +22,13 @@ How the roles hand on (`site.yml`; see [the emulator](tools/emulator/README.md) 
 | --- | --- |
 | `dito.chat.ecr` role, **done** | done |
 
-1. Copy `inventories/example/` to `inventories/<env>/` and fill in
-   `group_vars/all/main.yml`.
+1. Copy `inventories/example/` to `inventories/<project>/` and fill in
+   `production/group_vars/all/main.yml`.
 2. Apply: `ansible-playbook site.yml`s.
 
 - **The same image** deploys nothing_ (*star*) unless `-e force=true`.
+- A bullet whose text goes on
+  on a second line.
 
     make ee
     podman build dist/ee
@@ -61,8 +63,9 @@ def test_converted_section_is_valid_rst_with_every_block():
     rst = "Guide\n=====\n\n" + "\n".join(docsite.convert(body, 2))
     assert ".. code-block:: text\n\n   flowchart LR\n     a --> b" in rst
     assert ".. list-table::" in rst and "   * - ``dito.chat.ecr`` role, **done**" in rst
-    assert "#. Copy ``inventories/example/`` to ``inventories/<env>/`` and fill in ``group_vars/all/main.yml``." in rst
+    assert "#. Copy ``inventories/example/`` to ``inventories/<project>/`` and fill in ``production/group_vars/all/main.yml``." in rst
     assert "- **The same image** deploys nothing\\_ (\\*star\\*) unless ``-e force=true``." in rst
+    assert "- A bullet whose text goes on on a second line.\n" in rst
     assert "::\n\n    make ee\n    podman build dist/ee" in rst
     assert "Sub\n---" in rst
     # docutils parses it without a warning (Sphinx's code-block is docutils' code directive here).

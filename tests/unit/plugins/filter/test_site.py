@@ -292,3 +292,13 @@ def test_behind_cloudfront_at_most_five_test_sources_fit_beside_the_prefix_list(
         site.service_security_groups(EDGE, [EDGE], "dito", "prod", test_sources=[*sources, "sg-0123456789abcdef0"], cloudfront_prefix_list_id=PREFIX_LIST)
     # Without CloudFront the group has room: six sources are fine.
     site.service_security_groups(FRONTEND, [FRONTEND], "dito", "prod", test_sources=[*sources, "sg-0123456789abcdef0"])
+
+
+def test_public_records_are_the_names_each_public_service_points_at_its_load_balancer():
+    """Behind CloudFront the origin's name, otherwise the public name; internal services have none in the public zone."""
+    records = site.public_records([EDGE, BACKEND, dict(FRONTEND, name="docs", dns_name="docs")], "dito", "staging", "staging.example.com.")
+    assert records == [
+        {"name": "chat-origin.staging.example.com", "load_balancer": "dito-staging-frontend"},
+        {"name": "docs.staging.example.com", "load_balancer": "dito-staging-docs"},
+    ]
+    assert site.public_records([], "dito", "staging", "example.com") == []

@@ -84,3 +84,47 @@ def test_image_needs_exactly_one_repository_and_fails_before_any_call(ecr, run_m
     assert result["failed"] is True
     assert result["msg"].startswith("image is allowed only with exactly one name in names")
     assert api_calls == []
+
+
+@pytest.fixture
+def api_params():
+    """Each AWS call's parameters while the test runs, as (operation, params)."""
+    from unittest import mock
+
+    from botocore.client import BaseClient
+
+    calls, original = [], BaseClient._make_api_call
+
+    def recording(self, operation_name, params):
+        calls.append((operation_name, params))
+        return original(self, operation_name, params)
+
+    with mock.patch.object(BaseClient, "_make_api_call", recording):
+        yield calls
+
+
+def test_an_image_of_another_accounts_registry_is_looked_up_there(ecr, run_module, api_params):
+    """deploy.yml with a tooling account's registry (site_ecr_registry_account_id): both reads name that registry. moto
+    keeps one registry per account, so the caller's own id stands for the tooling account's here."""
+    uri, _digest = pushed(ecr)
+    api_params.clear()
+    result = run_module(ecr_repository_info.main, {"names": ["dito/backend"], "image": "v1.4.2", "registry_id": "123456789012"})
+    assert result["image"]["uri"] == f"{uri}:v1.4.2" and uri.startswith("123456789012.dkr.ecr.")
+    assert [(op, params.get("registryId")) for op, params in api_params] == [("DescribeRepositories", "123456789012"), ("DescribeImages", "123456789012")]
+
+    other = run_module(ecr_repository_info.main, {"names": ["dito/backend"], "image": "v1.4.2", "registry_id": "444455556666"})
+    assert other["failed"] is True
+    assert other["msg"] == "image v1.4.2 is not in repository dito/backend of account 444455556666: the repository does not exist"
+
+
+@pytest.mark.parametrize(
+    "args, msg",
+    [
+        ({"names": ["dito/backend"], "registry_id": "444455556666"}, "registry_id is allowed only with image"),
+        ({"names": ["dito/backend"], "image": "v1", "registry_id": "tooling"}, "registry_id must be an AWS account id"),
+    ],
+)
+def test_registry_id_needs_an_image_and_an_account_id_before_any_call(ecr, run_module, api_calls, args, msg):
+    result = run_module(ecr_repository_info.main, args)
+    assert result["failed"] is True and result["msg"].startswith(msg), result
+    assert api_calls == []

@@ -233,3 +233,64 @@ def test_a_missing_cloudfront_prefix_list_is_a_problem(cloudfront_account, run_m
         "site_cloudfront_enabled: no managed prefix list named com.amazonaws.global.cloudfront.origin-facing in this region"
         " (the ALB could not admit CloudFront only)"
     ]
+
+
+def alias(zone_id, name, target, record_type="A"):
+    """An alias record of the zone, as the route53 role writes them."""
+    boto3.client("route53", region_name="eu-west-1").change_resource_record_sets(
+        HostedZoneId=zone_id,
+        ChangeBatch={
+            "Changes": [
+                {
+                    "Action": "UPSERT",
+                    "ResourceRecordSet": {
+                        "Name": name,
+                        "Type": record_type,
+                        "AliasTarget": {"HostedZoneId": "Z32O12XQLNTSW2", "DNSName": target, "EvaluateTargetHealth": True},
+                    },
+                }
+            ]
+        },
+    )
+
+
+def test_a_public_name_that_another_environments_load_balancer_has_is_a_problem(account, run_module, api_calls):
+    """Two environments of one project in one public zone with the same dns_name would take turns on the name (the
+    route53 role overwrites the record): the second one's preflight says so before anything is created."""
+    wanted = [
+        {"name": "chat-origin.dito.local", "load_balancer": "dito-production-frontend"},
+        {"name": "api.dito.local", "load_balancer": "dito-production-api"},
+    ]
+    # Nothing yet under those names (a first run), or the record of this environment's own load balancer: no problem.
+    first = run_module(site_preflight.main, args(account, public_records=wanted), check_mode=True)
+    assert "failed" not in first, first
+    assert api_calls.count(("route53", "ListResourceRecordSets")) == 2
+    zone_id = first["public_zone_id"]
+    alias(zone_id, "chat-origin.dito.local", "dito-production-frontend-1.eu-west-1.elb.amazonaws.com")
+    # A CloudFront distribution is not judged (CloudFront refuses an alias that another distribution has).
+    alias(zone_id, "api.dito.local", "d111111abcdef8.cloudfront.net")
+    assert "failed" not in run_module(site_preflight.main, args(account, public_records=wanted)), "own or CloudFront"
+
+    # Staging's load balancer has the name already (an internal one's DNS name, dualstack, with the final dot).
+    alias(zone_id, "chat-origin.dito.local", "dualstack.internal-dito-staging-frontend-12345.eu-west-1.elb.amazonaws.com.")
+    taken = run_module(site_preflight.main, args(account, public_records=wanted))
+    assert taken["problems"] == [
+        "site_public_zone: chat-origin.dito.local already points at load balancer dito-staging-frontend, not at dito-production-frontend:"
+        " another environment or stack has this name, and the run would take it over; give each environment its own zone or dns_name"
+        ' (README.md, "Environments"), or delete the record if nothing uses it'
+    ]
+
+
+@pytest.mark.parametrize(
+    "dns_name, name",
+    [
+        ("dito-production-frontend-1234567890.eu-west-1.elb.amazonaws.com", "dito-production-frontend"),
+        ("internal-dito-local-backend-1.eu-west-1.elb.amazonaws.com.", "dito-local-backend"),
+        ("dualstack.dito-prod-web-99.cn-north-1.elb.amazonaws.com.cn", "dito-prod-web"),
+        ("d111111abcdef8.cloudfront.net", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_load_balancer_named_in(dns_name, name):
+    assert preflight.load_balancer_named_in(dns_name) == name

@@ -75,3 +75,21 @@ def test_entries_of_unsigned_or_unnamed_requests_are_none():
     signed = {"Authorization": "AWS4-HMAC-SHA256 Credential=testing/20261130/eu-west-1/ecs/aws4_request, SignedHeaders=host, Signature=0"}
     assert request_log.entry(signed, None) is None
     assert request_log.entry(signed, "ListClusters")["actions"] == ["ecs:ListClusters"]
+
+
+def test_entries_name_the_access_key_that_signed_the_request(server):
+    """The key id tells the inventory's credentials from an assumed role's session (site_aws_role_arn)."""
+    sts = client(server, "sts", "dito.chat.site")
+    creds = sts.assume_role(RoleArn="arn:aws:iam::123456789012:role/dito-deployer", RoleSessionName="dito-local-preflight")["Credentials"]
+    assumed = boto3.client(
+        "ecs",
+        region_name="eu-west-1",
+        endpoint_url=server.endpoint,
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+    )
+    assumed.list_clusters()
+    logged = [(e["operation"], e["access_key"]) for e in request_log.read(server.log)]
+    assert logged == [("AssumeRole", "testing"), ("ListClusters", creds["AccessKeyId"])]
+    assert creds["AccessKeyId"] != "testing"
