@@ -41,8 +41,7 @@ def test_site_converges(converged, client):
         rules = json.loads(ecr.get_lifecycle_policy(repositoryName=repo["repositoryName"])["lifecyclePolicyText"])["rules"]
         assert [(r["selection"]["tagStatus"], r["selection"]["countNumber"]) for r in rules] == [("untagged", 7), ("tagged", 30)]
         tags = {t["Key"]: t["Value"] for t in ecr.list_tags_for_resource(resourceArn=repo["repositoryArn"])["tags"]}
-        # No environment tag: the environments of an account share the repository (composition.yml, ecr_tags).
-        assert tags == {"project": "dito", "service": service, "owner": "devops", "cost-center": "chat"}
+        assert tags == {"project": "dito", "environment": "local", "service": service, "owner": "devops", "cost-center": "chat"}
         with pytest.raises(ecr.exceptions.RepositoryPolicyNotFoundException):
             ecr.get_repository_policy(repositoryName=repo["repositoryName"])
         assert f"ecr_uri: {repo['repositoryUri']}" in first.out
