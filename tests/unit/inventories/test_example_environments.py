@@ -143,16 +143,14 @@ def names(environment):
     return derived
 
 
-def test_every_derived_name_carries_the_environment_but_the_shared_repositories():
-    """Two environments of one project may share an account and region: no two of their names are the same, but the
-    ECR repositories (<project>/<service>), which the environments of an account share on purpose (an image is built
-    once and promoted by its tag: README.md, "Environments")."""
+def test_every_derived_name_carries_the_environment():
+    """Two environments of one project may share an account and region: no two of their names are the same, the ECR
+    repositories (<project>/<environment>/<service>) included (README.md, "Environments")."""
     staging, production = names("staging"), names("production")
     assert set(staging) == set(production)
-    same = {key for key in staging if staging[key] == production[key]}
-    assert same == {"frontend.repository", "backend.repository"}, same
-    assert staging["frontend.repository"] == "dito/frontend"
-    assert set(staging.values()).isdisjoint(set(production.values()) - {"dito/frontend", "dito/backend"})
+    assert {key for key in staging if staging[key] == production[key]} == set()
+    assert staging["frontend.repository"] == "dito/staging/frontend"
+    assert set(staging.values()).isdisjoint(set(production.values()))
     assert staging["frontend.public_name"] == "chat.staging.example.com" and production["frontend.public_name"] == "chat.example.com"
     assert staging["alerts.0"] == "/dito/staging/alerts/slack" and production["alerts.0"] == "/dito/production/alerts/slack"
 

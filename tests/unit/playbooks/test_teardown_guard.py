@@ -28,7 +28,7 @@ LISTED = {
     ),
     "staging": (
         "ecs_service: dito-staging-backend",
-        "ecr_repository: dito/frontend",
+        "ecr_repository: dito/staging/frontend",
         "dns_record: chat.staging.example.com",
         "redis: dito-staging-redis",
         "ecs_cluster: dito-staging",
