@@ -20,7 +20,7 @@ retries:
   returned: when at least one request was retried
   type: list
   elements: dict
-  version_added: 0.1.0
+  version_added: 1.0.0
   contains:
     service:
       description: The botocore service name.

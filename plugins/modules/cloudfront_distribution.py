@@ -8,7 +8,7 @@ DOCUMENTATION = r"""
 ---
 module: cloudfront_distribution
 short_description: Manage a CloudFront distribution in front of custom (HTTPS) origins, with managed policies by name
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Creates, updates or deletes one Amazon CloudFront web distribution. CloudFront is global - the module calls its API in
     C(us-east-1) whatever the play's region (the SSM parameters of secret origin headers are read in the play's region).

@@ -8,7 +8,7 @@ DOCUMENTATION = r"""
 ---
 module: cloudmap_namespace
 short_description: Manage an AWS Cloud Map private DNS namespace
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Creates or deletes one AWS Cloud Map private DNS namespace in a VPC (Cloud Map makes its Route 53 private
     hosted zone), found by name, and keeps its tags. Waits for the creation or deletion operation to finish.

@@ -8,7 +8,7 @@ DOCUMENTATION = r"""
 ---
 module: cloudmap_service
 short_description: Manage an AWS Cloud Map service in a DNS namespace, for ECS service discovery
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Creates, updates or deletes one AWS Cloud Map service in a DNS namespace found by name - the DNS records
     that its instances get (C(A) records of the tasks' addresses for an ECS service in awsvpc mode), the

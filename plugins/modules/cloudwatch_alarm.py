@@ -8,7 +8,7 @@ DOCUMENTATION = r"""
 ---
 module: cloudwatch_alarm
 short_description: Manage a CloudWatch metric alarm with its tags
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Creates, updates or deletes one CloudWatch metric alarm, with its tags, comparing every setting after
     filling in what AWS defaults, so a second run reports no change. Check mode and diff mode are supported.

@@ -8,7 +8,7 @@ DOCUMENTATION = r"""
 ---
 module: codebuild_project
 short_description: Manage an AWS CodeBuild project
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Creates, updates or deletes one AWS CodeBuild project. Check mode and diff mode are supported.
   - With O(projects), one task manages several projects, each exactly as a task of its own would (one module

@@ -8,7 +8,7 @@ DOCUMENTATION = r"""
 ---
 module: codeconnections_connection
 short_description: Manage an AWS CodeConnections (formerly CodeStar Connections) connection
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Creates, finds or deletes one connection to a source provider (GitHub, Bitbucket, GitLab...) that CodePipeline
     source actions use, and brings its tags to the asked ones. Check mode and diff mode are supported.

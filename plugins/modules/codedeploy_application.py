@@ -8,7 +8,7 @@ DOCUMENTATION = r"""
 ---
 module: codedeploy_application
 short_description: Manage an AWS CodeDeploy application
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Creates or deletes one AWS CodeDeploy application and brings its tags to the asked ones. Check mode and
     diff mode are supported.

@@ -8,7 +8,7 @@ DOCUMENTATION = r"""
 ---
 module: codedeploy_deployment
 short_description: Create, wait for or stop an AWS CodeDeploy deployment of an Amazon ECS service (blue/green)
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Deploys an AppSpec (what M(dito.chat.ecs_appspec) returns) to a CodeDeploy deployment group of the ECS compute
     platform with CreateDeployment (revision type C(AppSpecContent)), waits for it to end and reports each lifecycle

@@ -8,7 +8,7 @@ DOCUMENTATION = r"""
 ---
 module: codedeploy_deployment_config
 short_description: Manage a custom AWS CodeDeploy deployment configuration (canary or linear traffic shifting)
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Creates or deletes one custom CodeDeploy deployment configuration that shifts traffic all at once, in two
     steps (canary) or in equal steps (linear), for ECS or Lambda deployments. Check mode and diff mode are supported.

@@ -8,7 +8,7 @@ DOCUMENTATION = r"""
 ---
 module: codedeploy_deployment_group
 short_description: Manage an AWS CodeDeploy deployment group for ECS blue/green deployments
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Creates, updates in place or deletes one CodeDeploy deployment group of an ECS application - the ECS service
     it deploys, the target-group pair with the production and test listeners, the deployment configuration, the

@@ -8,7 +8,7 @@ DOCUMENTATION = r"""
 ---
 module: codepipeline
 short_description: Manage an AWS CodePipeline pipeline (V2 triggers, variables, execution mode, tags)
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Creates, updates or deletes one AWS CodePipeline pipeline and brings its tags to the asked ones. Check mode
     and diff mode are supported.

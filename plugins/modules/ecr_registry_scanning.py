@@ -8,7 +8,7 @@ DOCUMENTATION = r"""
 ---
 module: ecr_registry_scanning
 short_description: Manage the image scanning configuration of an Amazon ECR private registry
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Sets the registry scanning configuration of the account's private registry in the region (PutRegistryScanningConfiguration)
     when it differs from what GetRegistryScanningConfiguration reports, so a second run changes nothing. Check mode and

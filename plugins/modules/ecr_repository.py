@@ -8,7 +8,7 @@ DOCUMENTATION = r"""
 ---
 module: ecr_repository
 short_description: Manage an Amazon ECR private repository with its policies and tags
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Creates, updates or deletes one Amazon ECR private repository together with its sub-resources in a
     single invocation - tag mutability, scan on push, encryption, lifecycle policy, repository policy and tags.

@@ -8,7 +8,7 @@ DOCUMENTATION = r"""
 ---
 module: ecr_repository_info
 short_description: Read Amazon ECR private repositories with their policies and tags
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Returns each named repository as M(dito.chat.ecr_repository) returns it - settings, lifecycle policy,
     repository policy and tags. Read-only.
@@ -29,14 +29,14 @@ options:
       - With O(image), RV(repositories) holds the repository's identifiers only (name, ARN, URI, registry id), so the
         look-up needs C(ecr:DescribeRepositories) and C(ecr:DescribeImages) and nothing more.
     type: str
-    version_added: 0.2.0
+    version_added: 1.0.0
   registry_id:
     description:
       - The account whose registry holds the repository, when it is not the caller's (a shared tooling account). Only
         with O(image). That repository's policy must allow the caller C(ecr:DescribeRepositories) and
         C(ecr:DescribeImages) (the dito.chat.ecr role grants them with C(ecr_pull_account_ids)).
     type: str
-    version_added: 0.2.0
+    version_added: 1.0.0
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules

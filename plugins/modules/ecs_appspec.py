@@ -8,7 +8,7 @@ DOCUMENTATION = r"""
 ---
 module: ecs_appspec
 short_description: Render or patch a CodeDeploy AppSpec for an Amazon ECS blue/green deployment
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Renders a new AppSpec, or patches an existing one (a file with O(path), or text with O(content)), in YAML
     or JSON. Patching keeps everything the file already holds and sets only the fields given. This replaces a

@@ -8,7 +8,7 @@ DOCUMENTATION = r"""
 ---
 module: ecs_cluster
 short_description: Manage an ECS cluster with Container Insights, capacity providers and tags
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Creates, updates or deletes one Amazon ECS cluster, with its Container Insights setting, its capacity
     providers and default capacity provider strategy, and its tags, in one task. A second run reports no change.

@@ -8,7 +8,7 @@ DOCUMENTATION = r"""
 ---
 module: ecs_service
 short_description: Manage an ECS service that CodeDeploy deploys blue/green, with its autoscaling
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Creates, updates or deletes one Amazon ECS service, with its target-tracking autoscaling (scalable target
     and policies) as a sub-resource, in one task. Check mode and diff mode are supported.

@@ -8,7 +8,7 @@ DOCUMENTATION = r"""
 ---
 module: ecs_task_revision
 short_description: Look up the latest ACTIVE revision of an ECS task-definition family, or register one only when it changed
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - B(Lookup.) With no definition given, returns the latest ACTIVE revision of O(family) in one
     DescribeTaskDefinition call. A family with no ACTIVE revision returns RV(exists=false), not an error.

@@ -8,7 +8,7 @@ DOCUMENTATION = r"""
 ---
 module: elasticache_parameter_group
 short_description: Manage an ElastiCache parameter group, its parameters and tags
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Creates, updates or deletes one ElastiCache cache parameter group. The parameters given are set; with
     O(purge_parameters=true) every other parameter set on the group goes back to its engine default. Check mode

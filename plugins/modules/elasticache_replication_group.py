@@ -8,7 +8,7 @@ DOCUMENTATION = r"""
 ---
 module: elasticache_replication_group
 short_description: Manage an ElastiCache Redis OSS or Valkey replication group (cluster mode disabled)
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Creates, modifies or deletes one ElastiCache replication group with cluster mode disabled (a primary and
     0 to 5 replicas), automatic failover and Multi-AZ, at-rest and in-transit encryption, an AUTH token,

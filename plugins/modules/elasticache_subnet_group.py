@@ -8,7 +8,7 @@ DOCUMENTATION = r"""
 ---
 module: elasticache_subnet_group
 short_description: Manage an ElastiCache subnet group with its tags
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Creates, updates (description, subnets, tags) or deletes one ElastiCache cache subnet group. Check mode and
     diff mode are supported.

@@ -8,7 +8,7 @@ DOCUMENTATION = r"""
 ---
 module: elb_listener
 short_description: Manage one listener of an application load balancer, blue/green-aware
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Creates, updates or deletes the listener of an application load balancer on one port, with its protocol,
     TLS policy, default certificate, default action (forward, redirect or fixed response), optionally its rules,

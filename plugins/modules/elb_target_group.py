@@ -8,7 +8,7 @@ DOCUMENTATION = r"""
 ---
 module: elb_target_group
 short_description: Manage an application load balancer target group, with check mode
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Creates, updates or deletes one target group of an application load balancer, with its health check,
     attributes and tags, comparing every setting after filling in what AWS defaults, so a second run reports no

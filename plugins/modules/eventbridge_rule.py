@@ -8,7 +8,7 @@ DOCUMENTATION = r"""
 ---
 module: eventbridge_rule
 short_description: Manage an Amazon EventBridge event-pattern rule with its targets and tags
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Creates, updates or deletes one EventBridge rule that matches an event pattern, together with its targets and
     tags, in one invocation. The pattern is compared as data and targets by id, so a second run reports no change.

@@ -8,7 +8,7 @@ DOCUMENTATION = r"""
 ---
 module: iam_service_role
 short_description: Manage an IAM role that AWS services assume, with its inline and managed policies
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Creates, updates or deletes one IAM role (or several, see O(roles)) that AWS services assume (CodeBuild, CodePipeline, CodeDeploy,
     ECS tasks, Lambda...), together with its trust policy, its inline policies, its attached managed policies and
@@ -46,7 +46,7 @@ options:
         example C(roles[1]) followed by the name in parentheses; such failures come before any role is changed.
     type: list
     elements: dict
-    version_added: 0.1.0
+    version_added: 1.0.0
     suboptions:
       name:
         description: The role name.
@@ -122,7 +122,7 @@ options:
         pipeline that uses the role, so that no other resource of the account can (the confused deputy problem).
     type: list
     elements: str
-    version_added: 0.1.0
+    version_added: 1.0.0
   inline_policies:
     description:
       - Inline policies of the role, a mapping of policy name to policy document (a dict, or its JSON text).

@@ -8,7 +8,7 @@ DOCUMENTATION = r"""
 ---
 module: kms_key
 short_description: Manage a symmetric AWS KMS key found by its alias, never created twice
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Creates, updates or schedules the deletion of one symmetric encryption KMS key (C(SYMMETRIC_DEFAULT),
     C(ENCRYPT_DECRYPT)) named by an alias - its description, automatic rotation, enabled state and tags.

@@ -8,7 +8,7 @@ DOCUMENTATION = r"""
 ---
 module: lambda_function
 short_description: Manage a zip-packaged Lambda function, its asynchronous invocation settings and its tags
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Creates, updates or deletes one Lambda function from a local zip, with its configuration, the customer managed
     KMS key of its environment, its asynchronous invocation settings (retries, event age, on-failure destination)

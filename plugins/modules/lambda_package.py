@@ -8,7 +8,7 @@ DOCUMENTATION = r"""
 ---
 module: lambda_package
 short_description: Build a byte-for-byte reproducible Lambda deployment zip
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Zips the given files with fixed timestamps, permissions and order, so the same sources always give the same
     bytes and the same C(CodeSha256). M(amazon.aws.lambda) compares that hash with the deployed code, so an

@@ -8,7 +8,7 @@ DOCUMENTATION = r"""
 ---
 module: route53_empty_zone
 short_description: Delete a Route 53 hosted zone once nothing but its own records remain in it
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Deletes the hosted zone O(zone) (a private zone associated with O(vpc_id), or a public one) when it holds only
     its own records, the SOA and NS record sets at its apex that Route 53 made with it. When it holds anything else

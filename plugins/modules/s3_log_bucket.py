@@ -8,7 +8,7 @@ DOCUMENTATION = r"""
 ---
 module: s3_log_bucket
 short_description: Manage a hardened S3 bucket for load balancer access logs or pipeline artifacts
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Creates, updates or deletes one S3 bucket meant for logs, hardened in one invocation - default encryption
     SSE-S3 (the only one Elastic Load Balancing access logs support), every public access block on, object
@@ -55,7 +55,7 @@ options:
       - A key ARN (C(arn:<partition>:kms:<region>:<account>:key/<id>)), not an alias - the policies that let a role use the
         key name it by ARN.
     type: str
-    version_added: 0.1.0
+    version_added: 1.0.0
   cloudfront_log_delivery:
     description:
       - Let CloudFront standard logging (legacy) deliver to the bucket - object ownership C(BucketOwnerPreferred) instead of
@@ -66,7 +66,7 @@ options:
       - With O(elb_log_delivery=false) (a bucket of CloudFront logs only). SSE-S3 encryption (no O(kms_key_arn)).
     type: bool
     default: false
-    version_added: 0.1.0
+    version_added: 1.0.0
   expiration_days:
     description: Days after which objects expire, and noncurrent versions after they became noncurrent (0 keeps them).
     type: int

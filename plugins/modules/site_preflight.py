@@ -8,7 +8,7 @@ DOCUMENTATION = r"""
 ---
 module: site_preflight
 short_description: Check, read-only, that an existing AWS account holds what an inventory says it holds
-version_added: 0.2.0
+version_added: 1.0.0
 description:
   - Reads the existing VPC, its subnets and route tables, an ACM certificate and a public hosted zone, and fails with
     one message that lists every problem, each named after the inventory variable it comes from.
