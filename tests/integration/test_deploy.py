@@ -110,7 +110,7 @@ def test_deploys_move_traffic_and_site_yml_leaves_it_where_they_put_it(converged
     for service in SERVICES:
         assert serving(elb, service) == dict.fromkeys(PORTS[service], "green"), service
         td, color = service_state(ecs, service)
-        assert color == "green" and image_of(ecs, td).endswith(f"/dito/{service}:v2"), (service, td)
+        assert color == "green" and image_of(ecs, td).endswith(f"/dito/local/{service}:v2"), (service, td)
         [one] = deployments(cd, service)
         info = cd.get_deployment(deploymentId=one)["deploymentInfo"]
         assert info["status"] == "Succeeded", info

@@ -74,7 +74,7 @@ def test_task_definitions_are_hardened_and_read_secrets_from_ssm(converged, clie
         assert td["executionRoleArn"].endswith(f":role/dito-local-{service}-execution")
         assert td["taskRoleArn"].endswith(f":role/dito-local-{service}-task")
         [container] = td["containerDefinitions"]
-        assert container["image"] == f"123456789012.dkr.ecr.eu-west-1.amazonaws.com/dito/{service}:latest"
+        assert container["image"] == f"123456789012.dkr.ecr.eu-west-1.amazonaws.com/dito/local/{service}:latest"
         assert container["portMappings"][0]["containerPort"] == port
         assert (container["readonlyRootFilesystem"], container["privileged"]) == (True, False)
         scratch = container["mountPoints"][0]
@@ -115,7 +115,7 @@ def test_roles_are_scoped_to_the_service(converged, client):
         # Only the ECR token (which has no resource-level permission) is on "*"; nothing is an administration action.
         assert [sid for sid, s in statements.items() if "*" in s["Resource"]] == ["EcrToken"]
         assert all(not a.endswith("*") for s in statements.values() for a in s["Action"])
-        assert statements["PullOwnRepository"]["Resource"] == [f"arn:aws:ecr:eu-west-1:123456789012:repository/dito/{service}"]
+        assert statements["PullOwnRepository"]["Resource"] == [f"arn:aws:ecr:eu-west-1:123456789012:repository/dito/local/{service}"]
         assert statements["OwnLogs"]["Resource"] == [f"arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/dito-local-{service}:log-stream:*"]
         if service == "backend":
             assert sorted(statements["OwnSecrets"]["Resource"]) == [

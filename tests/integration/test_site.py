@@ -32,9 +32,9 @@ def test_site_converges(converged, client):
 
     ecr = client("ecr")
     repos = repositories(client)
-    assert set(repos) == {f"dito/{s}" for s in SERVICES}
+    assert set(repos) == {f"dito/local/{s}" for s in SERVICES}
     for service in SERVICES:
-        repo = repos[f"dito/{service}"]
+        repo = repos[f"dito/local/{service}"]
         assert repo["imageTagMutability"] == "IMMUTABLE"
         assert repo["imageScanningConfiguration"]["scanOnPush"] is True
         assert repo["encryptionConfiguration"]["encryptionType"] == "AES256"
@@ -198,7 +198,8 @@ def test_turning_cloudfront_off_makes_the_alb_the_edge_again(converged_to_change
 
 # What teardown.yml keeps of the environment on purpose: the Redis AUTH token and the webhook URL (the back end may still
 # run with the one, the other may be the user's) with the keys that encrypt them and their aliases, the pipelines' key
-# waiting for its deletion date, and the task definitions' revisions (INACTIVE, as ECS keeps them).
+# waiting for its deletion date, and the task definitions' revisions (INACTIVE, as ECS keeps them: those of every
+# service the environment had, test_a_third_service_is_an_inventory_change's worker included).
 KEPT_BY_TEARDOWN = {
     "kms keys": {
         "Artifacts of the pipelines (dito-local-pipeline-artifacts) PendingDeletion",
@@ -207,7 +208,6 @@ KEPT_BY_TEARDOWN = {
     },
     "kms aliases": {"alias/dito-local-pipeline-alerts", "alias/dito-local-pipelines", "alias/dito-local-redis"},
     "ssm parameters": {"/dito/local/alerts/slack", "/dito/local/redis/auth-token"},
-    "task definition revisions": {"dito-local-backend", "dito-local-frontend"},
 }
 # What the account held before site.yml: the public zone (its NS and SOA records) and the VPC's default group.
 THE_USERS = {
@@ -227,8 +227,10 @@ def test_teardown_removes_every_repository(converged_to_destroy, playbook, clien
     assert down.rc == 0 and all(down.recap[s]["changed"] >= 5 for s in SERVICES), down
     found = listing(emulator_endpoint, vpc_id())
     left = environment_part(found)
-    assert {kind: set(names) for kind, names in left.items()} == KEPT_BY_TEARDOWN
     rest = {kind: {name: n for name, n in names.items() if name not in left.get(kind, {})} for kind, names in found.items()}
+    revisions = set(left.pop("task definition revisions", {}))
+    assert {kind: set(names) for kind, names in left.items()} == KEPT_BY_TEARDOWN
+    assert {"dito-local-backend", "dito-local-frontend"} <= revisions <= {"dito-local-backend", "dito-local-frontend", "dito-local-worker"}
     assert differences(merged(THE_USERS, beside["part"] if beside else {}), rest) == []
     if beside:
         assert client("elbv2").describe_load_balancers(Names=[f"dito-{beside['environment']}-frontend"])["LoadBalancers"]
@@ -372,7 +374,7 @@ def test_each_service_has_its_pipeline(converged, client):
         assert commands[1:] == inventory[service]["site_service"]["pipeline"]["test_commands"]
         assert set(yaml.safe_load(build["source"]["buildspec"])["artifacts"]["files"]) == {"imageDetail.json", "taskdef.json", "appspec.yaml"}
         variables = {v["name"]: v["value"] for v in build["environment"]["environmentVariables"]}
-        assert variables["REPOSITORY_URI"] == repositories(client)[f"dito/{service}"]["repositoryUri"] and variables["TASK_FAMILY"] == name
+        assert variables["REPOSITORY_URI"] == repositories(client)[f"dito/local/{service}"]["repositoryUri"] and variables["TASK_FAMILY"] == name
 
         sources = {
             f"{name}-test": ("codebuild", f"arn:aws:codebuild:eu-west-1:123456789012:project/{name}-test"),
