@@ -121,12 +121,17 @@ def test_each_kind_of_wrong_id_is_named_at_once_and_nothing_is_created(seeded, p
     assert holdings(client) == before
 
 
-def test_a_role_per_environment_makes_every_call_after_the_assume_role(seeded, playbook):
+def test_a_role_per_environment_makes_every_call_after_the_assume_role(seeded, playbook, client):
     """site_aws_role_arn: the run assumes the role once, with the inventory's keys (the emulator's `testing`), and every
     later call is signed with the session's key, which the emulator's request log names (tools/emulator/request_log.py).
     preflight.yml is the first play of site.yml that calls AWS; tests/unit/playbooks/test_assume_role.py checks that
     every playbook assumes it the same way before its first AWS call."""
     assert os.path.exists(conftest.REQUEST_LOG), f"the tests' emulator keeps no request log at {conftest.REQUEST_LOG}"
+    # The role exists, as it must on AWS (the emulator refuses to assume one that does not).
+    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole"}]}
+    iam = client("iam")
+    if "dito-deployer" not in [r["RoleName"] for r in iam.list_roles()["Roles"]]:
+        iam.create_role(RoleName="dito-deployer", AssumeRolePolicyDocument=json.dumps(trust))
     offset = os.path.getsize(conftest.REQUEST_LOG)
     run = playbook("preflight.yml", "-e", "site_aws_role_arn=arn:aws:iam::123456789012:role/dito-deployer")
     assert run.rc == 0, run

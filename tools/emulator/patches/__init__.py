@@ -25,6 +25,7 @@ from tools.emulator.patches import kms
 from tools.emulator.patches import route53
 from tools.emulator.patches import s3
 from tools.emulator.patches import servicediscovery
+from tools.emulator.patches import sts
 
 PATCHES = (
     applicationautoscaling.deregistering_a_scalable_target_deletes_its_policies,
@@ -96,6 +97,7 @@ PATCHES = (
     servicediscovery.creator_request_ids_make_creates_idempotent,
     servicediscovery.private_dns_namespaces_of_other_names_share_a_vpc,
     servicediscovery.list_services_and_namespaces_honour_their_filters,
+    sts.assume_role_refuses_a_role_that_does_not_exist,
     s3.bucket_policy_conditions_are_evaluated,
     # CloudFront: the wrappers of Create/UpdateDistribution stack in this order (the checks run first).
     cloudfront.managed_policies_are_listed,

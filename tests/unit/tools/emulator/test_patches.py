@@ -1688,3 +1688,15 @@ def test_a_distribution_caller_reference_is_never_used_again(monkeypatch):
     moto_api_backend.reset()
     cf.create_distribution(DistributionConfig=cf_config("web#1"))
     assert cf.list_distributions()["DistributionList"]["Quantity"] == 1
+
+
+@mock_aws
+def test_assume_role_refuses_a_role_that_does_not_exist():
+    sts, iam = boto3.client("sts", region_name="eu-west-1"), boto3.client("iam", region_name="eu-west-1")
+    with pytest.raises(ClientError) as refused:
+        sts.assume_role(RoleArn="arn:aws:iam::123456789012:role/dito-deployer", RoleSessionName="dito-local-site")
+    assert refused.value.response["Error"]["Code"] == "AccessDenied"
+    trust = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole"}]}
+    arn = iam.create_role(RoleName="dito-deployer", AssumeRolePolicyDocument=json.dumps(trust))["Role"]["Arn"]
+    assumed = sts.assume_role(RoleArn=arn, RoleSessionName="dito-local-site")["AssumedRoleUser"]["Arn"]
+    assert assumed == "arn:aws:sts::123456789012:assumed-role/dito-deployer/dito-local-site"
