@@ -79,6 +79,9 @@ def test_entries_of_unsigned_or_unnamed_requests_are_none():
 
 def test_entries_name_the_access_key_that_signed_the_request(server):
     """The key id tells the inventory's credentials from an assumed role's session (site_aws_role_arn)."""
+    # AWS refuses to assume a role that does not exist (and so does the emulator: sts patch), so the role comes first.
+    trust = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"AWS": "123456789012"}, "Action": "sts:AssumeRole"}]}'
+    client(server, "iam").create_role(RoleName="dito-deployer", AssumeRolePolicyDocument=trust)
     sts = client(server, "sts", "dito.chat.site")
     creds = sts.assume_role(RoleArn="arn:aws:iam::123456789012:role/dito-deployer", RoleSessionName="dito-local-preflight")["Credentials"]
     assumed = boto3.client(
@@ -91,5 +94,5 @@ def test_entries_name_the_access_key_that_signed_the_request(server):
     )
     assumed.list_clusters()
     logged = [(e["operation"], e["access_key"]) for e in request_log.read(server.log)]
-    assert logged == [("AssumeRole", "testing"), ("ListClusters", creds["AccessKeyId"])]
+    assert logged == [("CreateRole", "testing"), ("AssumeRole", "testing"), ("ListClusters", creds["AccessKeyId"])]
     assert creds["AccessKeyId"] != "testing"
