@@ -11,6 +11,28 @@ from moto import mock_aws
 from tools.emulator import patches
 
 
+@pytest.fixture(scope="session", autouse=True)
+def one_botocore_loader():
+    """Every botocore session of the unit tests shares one data loader. A module makes its clients through a new
+    boto3 Session (amazon.aws boto3_conn), whose own loader reads and parses the service models and endpoints.json
+    again: a tenth of the unit tests' time. A loader's answers are already shared by every client of its session, so
+    sharing them across sessions changes nothing else. (An Ansible module run is a process of its own: this concerns
+    the in-process unit tests only.)"""
+    import botocore.loaders
+    import botocore.session
+
+    loaders = {}
+    original = botocore.session.create_loader
+
+    def shared(search_path_string=None):
+        if search_path_string not in loaders:
+            loaders[search_path_string] = original(search_path_string)
+        return loaders[search_path_string]
+
+    with mock.patch.object(botocore.session, "create_loader", shared):
+        yield
+
+
 @pytest.fixture
 def aws():
     """An empty emulated AWS account, in-process, with the emulator's compatibility layer."""

@@ -17,6 +17,9 @@ def serve(port, host="127.0.0.1"):
     # AWS-managed IAM policies (AmazonECSTaskExecutionRolePolicy, AWSCodeDeployRoleForECS, ...)
     # exist in every real account; moto loads them only when asked, before it is imported.
     os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+    # moto loads some 120 000 public AMIs into each EC2 region backend it creates (after every reset): the collection
+    # runs Fargate only and never reads an AMI, so they are left out.
+    os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
 
     from moto.core.config import default_user_config
     from moto.moto_server.threaded_moto_server import ThreadedMotoServer
