@@ -17,6 +17,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 import urllib.request
 
 import boto3
@@ -145,6 +146,18 @@ class Run:
         return f"<playbook rc={self.rc} recap={self.recap}>\n{self.out[-6000:]}"
 
 
+# (wall seconds, CPU seconds of the run's processes, the run) of every playbook run: the suite's time is mostly theirs.
+PLAYBOOK_TIMES = []
+
+
+def pytest_terminal_summary(terminalreporter):
+    if PLAYBOOK_TIMES:
+        wall, cpu = sum(t[0] for t in PLAYBOOK_TIMES), sum(t[1] for t in PLAYBOOK_TIMES)
+        terminalreporter.section(f"playbook runs: {len(PLAYBOOK_TIMES)}, {wall:.0f} s wall, {cpu:.0f} s CPU; the slowest 25")
+        for seconds, cpu_seconds, what in sorted(PLAYBOOK_TIMES, reverse=True)[:25]:
+            terminalreporter.write_line(f"{seconds:7.1f} s wall {cpu_seconds:7.1f} s CPU  {what}")
+
+
 @pytest.fixture
 def playbook(emulator_endpoint):
     def run(name, *args, inventory=None):
@@ -152,7 +165,12 @@ def playbook(emulator_endpoint):
         _STACK["playbooks"].add(name)
         _STACK["empty"], _STACK["empty_since"] = False, _STACK["resets"]
         cmd = [str(ROOT / ".venv" / "bin" / "ansible-playbook"), str(ROOT / "playbooks" / name), "-i", str(inventory or ROOT / "inventories" / "local"), *args]
-        return Run(subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900, check=False))
+        started, cpu = time.monotonic(), os.times()
+        run = Run(subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900, check=False))
+        after = os.times()
+        cpu_seconds = after.children_user + after.children_system - cpu.children_user - cpu.children_system
+        PLAYBOOK_TIMES.append((time.monotonic() - started, cpu_seconds, " ".join([os.path.basename(name), *args])[:110]))
+        return run
 
     return run
 
