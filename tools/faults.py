@@ -134,10 +134,21 @@ def deployment_in_progress(endpoint, application, group):
     """A function that says whether the group has a deployment in progress (deploy.yml's kill point)."""
     import boto3
 
-    codedeploy = boto3.client("codedeploy", region_name="eu-west-1", endpoint_url=endpoint)
+    import botocore.config
+    import botocore.exceptions
+
+    # It polls while the fault layer throttles a fifth of the requests: botocore's default (legacy, 4 retries) gave up
+    # on a run of throttles once in a while and failed the test; a throttled poll now just says "not yet".
+    config = botocore.config.Config(retries={"mode": "standard", "max_attempts": 10})
+    codedeploy = boto3.client("codedeploy", region_name="eu-west-1", endpoint_url=endpoint, config=config)
 
     def check():
-        ids = codedeploy.list_deployments(applicationName=application, deploymentGroupName=group, includeOnlyStatuses=["InProgress", "Ready"])
+        try:
+            ids = codedeploy.list_deployments(applicationName=application, deploymentGroupName=group, includeOnlyStatuses=["InProgress", "Ready"])
+        except botocore.exceptions.ClientError as e:
+            if e.response["Error"]["Code"] in ("ThrottlingException", "InternalFailure", "ServiceUnavailable"):
+                return False
+            raise
         return bool(ids["deployments"])
 
     return check

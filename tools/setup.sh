@@ -94,6 +94,12 @@ fi
 mkdir -p "$root/.collections/ansible_collections/dito"
 ln -sfn ../../.. "$root/.collections/ansible_collections/dito/chat"
 
+# The bytecode cache of the modules Ansible runs (tools/ansiballz_bytecode.py, a quarter of each module run's CPU time):
+# linked into .venv and loaded by a .pth file, so every Python of .venv (Ansible and its modules) has it.
+site_packages=$("$venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+ln -sfn "$root/tools/ansiballz_bytecode.py" "$site_packages/_dito_ansiballz_bytecode.py"
+echo 'import _dito_ansiballz_bytecode; _dito_ansiballz_bytecode.install()' >"$site_packages/_dito_ansiballz_bytecode.pth"
+
 # ansible-test sanity --venv downloads get-pip from a host that is not reachable here; it uses a
 # cached copy first. The stand-in bootstraps pip from the interpreter's own ensurepip instead.
 pip_version=$("$venv/bin/python" - <<'PY'
