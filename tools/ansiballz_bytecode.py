@@ -25,8 +25,9 @@ ENVIRONMENT = "DITO_ANSIBALLZ_BYTECODE"
 PAYLOAD = "_payload.zip"
 
 
-def cache_directory(environ=os.environ):
-    """The cache directory, or None when the cache is off."""
+def cache_directory(environ=None):
+    """The cache directory, or None when the cache is off (`environ`: os.environ unless given)."""
+    environ = os.environ if environ is None else environ
     setting = environ.get(ENVIRONMENT, "")
     if setting.lower() in ("off", "0", "false", "no"):
         return None
@@ -81,7 +82,7 @@ def caching(compile_source, directory):
     return compile_cached
 
 
-def install(environ=os.environ):
+def install(environ=None):
     """Put the cache in front of zipimport's compiler (once); returns the cache directory or None."""
     directory = cache_directory(environ)
     current = getattr(zipimport, "_compile_source", None)

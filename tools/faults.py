@@ -133,7 +133,6 @@ def push_image(endpoint, service, tag, environment="local"):
 def deployment_in_progress(endpoint, application, group):
     """A function that says whether the group has a deployment in progress (deploy.yml's kill point)."""
     import boto3
-
     import botocore.config
     import botocore.exceptions
 

@@ -38,10 +38,12 @@ stage() {  # stage NAME COMMAND...
 # one-call check_build, this order took the clean-clone run from 43 to 24 minutes on the reference machine).
 # The seeded network is the same in every emulator (tools/emulator/seed.py), so both share inventories/local's
 # network file. The background parts' output is shown when they are done, the integration tests' last.
-molecule_port=$((DITO_EMULATOR_PORT + 1))
+molecule_port=$((DITO_EMULATOR_PORT + 1)) empty_port=$((DITO_EMULATOR_PORT - 1))
 python -m tools.emulator start --port "$DITO_EMULATOR_PORT" || failed+=("emulator")
 DITO_EMULATOR_REQUEST_LOG='' python -m tools.emulator start --port "$molecule_port" || failed+=("emulator")
-trap 'python -m tools.emulator stop --port "$DITO_EMULATOR_PORT" >/dev/null; python -m tools.emulator stop --port "$molecule_port" >/dev/null' EXIT
+empty_log="$root/.emulator/$empty_port.requests.jsonl"
+DITO_EMULATOR_REQUEST_LOG="$empty_log" python -m tools.emulator start --port "$empty_port" || failed+=("emulator")
+trap 'for p in "$DITO_EMULATOR_PORT" "$molecule_port" "$empty_port"; do python -m tools.emulator stop --port "$p" >/dev/null; done' EXIT
 logs=$(mktemp -d)
 t_background=$SECONDS
 launch() {  # launch NAME NICENESS COMMAND...: in the background, its output to $logs/NAME, its pid in $logs/NAME.pid
@@ -49,7 +51,11 @@ launch() {  # launch NAME NICENESS COMMAND...: in the background, its output to 
   ( nice -n "$niceness" "$@" >"$logs/$name" 2>&1; rc=$?; echo "($name: done $((SECONDS - t_background))s after the tests started)" >>"$logs/$name"; exit $rc ) &
   echo $! >"$logs/$name.pid"
 }
-launch integration 0 python -m pytest tests/integration -q -p no:cacheprovider --durations=30
+launch integration 0 env DITO_TEST_INTEGRATION_PART=stack python -m pytest tests/integration -q -p no:cacheprovider --durations=30
+# The integration tests that need no converged stack (invalid input, --check on an empty account, the preflight: some
+# 6 minutes) beside them, on an emulator of their own (port -1), at nice 5: ahead of the rest, behind the longest chain.
+launch integration_empty 5 env DITO_TEST_INTEGRATION_PART=empty DITO_TEST_EMULATOR_PORT="$empty_port" DITO_EMULATOR_PORT="$empty_port" \
+  DITO_EMULATOR_REQUEST_LOG="$empty_log" python -m pytest tests/integration -q -p no:cacheprovider --durations=10
 launch molecule 10 env DITO_EMULATOR_PORT="$molecule_port" bash -c 'python -m tools.emulator reset >/dev/null && molecule test --all'
 launch unit 10 python -m pytest tests/unit -q -p no:cacheprovider
 
@@ -71,13 +77,15 @@ background() {  # background NAME: wait for it, show its output, return its exit
 }
 stage pytest-unit background unit
 stage molecule background molecule
+stage pytest-integration-empty background integration_empty
 stage pytest-integration background integration
 printf '\n=== test summaries\n'
 summary() { grep -E '(passed|failed|error).* in [0-9.]+s' "$logs/$1" | tail -n 1 | sed "s/^/$1: /"; }
 summary unit
 grep -E '^[a-z0-9_]+ +: actions=' "$logs/molecule" | sed 's/^/molecule: /' || true
+summary integration_empty
 summary integration
-grep -h -E '^\([a-z]+: done ' "$logs/unit" "$logs/molecule" "$logs/integration"
+grep -h -E '^\([a-z_]+: done ' "$logs/unit" "$logs/molecule" "$logs/integration_empty" "$logs/integration"
 printf '\n=== passed: %s\n' "${passed[*]}"
 [ ${#failed[@]} -eq 0 ] || printf '=== FAILED: %s\n' "${failed[*]}"
 printf 'stages: %d passed, %d failed\n' "${#passed[@]}" "${#failed[@]}"

@@ -65,7 +65,26 @@ def emulator_endpoint():
 _STACK = {"resets": 0, "converged_after": None, "run": None, "log_offset": 0, "playbooks": set(), "empty": False, "empty_since": None}
 
 
-def pytest_collection_modifyitems(items):
+# The fixtures of the tests that use the shared converged stack (or the request log of the runs that built it).
+STACK_FIXTURES = ("converged", "converged_to_change", "converged_beside", "converged_to_destroy", "role_calls")
+# tools/test.sh runs the suite as two processes at once, each on an emulator of its own: "stack", the tests of the shared
+# stack (the longest chain), and "empty", those of an empty or seeded account (invalid input, --check on an empty account,
+# the preflight); unset: all of them, in one process.
+PART = os.environ.get("DITO_TEST_INTEGRATION_PART", "")
+
+
+def pytest_collection_modifyitems(config, items):
+    if PART:
+        if PART not in ("stack", "empty"):
+            raise pytest.UsageError(f"DITO_TEST_INTEGRATION_PART must be stack or empty, not {PART!r}")
+        kept, deselected = [], []
+        for item in items:
+            in_part = "integration" not in item.path.parts or any(f in item.fixturenames for f in STACK_FIXTURES) == (PART == "stack")
+            (kept if in_part else deselected).append(item)
+        if deselected:
+            config.hook.pytest_deselected(items=deselected)
+            items[:] = kept
+
     def order(item):
         if "integration" not in item.path.parts:
             return 0

@@ -59,7 +59,7 @@ def test_a_changed_source_is_compiled_again(tmp_path, counted):
 def test_other_zips_are_left_to_python(tmp_path, counted):
     compile_source, calls = counted
     cached = ansiballz_bytecode.caching(compile_source, str(tmp_path))
-    for _ in range(2):
+    for _attempt in range(2):
         cached("/srv/app/library.zip/thing.py", SOURCE)
     assert len(calls) == 2 and list(tmp_path.iterdir()) == []
 
@@ -93,7 +93,7 @@ def test_the_virtualenv_imports_a_payload_through_the_cache(tmp_path):
     probe = f"import sys; sys.path.insert(0, {str(archive)!r}); import dito_probe; print(dito_probe.VALUE, dito_probe.__file__)"
     env = dict(os.environ, DITO_ANSIBALLZ_BYTECODE=str(cache))
     python = ROOT / ".venv" / "bin" / "python"
-    for _ in range(2):
+    for _attempt in range(2):
         out = subprocess.run([str(python if python.exists() else sys.executable), "-c", probe], env=env, capture_output=True, text=True, check=True).stdout
         assert out.split() == ["42", str(archive / "dito_probe.py")]
     assert len([p for p in cache.rglob("*") if p.is_file()]) == 1
