@@ -43,7 +43,11 @@ python -m tools.emulator start --port "$DITO_EMULATOR_PORT" || failed+=("emulato
 DITO_EMULATOR_REQUEST_LOG='' python -m tools.emulator start --port "$molecule_port" || failed+=("emulator")
 empty_log="$root/.emulator/$empty_port.requests.jsonl"
 DITO_EMULATOR_REQUEST_LOG="$empty_log" python -m tools.emulator start --port "$empty_port" || failed+=("emulator")
-trap 'for p in "$DITO_EMULATOR_PORT" "$molecule_port" "$empty_port"; do python -m tools.emulator stop --port "$p" >/dev/null; done' EXIT
+stop_emulators() {
+  local port
+  for port in "$DITO_EMULATOR_PORT" "$molecule_port" "$empty_port"; do python -m tools.emulator stop --port "$port" >/dev/null; done
+}
+trap stop_emulators EXIT
 logs=$(mktemp -d)
 t_background=$SECONDS
 launch() {  # launch NAME NICENESS COMMAND...: in the background, its output to $logs/NAME, its pid in $logs/NAME.pid
