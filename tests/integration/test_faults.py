@@ -2,9 +2,10 @@
 
 With the emulator's fault layer on (20 % of every service's requests throttled with its own error, 2 % answered
 500/503, 5 % of the writes' responses lost after the write was done), site.yml builds a second environment, `faults`,
-beside the shared stack (`local`: same account, region, VPC and public zone), killed halfway, then run to the end and
-once more: the account then holds exactly the shared stack as it was, plus what a clean converge of `local` holds, by
-the second environment's names (nothing doubled, nothing of `local` touched). test_site's teardown of `local`, the
+beside the shared stack (`local`: same account, region, VPC and public zone), killed halfway, then run to the end
+(the re-run that reports changed=0 under the faults is `make faults`'): the account then holds exactly the shared
+stack as it was, plus what a clean converge of `local` holds, by the second environment's names (nothing doubled,
+nothing of `local` touched). test_site's teardown of `local`, the
 destroyer after it, shows the second environment intact. deploy.yml killed while it waits for its deployment attaches
 to it on the re-run, and no second deployment of the revision is made."""
 
@@ -80,14 +81,14 @@ def test_a_killed_run_under_faults_converges_beside_the_first_environment(conver
     assert killed.killed and killed.rc != 0, killed
     run = playbook("site.yml", inventory=inventory)
     assert run.rc == 0 and run.total("failed") == 0, run
-    again = playbook("site.yml", inventory=inventory)
-    assert again.rc == 0 and again.total("changed") == 0, again
+    # (The re-run under faults, changed=0, is make faults' at each of its four kill points: here it cost a whole run,
+    # some 170 s of CPU, and make test's 30 minutes are CPU on two cores.)
     counts = off()
 
     # The faults happened, the output said what was retried, without tracebacks.
     assert counts.get("throttle", 0) > 20 and counts.get("error", 0) > 0 and counts.get("lost", 0) > 0, counts
-    assert faults.RETRY_MARKS.search(run.out + again.out), run
-    assert "Traceback" not in run.out + again.out, run
+    assert faults.RETRY_MARKS.search(run.out), run
+    assert "Traceback" not in run.out, run
     # The first environment as it was, and the second one as a clean converge, once each.
     second = as_environment(clean, SECOND)
     assert differences(merged(before, second), listing(emulator_endpoint, vpc_id())) == []
